@@ -1,0 +1,3 @@
+"""kilocli: onboard people and CI jobs onto Kilo Gateway."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,156 @@
+"""The CLI's side of the injected world: consoles, the runtime, and the one error handler."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import typer
+
+from kilocli.errors import ExitCode, Interrupted, KilocliError
+
+if TYPE_CHECKING:
+    import httpx
+    from rich.console import Console
+
+    from kilocli.prompting import Prompter
+    from kilocli.runtime import Runtime
+
+
+@dataclass
+class Overrides:
+    """What tests inject through ``typer.Context.obj`` (CliRunner's ``obj=``)."""
+
+    env: Mapping[str, str] | None = None
+    prompter: Prompter | None = None
+    interactive: bool | None = None
+    http_client: Callable[[], httpx.Client] | None = None
+    stdin_text: str | None = None
+
+
+@dataclass
+class Session:
+    """One command's consoles and runtime."""
+
+    out: Console
+    err: Console
+    overrides: Overrides
+    json_output: bool = False
+    secrets: set[str] = field(default_factory=set)
+    _runtime: Runtime | None = None
+
+    @property
+    def env(self) -> Mapping[str, str]:
+        """The environment in effect (the process's, unless a test injected one)."""
+        return self.overrides.env if self.overrides.env is not None else os.environ
+
+    def can_prompt(self, *, non_interactive: bool = False) -> bool:
+        """Prompts need a terminal on both stdin and stdout, and no ``--non-interactive``."""
+        if non_interactive:
+            return False
+        if self.overrides.interactive is not None:
+            return self.overrides.interactive
+        return sys.stdin.isatty() and sys.stdout.isatty()
+
+    def runtime(self, *, interactive: bool = False) -> Runtime:
+        """The runtime for the command's service (built once)."""
+        from kilocli.cli.render import RichFeedback
+        from kilocli.paths import resolve_paths
+        from kilocli.runtime import Runtime
+
+        if self._runtime is None:
+            prompter = None
+            if interactive:
+                prompter = self.overrides.prompter or _questionary_prompter()
+            self._runtime = Runtime(
+                env=self.env,
+                paths=resolve_paths(self.env),
+                feedback=RichFeedback(self.err),
+                prompter=prompter,
+                secrets=self.secrets,
+            )
+            if self.overrides.http_client is not None:
+                self._runtime.http_client = self.overrides.http_client
+        return self._runtime
+
+    def read_stdin(self) -> str:
+        """All of stdin (at most 64 KiB), for ``--api-key-stdin``."""
+        from kilocli.errors import UsageError
+
+        if self.overrides.stdin_text is not None:
+            return self.overrides.stdin_text
+        if sys.stdin.isatty():
+            raise UsageError(
+                "--api-key-stdin reads a key piped into kilocli, but stdin is a terminal.",
+                hint='Pipe the key in (printf %s "$KEY" | kilocli onboard --api-key-stdin), '
+                "or drop the flag and paste it at the hidden prompt.",
+            )
+        return sys.stdin.read(65536)
+
+    def scrub(self, text: str) -> str:
+        """Replace every key seen by this command with its preview."""
+        from kilocli.credentials.keys import preview
+
+        for secret in sorted(self.secrets, key=len, reverse=True):
+            text = text.replace(secret, preview(secret))
+        return text
+
+
+def _questionary_prompter() -> Prompter:
+    from kilocli.prompting import QuestionaryPrompter
+
+    return QuestionaryPrompter()
+
+
+def _consoles() -> tuple[Console, Console]:
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=True), Console(
+        stderr=True, highlight=False, soft_wrap=True
+    )
+
+
+@contextlib.contextmanager
+def command_session(ctx: typer.Context, *, json_output: bool = False) -> Iterator[Session]:
+    """Run a command body: turn every error into a message on stderr (or a JSON error document
+    with ``--json``) and the right exit code. Tracebacks only with ``KILOCLI_DEBUG=1``."""
+    out, err = _consoles()
+    overrides = ctx.obj if isinstance(ctx.obj, Overrides) else Overrides()
+    session = Session(out, err, overrides, json_output)
+    try:
+        yield session
+    except KilocliError as exc:
+        _fail(session, exc.message, exc.hint, exc.exit_code)
+    except KeyboardInterrupt:
+        interrupted = Interrupted()
+        _fail(session, interrupted.message, None, interrupted.exit_code)
+    except typer.Exit:
+        raise
+    except Exception as exc:
+        if session.env.get("KILOCLI_DEBUG") == "1":
+            _print_traceback(session, exc)
+        message = session.scrub(f"Unexpected error: {type(exc).__name__}: {exc}")
+        _fail(
+            session,
+            message,
+            "This is a bug in kilocli. Run again with KILOCLI_DEBUG=1 and report the output.",
+            ExitCode.ERROR,
+        )
+
+
+def _fail(session: Session, message: str, hint: str | None, code: ExitCode) -> None:
+    from kilocli.cli.render import render_error
+
+    render_error(session, session.scrub(message), session.scrub(hint) if hint else None, code)
+    raise typer.Exit(int(code)) from None
+
+
+def _print_traceback(session: Session, exc: BaseException) -> None:
+    import traceback
+
+    text = "".join(traceback.format_exception(exc))  # never with local variables
+    session.err.print(session.scrub(text), markup=False, highlight=False)

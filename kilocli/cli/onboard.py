@@ -1,0 +1,82 @@
+"""``kilocli onboard``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from kilocli.cli.context import command_session
+
+
+def onboard(
+    ctx: typer.Context,
+    auth_choice: Annotated[
+        str | None,
+        typer.Option(
+            "--auth-choice",
+            help="kilocode-api-key, openrouter-api-key or skip.",
+            metavar="CHOICE",
+        ),
+    ] = None,
+    kilocode_api_key: Annotated[
+        str | None,
+        typer.Option("--kilocode-api-key", help="Kilo Gateway API key.", metavar="KEY"),
+    ] = None,
+    openrouter_api_key: Annotated[
+        str | None,
+        typer.Option("--openrouter-api-key", help="OpenRouter API key.", metavar="KEY"),
+    ] = None,
+    api_key_stdin: Annotated[
+        bool,
+        typer.Option("--api-key-stdin", help="Read the key for the chosen provider from stdin."),
+    ] = False,
+    token: Annotated[
+        str | None,
+        typer.Option("--token", help="A key for --token-provider.", metavar="KEY"),
+    ] = None,
+    token_provider: Annotated[
+        str | None,
+        typer.Option("--token-provider", help="The provider --token is for.", metavar="PROVIDER"),
+    ] = None,
+    non_interactive: Annotated[
+        bool, typer.Option("--non-interactive", help="Never prompt, even on a terminal.")
+    ] = False,
+    model: Annotated[
+        str | None,
+        typer.Option("--model", help="Make REF the default model.", metavar="REF"),
+    ] = None,
+    set_default: Annotated[
+        bool,
+        typer.Option("--set-default", help="Make the provider's default model the default."),
+    ] = False,
+    base_url: Annotated[
+        str | None,
+        typer.Option("--base-url", help="Use (and save) another gateway URL.", metavar="URL"),
+    ] = None,
+    no_verify: Annotated[
+        bool, typer.Option("--no-verify", help="Do not check the key with the gateway.")
+    ] = False,
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print the result as one JSON object.")
+    ] = False,
+) -> None:
+    """Set up a provider: store its key, merge its config, choose a default model."""
+    from kilocli.cli.render import render_onboarding
+    from kilocli.onboarding.flow import OnboardRequest, run_onboarding
+
+    with command_session(ctx, json_output=json_output) as session:
+        request = OnboardRequest(
+            auth_choice=auth_choice,
+            flag_keys={"kilocode": kilocode_api_key, "openrouter": openrouter_api_key},
+            token=token,
+            token_provider=token_provider,
+            stdin_text=session.read_stdin() if api_key_stdin else None,
+            model=model,
+            set_default=set_default,
+            base_url=base_url,
+            verify=not no_verify,
+        )
+        interactive = session.can_prompt(non_interactive=non_interactive)
+        result = run_onboarding(session.runtime(interactive=interactive), request)
+        render_onboarding(session, result)

@@ -1,0 +1,129 @@
+"""Everything the CLI shows: results on stdout, feedback and errors on stderr."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any
+
+from rich.markup import escape
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from rich.console import Console
+
+    from kilocli.cli.context import Session
+    from kilocli.errors import ExitCode
+    from kilocli.onboarding.result import OnboardingResult
+    from kilocli.paths import Paths
+
+
+class RichFeedback:
+    """Notes, warnings and spinners on stderr."""
+
+    def __init__(self, console: Console) -> None:
+        self._console = console
+
+    def note(self, text: str) -> None:
+        self._console.print(escape(text))
+
+    def warn(self, text: str) -> None:
+        self._console.print(f"[yellow]Warning:[/yellow] {escape(text)}")
+
+    def working(self, text: str) -> AbstractContextManager[None]:
+        return self._spinner(text)
+
+    @contextlib.contextmanager
+    def _spinner(self, text: str) -> Iterator[None]:
+        if not self._console.is_terminal:
+            yield
+            return
+        with self._console.status(escape(text)):
+            yield
+
+
+def print_json(session: Session, document: dict[str, Any]) -> None:
+    """One JSON document on stdout, and nothing else there."""
+    session.out.file.write(json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def render_error(session: Session, message: str, hint: str | None, code: ExitCode) -> None:
+    """An error: a JSON error document with ``--json``, and always a message on stderr."""
+    if session.json_output:
+        print_json(session, {"ok": False, "error": message, "exitCode": int(code)})
+    session.err.print(f"[bold red]Error:[/bold red] {escape(message)}")
+    if hint:
+        session.err.print(escape(hint))
+
+
+def render_onboarding(session: Session, result: OnboardingResult) -> None:
+    """The summary of SPEC §5 step 6, or the ``--json`` document."""
+    if session.json_output:
+        print_json(session, result.to_json())
+        return
+    out = session.out
+    if not result.wrote_files:
+        out.print("Skipped: no provider was configured and nothing was written.")
+        out.print("Run [bold]kilocli onboard[/bold] again when you have a key.")
+        return
+    source = str(result.key_source)
+    if result.key_copied_from_env:
+        source += "; stored as a copy in the profile"
+    verified = {True: "yes", False: "no (saved anyway)", None: "unknown"}[result.verdict.verified]
+    model = result.default_model or "(none)"
+    model += " (changed)" if result.default_model_changed else " (unchanged)"
+    rows = [
+        ("Provider", str(result.provider)),
+        ("Profile", str(result.profile_id)),
+        ("Key", f"{result.key_preview} ({source})"),
+        ("Verified", f"{verified}: {result.verdict.detail}"),
+        ("Default model", model),
+        ("Wrote", f"{result.auth_store_path}\n{result.config_path}"),
+    ]
+    out.print("[bold green]Onboarding complete.[/bold green]")
+    for label, value in rows:
+        lines = value.split("\n")
+        out.print(f"  {label:<14} {escape(lines[0])}")
+        for line in lines[1:]:
+            out.print(f"  {'':<14} {escape(line)}")
+    out.print(f"Next: [bold]kilocli models {escape(str(result.provider))}[/bold]")
+
+
+def render_paths(session: Session, paths: Paths) -> None:
+    """``config path``: where everything lives."""
+    rows = {
+        "configDir": paths.config_dir,
+        "configFile": paths.config_file,
+        "authStore": paths.auth_file,
+        "cacheDir": paths.cache_dir,
+    }
+    if session.json_output:
+        print_json(session, {name: str(value) for name, value in rows.items()})
+        return
+    labels = {
+        "configDir": "config dir",
+        "configFile": "config",
+        "authStore": "auth store",
+        "cacheDir": "cache dir",
+    }
+    for name, value in rows.items():
+        session.out.print(f"{labels[name]:<11} {escape(str(value))}")
+
+
+def render_config(session: Session, path: Path, config: dict[str, Any]) -> None:
+    """``config show``: the config as TOML (or JSON); keys already reduced to previews."""
+    if session.json_output:
+        print_json(session, {"path": str(path), "exists": path.exists(), "config": config})
+        return
+    if not config:
+        session.err.print(
+            f"No config yet at {escape(str(path))}. Run: [bold]kilocli onboard[/bold]"
+        )
+        return
+    import tomli_w
+
+    session.err.print(f"# {escape(str(path))}")
+    session.out.print(escape(tomli_w.dumps(config)), end="")

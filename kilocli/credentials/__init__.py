@@ -1,0 +1,1 @@
+"""Key normalising, previews, the ordered source chain and the profile store."""

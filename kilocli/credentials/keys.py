@@ -1,0 +1,92 @@
+"""Turning pasted text into a key, and a key into a safe preview (SPEC §4)."""
+
+from __future__ import annotations
+
+import re
+
+from kilocli.errors import InvalidKey
+
+_LINE_BREAKS = str.maketrans("", "", "\r\n\u2028\u2029")
+_ASSIGNMENT = re.compile(r"(?P<export>export\s+)?[A-Za-z_][A-Za-z0-9_]*=(?P<value>.*)", re.DOTALL)
+_QUOTES = "\"'`"
+_BEARER = "bearer "
+_JWT = re.compile(r"eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
+ELLIPSIS = "…"
+
+
+def normalise_key(raw: str, *, source: str = "The key") -> str:
+    """Clean up a pasted key, or refuse it.
+
+    Steps, as SPEC §4 lists them: drop CR/LF and U+2028/U+2029 anywhere; trim; keep the value
+    of ``export NAME=value`` or ``NAME=value``; strip one trailing ``;`` and then one pair of
+    matching quotes; drop a leading ``Bearer``; trim again. The steps are repeated until
+    nothing changes, so normalising is idempotent (``"'k'"`` and ``k`` give the same key).
+
+    Args:
+        raw: the text as typed, pasted, piped or passed as a flag.
+        source: how to name the input in an error ("--kilocode-api-key", "stdin" …).
+
+    Raises:
+        InvalidKey: nothing is left ("Required"), or the key holds whitespace, control
+            characters, quotes or non-ASCII characters. The message never contains the key.
+    """
+    key = raw.translate(_LINE_BREAKS).strip()
+    while True:
+        cleaned = _normalise_once(key)
+        if cleaned == key:
+            break
+        key = cleaned
+    if not key:
+        raise InvalidKey(f"{source}: Required.", hint="Paste the whole key from your Kilo account.")
+    problem = _character_problem(key)
+    if problem:
+        raise InvalidKey(
+            f"{source} contains {problem}; it was not stored.",
+            hint="Copy the key again from your account page and paste only the key.",
+        )
+    return key
+
+
+def _normalise_once(key: str) -> str:
+    assignment = _ASSIGNMENT.fullmatch(key)
+    # "abc==" is a base64 value, not NAME=value: without "export", a value must not start
+    # with "=" and must not be empty.
+    if assignment and (assignment["export"] or assignment["value"][:1] not in {"", "="}):
+        key = assignment["value"].strip()
+    if key.endswith(";"):
+        key = key[:-1].rstrip()
+    if len(key) >= 2 and key[0] == key[-1] and key[0] in _QUOTES:
+        key = key[1:-1].strip()
+    if key[: len(_BEARER)].lower() == _BEARER:
+        key = key[len(_BEARER) :]
+    return key.strip()
+
+
+def _character_problem(key: str) -> str | None:
+    for index, char in enumerate(key, start=1):
+        if char.isspace():
+            return f"whitespace at character {index}"
+        if not char.isprintable() or ord(char) < 0x20:
+            return f"a control character at character {index}"
+        if not char.isascii():
+            return f"a non-ASCII character at character {index}"
+        if char in _QUOTES:
+            return f"a quote at character {index}"
+    return None
+
+
+def preview(key: str) -> str:
+    """A preview that never shows more than 4 leading and 4 trailing characters.
+
+    Nor more than a third of the key: ``eyJh…Qk0s`` for a long key, ``ey…9`` for 9 characters,
+    ``…`` for anything shorter than 3.
+    """
+    budget = min(len(key) // 3, 8)
+    head = min((budget + 1) // 2, 4)
+    tail = min(budget - head, 4)
+    return key[:head] + ELLIPSIS + (key[-tail:] if tail else "")
+
+
+def looks_like_jwt(key: str) -> bool:
+    """Kilo keys are JWTs: ``eyJ…`` with three dot-separated parts."""
+    return _JWT.fullmatch(key) is not None

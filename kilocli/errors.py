@@ -1,0 +1,74 @@
+"""The one exception root of kilocli and its exit codes.
+
+Every error a user can meet is a :class:`KilocliError` carrying a message (what went wrong), a
+hint (the next command to run) and an :class:`ExitCode`. Only the CLI prints them.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Process exit codes, as documented in SPEC §9."""
+
+    OK = 0
+    ERROR = 1
+    USAGE = 2
+    NOT_AUTHENTICATED = 3
+    UNREACHABLE = 4
+    INTERRUPTED = 130
+
+
+class KilocliError(Exception):
+    """Base of every user-facing error."""
+
+    exit_code: ExitCode = ExitCode.ERROR
+
+    def __init__(
+        self, message: str, *, hint: str | None = None, exit_code: ExitCode | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        if exit_code is not None:
+            self.exit_code = exit_code
+
+
+class UsageError(KilocliError):
+    """The command line is contradictory or names something unknown."""
+
+    exit_code = ExitCode.USAGE
+
+
+class InputRequired(UsageError):
+    """An answer is missing and there is no terminal to ask on."""
+
+
+class InvalidKey(UsageError):
+    """A key given on the command line, stdin or at a prompt cannot be used."""
+
+
+class NotAuthenticated(KilocliError):
+    """No key was found, or the gateway rejected the one in effect."""
+
+    exit_code = ExitCode.NOT_AUTHENTICATED
+
+
+class GatewayUnreachable(KilocliError):
+    """The gateway could not be reached or answered with an error."""
+
+    exit_code = ExitCode.UNREACHABLE
+
+
+class FileProblem(KilocliError):
+    """A kilocli file cannot be read, is invalid, or cannot be written."""
+
+
+class Interrupted(KilocliError):
+    """The user pressed Ctrl-C (or closed the input) at a prompt."""
+
+    exit_code = ExitCode.INTERRUPTED
+
+    def __init__(self) -> None:
+        super().__init__("Interrupted; nothing was written.")

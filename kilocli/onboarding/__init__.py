@@ -1,0 +1,1 @@
+"""The onboarding wizard: small steps, with the pure decisions beside them."""

@@ -1,0 +1,266 @@
+"""``kilocli onboard`` as a short sequence of named steps.
+
+Nothing is written before the last step; every question can be answered by a flag, and without
+a terminal a missing answer is an error that names that flag.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from kilocli.config.files import load_config, update_config
+from kilocli.config.merge import (
+    apply_auth_profile,
+    apply_default_alias,
+    apply_provider_config,
+    current_primary,
+    set_primary_model,
+)
+from kilocli.credentials.keys import looks_like_jwt, normalise_key
+from kilocli.credentials.sources import FoundKey, KeySource, profile_order
+from kilocli.credentials.store import (
+    load_auth_store,
+    provider_profiles,
+    update_auth_store,
+    with_api_key_profile,
+)
+from kilocli.errors import NotAuthenticated
+from kilocli.onboarding.decisions import (
+    KeyInput,
+    collect_key_inputs,
+    decide_default_model,
+    infer_auth_choice,
+    is_skip,
+    key_steps,
+)
+from kilocli.onboarding.prompts import (
+    ask_auth_choice,
+    ask_default_model,
+    ask_key,
+    ask_what_after_rejection,
+    require_prompter,
+)
+from kilocli.onboarding.result import OnboardingResult, Verdict
+from kilocli.providers import (
+    Provider,
+    get_provider,
+    normalise_base_url,
+    parse_model_ref,
+    resolve_base_url,
+)
+from kilocli.runtime import Runtime
+from kilocli.storage import Document, check_writable, interrupts_deferred
+
+
+@dataclass(frozen=True)
+class OnboardRequest:
+    """Everything given on the command line (or by stdin) before onboarding starts."""
+
+    auth_choice: str | None = None
+    flag_keys: Mapping[str, str | None] = field(default_factory=dict)
+    token: str | None = field(default=None, repr=False)
+    token_provider: str | None = None
+    stdin_text: str | None = field(default=None, repr=False)
+    model: str | None = None
+    set_default: bool = False
+    base_url: str | None = None
+    verify: bool = True
+
+
+def run_onboarding(rt: Runtime, request: OnboardRequest) -> OnboardingResult:
+    """Run the whole onboarding: choose, get a key, verify, pick a model, then write once."""
+    interactive = rt.prompter is not None
+    config, store = _read_files(rt)
+    inputs = collect_key_inputs(
+        request.flag_keys,
+        token=request.token,
+        token_provider=request.token_provider,
+        stdin_text=request.stdin_text,
+    )
+    requested_model = str(parse_model_ref(request.model)) if request.model else None
+    base_url_flag = (
+        normalise_base_url(request.base_url, given_as="--base-url") if request.base_url else None
+    )
+    rt.feedback.note(f"kilocli onboarding: config in {rt.paths.config_dir}")
+    choice = infer_auth_choice(request.auth_choice, inputs, interactive=interactive)
+    if choice is None:
+        choice = ask_auth_choice(require_prompter(rt, "--auth-choice"))
+    if is_skip(choice):
+        return OnboardingResult.skipped(choice.id, rt.paths)
+    provider = get_provider(str(choice.provider))
+    base_url = resolve_base_url(provider, base_url_flag, rt.env, config).url
+    given = next((item for item in inputs if item.provider in {provider.id, None}), None)
+    found = _obtain_key(rt, provider, given, store, config)
+    found, verdict = _verify(rt, provider, base_url, found, enabled=request.verify)
+    model_ref = _choose_default_model(rt, provider, config, request, requested_model)
+    profile_id = (
+        found.source.name if found.source.kind == "profile" else provider.default_profile_id
+    )
+    _write(
+        rt,
+        provider,
+        profile_id=profile_id,
+        key=found.key,
+        base_url=base_url_flag,
+        model_ref=model_ref,
+    )
+    return OnboardingResult(
+        auth_choice=choice.id,
+        provider=provider.id,
+        profile_id=profile_id,
+        key_source=str(found.source),
+        key_preview=found.preview,
+        key_copied_from_env=found.source.kind == "env",
+        verdict=verdict,
+        default_model=model_ref or current_primary(config),
+        default_model_changed=model_ref is not None and model_ref != current_primary(config),
+        config_path=rt.paths.config_file,
+        auth_store_path=rt.paths.auth_file,
+    )
+
+
+def _read_files(rt: Runtime) -> tuple[Document, Document]:
+    """Read and validate both files up front, so that a bad file stops us before any prompt."""
+    for path in (rt.paths.config_file, rt.paths.auth_file):
+        check_writable(path)
+    return load_config(rt.paths), load_auth_store(rt.paths)
+
+
+def _obtain_key(
+    rt: Runtime,
+    provider: Provider,
+    given: KeyInput | None,
+    store: Mapping[str, Any],
+    config: Mapping[str, Any],
+) -> FoundKey:
+    """Step 3: the key given up front, a stored profile, an env var, or one typed in."""
+    if given is not None:
+        key = normalise_key(given.raw, source=given.origin)
+        source = (
+            KeySource("stdin", "stdin")
+            if given.origin == "stdin"
+            else KeySource("flag", given.origin)
+        )
+        return _checked(rt, provider, FoundKey(source, key))
+    profiles = provider_profiles(store, provider.id)
+    ordered = profile_order(provider, profiles, config)
+    stored = [
+        FoundKey(KeySource("profile", pid), str(profiles[pid]["key"]).strip())
+        for pid in ordered
+        if isinstance(profiles[pid].get("key"), str) and str(profiles[pid]["key"]).strip()
+    ]
+    from_env = [
+        FoundKey(KeySource("env", name), normalise_key(rt.env[name], source=name))
+        for name in provider.env_vars
+        if rt.env.get(name, "").strip()
+    ]
+    if rt.prompter is None:
+        candidates = from_env + stored
+        if not candidates:
+            raise NotAuthenticated(
+                f"Missing {provider.key_flag} (or {provider.env_vars[0]} in env, "
+                f"or existing {provider.id} API-key profile).",
+                hint=f'Run: kilocli onboard {provider.key_flag} "$KEY"  (or pipe it: '
+                f"... | kilocli onboard --api-key-stdin)",
+            )
+        return _checked(rt, provider, candidates[0])
+    steps = key_steps(explicit=False, has_profile=bool(stored), has_env_key=bool(from_env))
+    return _checked(rt, provider, ask_key(rt.prompter, provider, steps, stored[:1], from_env[:1]))
+
+
+def _checked(rt: Runtime, provider: Provider, found: FoundKey) -> FoundKey:
+    rt.remember_secret(found.key)
+    if provider.looks_like_jwt and not looks_like_jwt(found.key):
+        rt.feedback.warn(
+            f"This key ({found.preview}) does not look like a {provider.label} key "
+            "(a JWT starting eyJ); using it anyway."
+        )
+    return found
+
+
+def _verify(
+    rt: Runtime, provider: Provider, base_url: str, found: FoundKey, *, enabled: bool
+) -> tuple[FoundKey, Verdict]:
+    """Step 4: ask the gateway; on a terminal, a rejected key can be replaced or kept."""
+    if not enabled:
+        return found, Verdict(None, "not checked (--no-verify)")
+    from kilocli.credentials.verify import verify_key
+
+    while True:
+        with (
+            rt.feedback.working(f"Verifying the key with {provider.label}…"),
+            rt.http_client() as client,
+        ):
+            answer = verify_key(client, provider, base_url, found.key)
+        if answer.outcome == "verified":
+            rt.feedback.note(f"Verified: {answer.detail}")
+            return found, Verdict(True, answer.detail)
+        if answer.outcome == "unverified":
+            rt.feedback.warn(f"Could not verify the key: {answer.detail}. Going on without.")
+            return found, Verdict(None, f"could not verify: {answer.detail}")
+        if rt.prompter is None:
+            raise NotAuthenticated(
+                f"{answer.detail}. Nothing was written.",
+                hint="Check the key at https://app.kilo.ai, "
+                "or pass --no-verify to store it anyway.",
+            )
+        rt.feedback.warn(answer.detail)
+        action = ask_what_after_rejection(rt.prompter)
+        if action == "save":
+            return found, Verdict(False, answer.detail)
+        if action == "cancel":
+            raise NotAuthenticated("Cancelled after the key was rejected. Nothing was written.")
+        found = _checked(rt, provider, ask_key(rt.prompter, provider, ("enter",), [], []))
+
+
+def _choose_default_model(
+    rt: Runtime,
+    provider: Provider,
+    config: Mapping[str, Any],
+    request: OnboardRequest,
+    requested: str | None,
+) -> str | None:
+    """Step 5: the new default model, or None to leave the current one alone."""
+    current = current_primary(config)
+    decision = decide_default_model(
+        current=current,
+        requested=requested,
+        set_default=request.set_default,
+        provider_default=provider.default_model,
+        interactive=rt.prompter is not None,
+    )
+    ref = decision.ref
+    if decision.ask and rt.prompter is not None:
+        ref = ask_default_model(rt.prompter, provider, config, decision.ref)
+    if ref == current:
+        return None
+    if current is None:
+        rt.feedback.note(f"Default model set to {ref}")
+    return ref
+
+
+def _write(
+    rt: Runtime,
+    provider: Provider,
+    *,
+    profile_id: str,
+    key: str,
+    base_url: str | None,
+    model_ref: str | None,
+) -> None:
+    """Step 6: the credential first, then the config, each in its own locked transaction."""
+
+    def configure(config: Document) -> Document:
+        config = apply_provider_config(config, provider, base_url=base_url)
+        if model_ref is not None:
+            config = set_primary_model(config, model_ref)
+        config = apply_default_alias(config, provider)
+        return apply_auth_profile(config, profile_id, provider.id)
+
+    with interrupts_deferred():
+        update_auth_store(
+            rt.paths, lambda store: with_api_key_profile(store, profile_id, provider.id, key)
+        )
+        update_config(rt.paths, configure)

@@ -1,0 +1,145 @@
+"""The questions onboarding asks, one function each. Each returns plain data."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+from kilocli.credentials.keys import normalise_key
+from kilocli.credentials.sources import FoundKey, KeySource
+from kilocli.errors import InputRequired, KilocliError
+from kilocli.onboarding.decisions import KeyStep
+from kilocli.prompting import Option, Prompter
+from kilocli.providers import (
+    AUTH_CHOICES,
+    PROVIDERS,
+    SKIP_CHOICE,
+    AuthChoice,
+    Provider,
+    choices_for,
+    get_auth_choice,
+    parse_model_ref,
+)
+from kilocli.runtime import Runtime
+
+BACK = "__back__"
+KEEP, PROVIDER_DEFAULT, FROM_CATALOG, MANUAL = "keep", "provider-default", "catalog", "manual"
+AfterRejection = Literal["retry", "save", "cancel"]
+
+
+def require_prompter(rt: Runtime, answer_flags: str) -> Prompter:
+    """The prompter, or an error naming the flags that answer the question instead."""
+    if rt.prompter is None:
+        raise InputRequired(
+            "This needs an answer, and there is no terminal to ask on.",
+            hint=f"Pass {answer_flags}.",
+        )
+    return rt.prompter
+
+
+def ask_auth_choice(prompter: Prompter) -> AuthChoice:
+    """ "Model/auth provider": the provider groups, then "Skip for now"; a group with several
+    choices asks "<label> auth method" with a Back entry."""
+    groups = [Option(p.label, p.id, p.hint) for p in PROVIDERS if choices_for(p.id)]
+    skip = get_auth_choice(SKIP_CHOICE)
+    groups.append(Option(skip.label, skip.id, skip.hint))
+    while True:
+        picked = prompter.select("Model/auth provider", groups)
+        if picked == SKIP_CHOICE:
+            return skip
+        group = choices_for(picked)
+        if len(group) == 1:
+            return group[0]
+        label = next(p.label for p in PROVIDERS if p.id == picked)
+        options = [Option(c.label, c.id, c.hint) for c in group] + [Option("Back", BACK)]
+        method = prompter.select(f"{label} auth method", options)
+        if method != BACK:
+            return next(c for c in AUTH_CHOICES if c.id == method)
+
+
+def ask_key(
+    prompter: Prompter,
+    provider: Provider,
+    steps: Sequence[KeyStep],
+    stored: Sequence[FoundKey],
+    from_env: Sequence[FoundKey],
+) -> FoundKey:
+    """Offer a stored profile, then an env key; declining both leads to hidden entry."""
+    for step in steps:
+        if step == "profile" and stored:
+            found = stored[0]
+            question = (
+                f"Keep the existing {provider.label} key ({found.source.name}, {found.preview})?"
+            )
+            if prompter.confirm(question, default=True):
+                return found
+        elif step == "env" and from_env:
+            found = from_env[0]
+            question = f"Use existing {found.source.name} ({found.source}, {found.preview})?"
+            if prompter.confirm(question, default=True):
+                return found
+    key = prompter.secret(f"Enter {provider.label} API key", validate=_key_problem)
+    return FoundKey(KeySource("prompt", "prompt"), normalise_key(key))
+
+
+def _key_problem(answer: str) -> str | None:
+    try:
+        normalise_key(answer)
+    except KilocliError as exc:
+        return exc.message.removeprefix("The key: ")
+    return None
+
+
+def ask_what_after_rejection(prompter: Prompter) -> AfterRejection:
+    """After a 401/403: enter another key, save this one anyway, or cancel."""
+    answer = prompter.select(
+        "What would you like to do?",
+        [
+            Option("Enter another key", "retry"),
+            Option("Save this key anyway", "save"),
+            Option("Cancel (nothing is written)", "cancel"),
+        ],
+        default="retry",
+    )
+    return "save" if answer == "save" else "cancel" if answer == "cancel" else "retry"
+
+
+def ask_default_model(
+    prompter: Prompter, provider: Provider, config: Mapping[str, Any], current: str
+) -> str:
+    """ "Default model": keep the current one (default), the provider's, one from the catalog,
+    or one typed in."""
+    options = [
+        Option(f"Keep current ({current})", KEEP),
+        Option(f"{provider.label} default ({provider.default_model})", PROVIDER_DEFAULT),
+        Option(f"Choose from {provider.label} models…", FROM_CATALOG),
+        Option("Enter model manually", MANUAL),
+    ]
+    answer = prompter.select("Default model", options, default=KEEP)
+    if answer == PROVIDER_DEFAULT:
+        return provider.default_model
+    if answer == FROM_CATALOG:
+        refs = catalog_refs(provider, config)
+        return prompter.select(
+            f"{provider.label} model", [Option(r, r) for r in refs], searchable=True
+        )
+    if answer == MANUAL:
+        text = prompter.text("Model (provider/model)", validate=_ref_problem, default=current)
+        return str(parse_model_ref(text))
+    return current
+
+
+def _ref_problem(answer: str) -> str | None:
+    try:
+        parse_model_ref(answer)
+    except KilocliError as exc:
+        return f"{exc.message} {exc.hint or ''}".strip()
+    return None
+
+
+def catalog_refs(provider: Provider, config: Mapping[str, Any]) -> list[str]:
+    """Model refs to choose from: the fallback catalog, then the models in config."""
+    configured = config.get("models", {}).get("providers", {}).get(provider.id, {})
+    ids = [m.id for m in provider.fallback_models]
+    ids += [m["id"] for m in configured.get("models", []) if isinstance(m.get("id"), str)]
+    return [f"{provider.id}/{model_id}" for model_id in dict.fromkeys(ids)]

@@ -1,0 +1,78 @@
+"""Shared fixtures: every test runs in an isolated home, with no real keys in sight."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.fakes import FakeGateway
+
+ISOLATED_PREFIXES = ("KILOCODE_", "KILO_", "OPENROUTER_", "KILOCLI_", "XDG_")
+
+
+@pytest.fixture(autouse=True)
+def isolation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh ``KILOCLI_HOME``; no keys, base URLs or debug switches from the outer shell."""
+    for name in list(os.environ):
+        if name.startswith(ISOLATED_PREFIXES):
+            monkeypatch.delenv(name)
+    home = tmp_path / "home"
+    monkeypatch.setenv("KILOCLI_HOME", str(home))
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("TERM", "dumb")
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    for proxy in ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "https_proxy", "http_proxy"):
+        monkeypatch.delenv(proxy, raising=False)
+    return home
+
+
+@pytest.fixture
+def home(isolation: Path) -> Path:
+    """The isolated ``KILOCLI_HOME`` (not created until kilocli writes to it)."""
+    return isolation
+
+
+@pytest.fixture
+def gateway() -> Iterator[FakeGateway]:
+    """A fake Kilo Gateway on 127.0.0.1, started for one test."""
+    with FakeGateway() as fake:
+        yield fake
+
+
+@dataclass(frozen=True)
+class Run:
+    """A finished ``kilocli`` process."""
+
+    code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+def run_kilocli(
+    *args: str, env: Mapping[str, str] | None = None, stdin: str | None = None, timeout: float = 30
+) -> Run:
+    """Run ``python -m kilocli`` as a separate process with the test's environment."""
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    done = subprocess.run(
+        [sys.executable, "-m", "kilocli", *args],
+        input=stdin if stdin is not None else "",
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=timeout,
+        check=False,
+    )
+    return Run(done.returncode, done.stdout, done.stderr)
+
