@@ -75,4 +75,3 @@ def run_kilocli(
         check=False,
     )
     return Run(done.returncode, done.stdout, done.stderr)
-

@@ -7,6 +7,7 @@ fail: any status, a delay, a malformed body, extra headers, for a number of requ
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -126,7 +127,7 @@ def _handler_for(gateway: FakeGateway) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: Any) -> None:
             """Keep test output quiet."""
 
         def do_GET(self) -> None:
@@ -184,10 +185,8 @@ def _handler_for(gateway: FakeGateway) -> type[BaseHTTPRequestHandler]:
             for name, value in (headers or {}).items():
                 self.send_header(name, value)
             self.end_headers()
-            try:
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 self.wfile.write(body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
 
     return Handler
 
@@ -253,7 +252,9 @@ class ScriptedPrompter:
     def text(self, message: str, *, validate: Validator, default: str = "") -> str:
         return self._validated("text", message, validate, default)
 
-    def _validated(self, kind: str, message: str, validate: Validator, default: object = None) -> str:
+    def _validated(
+        self, kind: str, message: str, validate: Validator, default: object = None
+    ) -> str:
         errors: list[str] = []
         self.asked.append(Asked(kind, message, default=default))
         while True:
@@ -267,4 +268,3 @@ class ScriptedPrompter:
     @property
     def finished(self) -> bool:
         return not self._answers
-
