@@ -1,0 +1,219 @@
+"""The interactive onboarding, driven in a real pseudo-terminal with pexpect."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from kilocli.errors import ExitCode
+from tests.fakes import REJECTED_KEY, VALID_KEY, FakeGateway
+
+pytestmark = pytest.mark.pty
+
+DOWN = "\x1b[B"
+ENTER = "\r"
+CTRL_C = "\x03"
+ENV_KEY = "eyJlbnYta2V5.ZnJvbS10aGUtZW52aXJvbm1lbnQ.c2lnbmF0dXJl"
+
+
+class Terminal:
+    """``kilocli`` in a pty; everything it draws is kept in ``transcript``."""
+
+    def __init__(self, args: list[str], env: dict[str, str]) -> None:
+        self.child = pexpect.spawn(
+            sys.executable,
+            ["-m", "kilocli", *args],
+            env=env,
+            encoding="utf-8",
+            timeout=15,
+            dimensions=(40, 120),
+        )
+        self.chunks: list[str] = []
+        self.child.logfile_read = self  # type: ignore[assignment]
+
+    def write(self, data: str) -> None:
+        self.chunks.append(data)
+
+    def flush(self) -> None:
+        """pexpect's logfile protocol."""
+
+    @property
+    def transcript(self) -> str:
+        return "".join(self.chunks)
+
+    def expect(self, pattern: str) -> None:
+        self.child.expect(pattern)
+
+    def send(self, keys: str) -> None:
+        self.child.send(keys)
+
+    def finish(self) -> int:
+        self.child.expect(pexpect.EOF)
+        self.child.close()
+        status = self.child.exitstatus
+        if status is None:  # killed by a signal
+            return 128 + int(self.child.signalstatus or 0)
+        return int(status)
+
+
+@pytest.fixture
+def terminal_env(home: Path, gateway: FakeGateway) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        KILOCLI_HOME=str(home),
+        KILOCODE_BASE_URL=gateway.base_url,
+        TERM="xterm",
+        NO_COLOR="1",
+        COLUMNS="120",
+        LINES="40",
+        # pexpect is no real terminal: it never answers prompt_toolkit's cursor-position
+        # request, and every prompt would wait for that answer to time out.
+        PROMPT_TOOLKIT_NO_CPR="1",
+    )
+    return env
+
+
+@pytest.fixture
+def spawn(terminal_env: dict[str, str]) -> Iterator[object]:
+    started: list[Terminal] = []
+
+    def start(*args: str, **extra_env: str) -> Terminal:
+        terminal = Terminal(list(args), {**terminal_env, **extra_env})
+        started.append(terminal)
+        return terminal
+
+    yield start
+    for terminal in started:
+        if terminal.child.isalive():
+            terminal.child.terminate(force=True)
+
+
+def read_toml(path: Path) -> dict[str, object]:
+    return tomllib.loads(path.read_text())
+
+
+def test_choose_kilo_decline_env_key_type_a_hidden_key(spawn, home, gateway) -> None:
+    term = spawn("onboard", KILOCODE_API_KEY=ENV_KEY)
+    term.expect("Model/auth provider")
+    term.expect("Skip for now")
+    term.send(ENTER)  # Kilo Gateway is listed first
+    term.expect(r"Use existing KILOCODE_API_KEY \(env: KILOCODE_API_KEY, eyJl…dXJl\)\?")
+    term.send("n")
+    term.expect("Enter Kilo Gateway API key")
+    term.send(VALID_KEY + ENTER)
+    term.expect("Verified: person@example.com")
+    term.expect("Onboarding complete")
+    assert term.finish() == ExitCode.OK
+
+    assert VALID_KEY not in term.transcript  # typed, never echoed
+    assert ENV_KEY not in term.transcript
+    store = read_toml(home / "auth-profiles.toml")
+    assert store["profiles"] == {
+        "kilocode:default": {"type": "api_key", "provider": "kilocode", "key": VALID_KEY}
+    }
+    config = read_toml(home / "config.toml")
+    assert config["agents"]["defaults"]["model"] == {"primary": "kilocode/kilo/auto"}
+    assert config["auth"]["profiles"]["kilocode:default"] == {
+        "provider": "kilocode",
+        "mode": "api_key",
+    }
+    assert [p for p in gateway.paths_requested() if p == "/api/profile"] == ["/api/profile"]
+    assert gateway.requests[-1].headers["Authorization"] == f"Bearer {VALID_KEY}"
+
+
+def test_rejected_key_then_another_key(spawn, home, gateway) -> None:
+    term = spawn("onboard")
+    term.expect("Model/auth provider")
+    term.send(ENTER)
+    term.expect("Enter Kilo Gateway API key")
+    term.send(REJECTED_KEY + ENTER)
+    term.expect(r"Kilo Gateway rejected this key \(HTTP 401: Invalid token")
+    term.expect("What would you like to do")
+    term.expect("Cancel")
+    term.send(ENTER)  # "Enter another key" is the default
+    term.expect("Enter Kilo Gateway API key")
+    term.send(VALID_KEY + ENTER)
+    term.expect("Verified: person@example.com")
+    assert term.finish() == ExitCode.OK
+
+    assert REJECTED_KEY not in term.transcript
+    assert VALID_KEY not in term.transcript
+    store = read_toml(home / "auth-profiles.toml")
+    assert store["profiles"]["kilocode:default"]["key"] == VALID_KEY
+    auth_headers = [s.headers.get("Authorization") for s in gateway.requests]
+    assert auth_headers == [f"Bearer {REJECTED_KEY}", f"Bearer {VALID_KEY}"]
+
+
+def test_hidden_entry_refuses_an_empty_key(spawn, home) -> None:
+    term = spawn("onboard", "--no-verify")
+    term.expect("Model/auth provider")
+    term.send(ENTER)
+    term.expect("Enter Kilo Gateway API key")
+    term.send(ENTER)
+    term.expect("Required")
+    term.send(VALID_KEY + ENTER)
+    term.expect("Onboarding complete")
+    assert term.finish() == ExitCode.OK
+    assert (home / "auth-profiles.toml").exists()
+
+
+def test_openrouter_is_second_in_the_provider_list(spawn, home, gateway) -> None:
+    term = spawn("onboard", OPENROUTER_BASE_URL=gateway.openrouter_base_url)
+    term.expect("Model/auth provider")
+    term.expect("Skip for now")
+    term.send(DOWN + ENTER)
+    term.expect("Enter OpenRouter API key")
+    term.send(VALID_KEY + ENTER)
+    term.expect("Verified")
+    assert term.finish() == ExitCode.OK
+    assert gateway.paths_requested() == ["/api/v1/key"]
+    config = read_toml(home / "config.toml")
+    assert config["agents"]["defaults"]["model"]["primary"] == "openrouter/auto"
+
+
+def test_existing_default_model_is_kept_when_asked(spawn, home) -> None:
+    home.mkdir(mode=0o700)
+    (home / "config.toml").write_text(
+        '[agents.defaults.model]\nprimary = "openrouter/anthropic/claude-sonnet-4.5"\n'
+        'fallbacks = ["kilocode/kilo/auto"]\n'
+    )
+    term = spawn("onboard", "--no-verify", "--kilocode-api-key", VALID_KEY)
+    term.expect("Default model")
+    term.expect(r"Keep current \(openrouter/anthropic/claude-sonnet-4.5\)")
+    term.expect("Enter model manually")
+    term.send(ENTER)
+    term.expect("Onboarding complete")
+    assert term.finish() == ExitCode.OK
+    model = read_toml(home / "config.toml")["agents"]["defaults"]["model"]
+    assert model == {
+        "primary": "openrouter/anthropic/claude-sonnet-4.5",
+        "fallbacks": ["kilocode/kilo/auto"],
+    }
+
+
+@pytest.mark.parametrize(
+    ("answers", "stop_at"),
+    [
+        ([], "Model/auth provider"),
+        ([("Model/auth provider", ENTER)], "Use existing KILOCODE_API_KEY"),
+        ([("Model/auth provider", ENTER), ("Use existing", "n")], "Enter Kilo Gateway API key"),
+    ],
+    ids=["provider", "env-key", "hidden-key"],
+)
+def test_ctrl_c_writes_nothing_and_exits_130(spawn, home, answers, stop_at) -> None:
+    term = spawn("onboard", KILOCODE_API_KEY=ENV_KEY)
+    for prompt, keys in answers:
+        term.expect(prompt)
+        term.send(keys)
+    term.expect(stop_at)
+    term.send(CTRL_C)
+    assert term.finish() == ExitCode.INTERRUPTED
+    assert "Interrupted; nothing was written." in term.transcript
+    assert not (home / "config.toml").exists()
+    assert not (home / "auth-profiles.toml").exists()
