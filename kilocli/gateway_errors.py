@@ -87,11 +87,9 @@ def _message(payload: dict[str, Any]) -> tuple[str, str | None]:
 
 def sanitise_text(text: str, secrets: tuple[str, ...] = ()) -> str:
     """Make text from the network safe to print: no secrets, no control characters, short."""
-    from kilocli.credentials.keys import preview
+    from kilocli.credentials.keys import redact
 
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, preview(secret))
+    text = redact(text, secrets)
     text = "".join(ch if ch.isprintable() else " " for ch in text).strip()
     if len(text) > MAX_MESSAGE_CHARS:
         text = text[: MAX_MESSAGE_CHARS - 1] + "…"

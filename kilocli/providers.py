@@ -162,7 +162,11 @@ def normalise_base_url(url: str, *, given_as: str = "base URL") -> str:
     """
     url = url.strip()
     scheme, _, rest = url.partition("://")
-    if scheme.lower() not in {"http", "https"} or not rest.strip("/"):
+    if (
+        scheme.lower() not in {"http", "https"}
+        or not rest.strip("/")
+        or any(ch.isspace() or not ch.isprintable() for ch in url)
+    ):
         raise UsageError(
             f"The {given_as} '{url}' is not an http(s) URL.",
             hint="Give a full URL such as https://api.kilo.ai/api/gateway/.",

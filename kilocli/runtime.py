@@ -80,11 +80,3 @@ class Runtime:
         """Note a key so that no error text can show it; returns the key."""
         self.secrets.add(key)
         return key
-
-    def scrub(self, text: str) -> str:
-        """``text`` with every remembered key replaced by its preview."""
-        from kilocli.credentials.keys import preview
-
-        for secret in sorted(self.secrets, key=len, reverse=True):
-            text = text.replace(secret, preview(secret))
-        return text

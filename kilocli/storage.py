@@ -104,7 +104,9 @@ def write_private_bytes(path: Path, data: bytes) -> None:
     Raises:
         FileProblem: the write failed; the previous file is intact and no temp file is left.
     """
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    # A random part, so that a temp file left by a killed process with the same pid (pids are
+    # reused, and small, in containers) never blocks the O_EXCL create below.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_TRUNC, PRIVATE_FILE)
         try:

@@ -39,11 +39,18 @@ def home(isolation: Path) -> Path:
     return isolation
 
 
-@pytest.fixture
-def gateway() -> Iterator[FakeGateway]:
-    """A fake Kilo Gateway on 127.0.0.1, started for one test."""
+@pytest.fixture(scope="session")
+def shared_gateway() -> Iterator[FakeGateway]:
+    """One fake gateway server for the whole session."""
     with FakeGateway() as fake:
         yield fake
+
+
+@pytest.fixture
+def gateway(shared_gateway: FakeGateway) -> FakeGateway:
+    """A fake Kilo Gateway on 127.0.0.1, reset to a fresh one's state for this test."""
+    shared_gateway.reset()
+    return shared_gateway
 
 
 @dataclass(frozen=True)

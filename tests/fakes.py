@@ -34,6 +34,15 @@ OTHER_VALID_KEY = (
     "eyJrZXkiOiJ0ZXN0LWtleS0yIiwiZW52IjoidGVzdCJ9."
     "c2Vjb25kLXZhbGlkLXRlc3Qta2V5LXNpZ25hdHVyZQ"
 )
+# The fallback catalog's entry as SPEC §2's example config writes it.
+KILO_AUTO_ENTRY = {
+    "id": "kilo/auto",
+    "name": "Kilo Auto",
+    "input": ["text", "image"],
+    "reasoning": True,
+    "contextWindow": 1_000_000,
+    "maxTokens": 128_000,
+}
 REJECTED_KEY = (
     "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."
     "eyJrZXkiOiJyZXZva2VkIiwiZW52IjoidGVzdCJ9."
@@ -65,16 +74,24 @@ class FakeGateway:
     """A Kilo Gateway on 127.0.0.1 with switchable faults. Use as a context manager."""
 
     def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._faults: dict[str, Fault] = {}
+        self.requests: list[Seen] = []
+        self.reset()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+
+    def reset(self) -> None:
+        """Back to a fresh gateway's state: no faults, no requests, the example answers."""
+        self.clear_faults()
+        self.requests.clear()
         self.valid_keys = {VALID_KEY, OTHER_VALID_KEY}
         self.profile: dict[str, Any] = RESPONSES["GET /api/profile 200"]
         self.balance: dict[str, Any] = RESPONSES["GET /api/profile/balance 200"]
         self.models_body: bytes = json.dumps(MODELS_BODY).encode()
-        self.requests: list[Seen] = []
-        self._faults: dict[str, Fault] = {}
-        self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
     def origin(self) -> str:

@@ -93,11 +93,9 @@ class Session:
 
     def scrub(self, text: str) -> str:
         """Replace every key seen by this command with its preview."""
-        from kilocli.credentials.keys import preview
+        from kilocli.credentials.keys import redact
 
-        for secret in sorted(self.secrets, key=len, reverse=True):
-            text = text.replace(secret, preview(secret))
-        return text
+        return redact(text, self.secrets)
 
 
 def _questionary_prompter() -> Prompter:
@@ -109,8 +107,10 @@ def _questionary_prompter() -> Prompter:
 def _consoles() -> tuple[Console, Console]:
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=True), Console(
-        stderr=True, highlight=False, soft_wrap=True
+    # emoji=False: text from files and the network (":rocket:" in an alias or a path) must be
+    # shown as written, not turned into emoji.
+    return Console(highlight=False, soft_wrap=True, emoji=False), Console(
+        stderr=True, highlight=False, soft_wrap=True, emoji=False
     )
 
 

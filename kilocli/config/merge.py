@@ -75,7 +75,8 @@ def apply_auth_profile(config: Mapping[str, Any], profile_id: str, provider_id: 
     """
     result = copy.deepcopy(dict(config))
     auth = result.setdefault("auth", {})
-    auth.setdefault("profiles", {})[profile_id] = {"provider": provider_id, "mode": "api_key"}
+    profile = auth.setdefault("profiles", {}).setdefault(profile_id, {})
+    profile.update({"provider": provider_id, "mode": "api_key"})  # other fields are kept
     order = auth.get("order", {})
     if provider_id in order:
         order[provider_id] = [profile_id, *(p for p in order[provider_id] if p != profile_id)]

@@ -7,7 +7,9 @@ from typing import Any
 
 from kilocli.credentials.keys import preview
 
-_SECRET_NAME = re.compile(r"(api[_-]?key|token|secret|password|^key$)", re.IGNORECASE)
+# "apiKey", "token(s)", "accessToken", "secret", "password", "key" (only strings are hidden,
+# so a numeric "maxTokens" is shown).
+_SECRET_NAME = re.compile(r"(api[_-]?key|token|secret|password)s?$|^keys?$", re.IGNORECASE)
 
 
 def redacted(value: Any, name: str = "") -> Any:

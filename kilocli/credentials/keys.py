@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from kilocli.errors import InvalidKey
 
@@ -57,7 +58,7 @@ def _normalise_once(key: str) -> str:
         key = key[:-1].rstrip()
     if len(key) >= 2 and key[0] == key[-1] and key[0] in _QUOTES:
         key = key[1:-1].strip()
-    if key[: len(_BEARER)].lower() == _BEARER:
+    if key[: len(_BEARER)].lower() == _BEARER or key.lower() == _BEARER.strip():
         key = key[len(_BEARER) :]
     return key.strip()
 
@@ -90,3 +91,11 @@ def preview(key: str) -> str:
 def looks_like_jwt(key: str) -> bool:
     """Kilo keys are JWTs: ``eyJ…`` with three dot-separated parts."""
     return _JWT.fullmatch(key) is not None
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every one of ``secrets`` replaced by its preview (longest first)."""
+    for secret in sorted(secrets, key=len, reverse=True):
+        if secret:
+            text = text.replace(secret, preview(secret))
+    return text

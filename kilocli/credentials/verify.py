@@ -49,7 +49,7 @@ def verify_key(client: httpx.Client, provider: Provider, base_url: str, key: str
         reason = sanitise_text(type(exc).__name__ + (f": {exc}" if str(exc) else ""), (key,))
         return Verification("unverified", f"could not reach {url} ({reason})")
     if response.status_code == 200:
-        return _accepted(provider, response.content)
+        return _accepted(provider, response.content, key)
     problem = classify(response.status_code, response.content, secrets=(key,))
     outcome: Outcome = "rejected" if problem.kind == "rejected" else "unverified"
     return Verification(outcome, problem.describe(provider.label), problem=problem)
@@ -77,7 +77,7 @@ def _retry_after(value: str | None) -> float | None:
     return seconds if 0 <= seconds <= MAX_RETRY_AFTER_SECONDS else None
 
 
-def _accepted(provider: Provider, body: bytes) -> Verification:
+def _accepted(provider: Provider, body: bytes, key: str) -> Verification:
     try:
         payload: Any = json.loads(body)
     except (ValueError, UnicodeDecodeError):
@@ -88,9 +88,9 @@ def _accepted(provider: Provider, body: bytes) -> Verification:
     user = user if isinstance(user, dict) else {}
     email = user.get("email") if isinstance(user.get("email"), str) else None
     organizations = tuple(
-        sanitise_text(org["name"])
+        sanitise_text(org["name"], (key,))
         for org in payload.get("organizations") or ()
         if isinstance(org, dict) and isinstance(org.get("name"), str)
     )
-    email = sanitise_text(email) if email else None
+    email = sanitise_text(email, (key,)) if email else None
     return Verification("verified", email or "key accepted", email, organizations)

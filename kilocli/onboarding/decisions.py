@@ -45,7 +45,8 @@ def collect_key_inputs(
 
     Raises:
         UsageError: ``--token`` together with ``--api-key-stdin``, ``--token-provider`` with no
-            key, or two keys for one provider.
+            key, two keys for one provider, or a key flag next to a ``--token`` or stdin
+            key that names no provider.
     """
     inputs = [
         KeyInput(provider_id, get_provider(provider_id).key_flag, raw)
@@ -64,6 +65,12 @@ def collect_key_inputs(
                 hint='For example: kilocli onboard --token "$KEY" --token-provider kilocode',
             )
         extra = KeyInput(get_provider(token_provider).id, extra.origin, extra.raw)
+    if extra is not None and extra.provider is None and inputs:
+        # A key for "whichever provider is chosen" next to a provider's key flag would be
+        # for that same provider; using one and silently dropping the other hides a mistake.
+        raise UsageError(
+            f"Both {inputs[0].origin} and {extra.origin} give a key.", hint="Pass the key once."
+        )
     if extra is not None:
         inputs.append(extra)
     seen: dict[str, str] = {}

@@ -59,7 +59,7 @@ class OnboardRequest:
     """Everything given on the command line (or by stdin) before onboarding starts."""
 
     auth_choice: str | None = None
-    flag_keys: Mapping[str, str | None] = field(default_factory=dict)
+    flag_keys: Mapping[str, str | None] = field(default_factory=dict, repr=False)
     token: str | None = field(default=None, repr=False)
     token_provider: str | None = None
     stdin_text: str | None = field(default=None, repr=False)
