@@ -8,6 +8,7 @@ import typer
 
 from kilocli import __version__
 from kilocli.cli import config as config_commands
+from kilocli.cli import models as models_commands
 from kilocli.cli import onboard as onboard_command
 
 app = typer.Typer(
@@ -43,6 +44,7 @@ def root(
 
 
 app.command(name="onboard")(onboard_command.onboard)
+app.add_typer(models_commands.app, name="models")
 app.add_typer(config_commands.app, name="config")
 
 

@@ -94,7 +94,7 @@ def run_onboarding(rt: Runtime, request: OnboardRequest) -> OnboardingResult:
     given = next((item for item in inputs if item.provider in {provider.id, None}), None)
     found = _obtain_key(rt, provider, given, store, config)
     found, verdict = _verify(rt, provider, base_url, found, enabled=request.verify)
-    model_ref = _choose_default_model(rt, provider, config, request, requested_model)
+    model_ref = _choose_default_model(rt, provider, config, request, requested_model, base_url)
     profile_id = (
         found.source.name if found.source.kind == "profile" else provider.default_profile_id
     )
@@ -221,6 +221,7 @@ def _choose_default_model(
     config: Mapping[str, Any],
     request: OnboardRequest,
     requested: str | None,
+    base_url: str,
 ) -> str | None:
     """Step 5: the new default model, or None to leave the current one alone."""
     current = current_primary(config)
@@ -233,12 +234,29 @@ def _choose_default_model(
     )
     ref = decision.ref
     if decision.ask and rt.prompter is not None:
-        ref = ask_default_model(rt.prompter, provider, config, decision.ref)
+        ref = ask_default_model(
+            rt.prompter,
+            provider,
+            decision.ref,
+            lambda: _catalog_refs(rt, provider, config, base_url),
+        )
     if ref == current:
         return None
     if current is None:
         rt.feedback.note(f"Default model set to {ref}")
     return ref
+
+
+def _catalog_refs(
+    rt: Runtime, provider: Provider, config: Mapping[str, Any], base_url: str
+) -> list[str]:
+    """The refs of the provider's catalog (cache, gateway or fallback), for a searchable list."""
+    from kilocli.catalog.service import load_catalog
+
+    catalog = load_catalog(rt, provider, config, base_url=base_url)
+    for warning in catalog.warnings:
+        rt.feedback.warn(warning)
+    return [f"{provider.id}/{model.id}" for model in catalog.models]
 
 
 def _write(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from collections.abc import Callable, Sequence
+from typing import Literal
 
 from kilocli.credentials.keys import normalise_key
 from kilocli.credentials.sources import FoundKey, KeySource
@@ -105,7 +105,7 @@ def ask_what_after_rejection(prompter: Prompter) -> AfterRejection:
 
 
 def ask_default_model(
-    prompter: Prompter, provider: Provider, config: Mapping[str, Any], current: str
+    prompter: Prompter, provider: Provider, current: str, list_refs: Callable[[], list[str]]
 ) -> str:
     """ "Default model": keep the current one (default), the provider's, one from the catalog,
     or one typed in."""
@@ -119,7 +119,7 @@ def ask_default_model(
     if answer == PROVIDER_DEFAULT:
         return provider.default_model
     if answer == FROM_CATALOG:
-        refs = catalog_refs(provider, config)
+        refs = list_refs()
         return prompter.select(
             f"{provider.label} model", [Option(r, r) for r in refs], searchable=True
         )
@@ -135,11 +135,3 @@ def _ref_problem(answer: str) -> str | None:
     except KilocliError as exc:
         return f"{exc.message} {exc.hint or ''}".strip()
     return None
-
-
-def catalog_refs(provider: Provider, config: Mapping[str, Any]) -> list[str]:
-    """Model refs to choose from: the fallback catalog, then the models in config."""
-    configured = config.get("models", {}).get("providers", {}).get(provider.id, {})
-    ids = [m.id for m in provider.fallback_models]
-    ids += [m["id"] for m in configured.get("models", []) if isinstance(m.get("id"), str)]
-    return [f"{provider.id}/{model_id}" for model_id in dict.fromkeys(ids)]

@@ -107,10 +107,19 @@ def read_toml(path: Path) -> dict[str, Any]:
 
 
 def snapshot(home: Path) -> dict[str, bytes]:
-    """Every file in the home directory, by name, with its bytes."""
+    """Every file in the home directory, by name, with its bytes.
+
+    The model cache is left out: choosing from the catalog may refresh it before the user
+    answers, and a cache is not part of the set-up onboarding promises not to touch.
+    """
     if not home.exists():
         return {}
-    return {p.name: p.read_bytes() for p in sorted(home.rglob("*")) if p.is_file()}
+    cache = home / "cache"
+    return {
+        p.name: p.read_bytes()
+        for p in sorted(home.rglob("*"))
+        if p.is_file() and cache not in p.parents
+    }
 
 
 def asked(w: Wizard) -> list[tuple[str, str]]:

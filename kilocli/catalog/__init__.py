@@ -1,0 +1,1 @@
+"""The model catalog: gateway discovery, parsing, the fallback catalog, cache, filters, policies."""

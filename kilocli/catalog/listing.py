@@ -1,0 +1,151 @@
+"""Filtering, sorting and tagging a catalog for ``kilocli models``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from kilocli.catalog.policies import cache_ttl_eligible, transcript_sanitize
+from kilocli.catalog.records import CatalogModel
+from kilocli.catalog.service import Catalog
+from kilocli.providers import ModelRef
+
+SortKey = Literal["id", "price", "context"]
+
+
+@dataclass(frozen=True)
+class ModelFilter:
+    """What ``-q``, ``--free``, ``--input`` and ``--reasoning`` ask for."""
+
+    queries: tuple[str, ...] = ()
+    free: bool = False
+    input: str | None = None
+    reasoning: bool = False
+
+    def matches(self, model: CatalogModel) -> bool:
+        """Every query must match the id or the name (case-insensitive), and every flag hold."""
+        haystack = f"{model.id}\n{model.name}".lower()
+        return (
+            all(query.lower() in haystack for query in self.queries)
+            and (not self.free or model.free)
+            and (self.input is None or self.input in model.input)
+            and (not self.reasoning or model.reasoning)
+        )
+
+
+@dataclass(frozen=True)
+class ListedModel:
+    """A model with its ref, tags and policies, as listed."""
+
+    model: CatalogModel
+    ref: ModelRef
+    tags: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """One entry of ``models`` in ``--json`` (SPEC §7)."""
+        m = self.model
+        return {
+            "ref": str(self.ref),
+            "id": m.id,
+            "name": m.name,
+            "input": list(m.input),
+            "reasoning": m.reasoning,
+            "contextWindow": m.context_window,
+            "maxTokens": m.max_tokens,
+            "cost": m.cost.to_json(),
+            "free": m.free,
+            "tags": list(self.tags),
+            "cacheTtlEligible": cache_ttl_eligible(self.ref),
+            "transcriptSanitize": transcript_sanitize(self.ref),
+        }
+
+
+@dataclass(frozen=True)
+class ModelListing:
+    """One provider's listing: what ``models list`` renders."""
+
+    catalog: Catalog
+    models: tuple[ListedModel, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``--json`` document of SPEC §7."""
+        c = self.catalog
+        return {
+            "provider": c.provider.id,
+            "count": len(self.models),
+            "source": c.source,
+            "fetchedAt": iso_time(c.fetched_at),
+            "stale": c.stale,
+            "warnings": list(c.warnings),
+            "models": [listed.to_json() for listed in self.models],
+        }
+
+
+def build_listing(
+    catalog: Catalog,
+    config: Mapping[str, Any],
+    model_filter: ModelFilter = ModelFilter(),
+    sort: SortKey | None = None,
+) -> ModelListing:
+    """Filter, sort and tag ``catalog``; the default order is the catalog's."""
+    tagger = _Tagger(config)
+    provider = catalog.provider.id
+    chosen = [m for m in catalog.models if model_filter.matches(m)]
+    if sort is not None:
+        chosen.sort(key=_SORT_KEYS[sort])
+    listed = []
+    for model in chosen:
+        ref = ModelRef(provider, model.id)
+        listed.append(ListedModel(model, ref, tagger.tags(str(ref), model)))
+    return ModelListing(catalog, tuple(listed))
+
+
+def _price_key(model: CatalogModel) -> tuple[bool, float, float, str]:
+    """Cheapest first; variable prices last."""
+    cost = model.cost
+    variable = cost.input is None or cost.output is None
+    return (variable, cost.input or 0.0, cost.output or 0.0, model.id)
+
+
+_SORT_KEYS: dict[str, Any] = {
+    "id": lambda m: m.id,
+    "price": _price_key,
+    "context": lambda m: (-m.context_window, m.id),
+}
+
+
+class _Tagger:
+    """Tags of SPEC §7: default, fallback#N, alias:<name>, configured, free."""
+
+    def __init__(self, config: Mapping[str, Any]) -> None:
+        defaults = config.get("agents", {}).get("defaults", {})
+        model = defaults.get("model", {})
+        self.primary = model.get("primary")
+        self.fallbacks: Sequence[str] = model.get("fallbacks") or ()
+        self.aliases = {
+            ref: entry["alias"]
+            for ref, entry in defaults.get("models", {}).items()
+            if isinstance(entry.get("alias"), str)
+        }
+
+    def tags(self, ref: str, model: CatalogModel) -> tuple[str, ...]:
+        tags = []
+        if ref == self.primary:
+            tags.append("default")
+        tags.extend(f"fallback#{n}" for n, f in enumerate(self.fallbacks, start=1) if f == ref)
+        if ref in self.aliases:
+            tags.append(f"alias:{self.aliases[ref]}")
+        if model.origin == "configured":
+            tags.append("configured")
+        if model.free:
+            tags.append("free")
+        return tuple(tags)
+
+
+def iso_time(epoch: float | None) -> str | None:
+    """Seconds since the epoch as ISO 8601 UTC (``2026-11-21T19:00:00Z``)."""
+    if epoch is None:
+        return None
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

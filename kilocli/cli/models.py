@@ -1,0 +1,189 @@
+"""``kilocli models list|set|status|info`` and one shortcut per provider.
+
+No ``from __future__ import annotations`` here: the listing commands are built in a closure, and
+Typer evaluates their annotations, which name the closure's variables.
+"""
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from kilocli.cli.context import command_session
+from kilocli.providers import PROVIDERS
+
+app = typer.Typer(
+    help="List the models a gateway offers, and choose the default.", no_args_is_help=True
+)
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
+RefreshOption = Annotated[
+    bool, typer.Option("--refresh", help="Ask the gateway even if the cache is fresh.")
+]
+OfflineOption = Annotated[
+    bool, typer.Option("--offline", help="Never ask the gateway; use the cache.")
+]
+
+
+class SortBy(StrEnum):
+    id = "id"
+    price = "price"
+    context = "context"
+
+
+class InputKind(StrEnum):
+    image = "image"
+    text = "text"
+
+
+def _list(
+    ctx: typer.Context,
+    provider_ids: list[str] | None,
+    query: list[str] | None,
+    free: bool,
+    input_kind: InputKind | None,
+    reasoning: bool,
+    sort: SortBy | None,
+    refresh: bool,
+    offline: bool,
+    plain: bool,
+    json_output: bool,
+) -> None:
+    from kilocli.catalog.listing import ModelFilter
+    from kilocli.catalog.operations import default_list_provider, list_models
+    from kilocli.cli.render_models import render_listings
+    from kilocli.providers import get_provider
+
+    with command_session(ctx, json_output=json_output) as session:
+        rt = session.runtime()
+        providers = (
+            [get_provider(p) for p in provider_ids] if provider_ids else [default_list_provider(rt)]
+        )
+        model_filter = ModelFilter(
+            tuple(query or ()), free, input_kind.value if input_kind else None, reasoning
+        )
+        listings = list_models(
+            rt,
+            providers,
+            model_filter,
+            sort=sort.value if sort else None,
+            refresh=refresh,
+            offline=offline,
+        )
+        render_listings(session, listings, plain=plain)
+
+
+def _listing_command(provider_id: str | None):  # type: ignore[no-untyped-def]
+    """A ``models list`` (provider_id None) or ``models <provider>`` command function."""
+
+    def command(
+        ctx: typer.Context,
+        query: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--query",
+                "-q",
+                help="Only models whose id or name contains TEXT (repeatable).",
+                metavar="TEXT",
+            ),
+        ] = None,
+        free: Annotated[bool, typer.Option("--free", help="Only free models.")] = False,
+        input_kind: Annotated[
+            InputKind | None, typer.Option("--input", help="Only models that take this input.")
+        ] = None,
+        reasoning: Annotated[
+            bool, typer.Option("--reasoning", help="Only reasoning models.")
+        ] = False,
+        sort: Annotated[
+            SortBy | None, typer.Option("--sort", help="Sort by id, price or context.")
+        ] = None,
+        refresh: RefreshOption = False,
+        offline: OfflineOption = False,
+        plain: Annotated[bool, typer.Option("--plain", help="One model ref per line.")] = False,
+        json_output: JsonOption = False,
+        provider: Annotated[
+            str | None,
+            typer.Option(
+                "--provider", help="The provider to list.", hidden=provider_id is not None
+            ),
+        ] = None,
+        all_providers: Annotated[
+            bool, typer.Option("--all", help="List every provider.", hidden=provider_id is not None)
+        ] = False,
+    ) -> None:
+        chosen = (
+            [provider_id]
+            if provider_id
+            else [p.id for p in PROVIDERS]
+            if all_providers
+            else ([provider] if provider else None)
+        )
+        _list(
+            ctx,
+            chosen,
+            query,
+            free,
+            input_kind,
+            reasoning,
+            sort,
+            refresh,
+            offline,
+            plain,
+            json_output,
+        )
+
+    return command
+
+
+app.command("list", help="List the models of a provider (default: that of the default model).")(
+    _listing_command(None)
+)
+for _provider in PROVIDERS:
+    app.command(
+        _provider.id,
+        help=f"List the {_provider.label} models (models list --provider {_provider.id}).",
+    )(_listing_command(_provider.id))
+
+
+@app.command("set")
+def set_default(
+    ctx: typer.Context,
+    ref: Annotated[
+        str, typer.Argument(help="provider/model, e.g. kilocode/anthropic/claude-sonnet-4.5")
+    ],
+    json_output: JsonOption = False,
+) -> None:
+    """Make REF the default model (fallbacks are kept)."""
+    from kilocli.catalog.operations import set_default_model
+    from kilocli.cli.render_models import render_default_change
+
+    with command_session(ctx, json_output=json_output) as session:
+        render_default_change(session, set_default_model(session.runtime(), ref))
+
+
+@app.command("status")
+def status(ctx: typer.Context, json_output: JsonOption = False) -> None:
+    """Show the default model, fallbacks, aliases, and each provider's key and cache."""
+    from kilocli.catalog.operations import model_status
+    from kilocli.cli.render_models import render_model_status
+
+    with command_session(ctx, json_output=json_output) as session:
+        render_model_status(session, model_status(session.runtime()))
+
+
+@app.command("info")
+def info(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="provider/model")],
+    refresh: RefreshOption = False,
+    offline: OfflineOption = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Show every field of one model, its policies and where it came from."""
+    from kilocli.catalog.operations import model_info
+    from kilocli.cli.render_models import render_model_info
+
+    with command_session(ctx, json_output=json_output) as session:
+        render_model_info(
+            session, model_info(session.runtime(), ref, refresh=refresh, offline=offline)
+        )
