@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from kilocli.catalog.parse import CatalogFormatError, ParsedCatalog, parse_models_payload
 from kilocli.gateway_errors import classify
-from kilocli.http import TIMEOUT_SECONDS
+from kilocli.http import TIMEOUT_SECONDS, get_with_one_retry
 from kilocli.providers import Provider, normalise_base_url
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ def discover_models(
     if key:
         headers["Authorization"] = f"Bearer {key}"
     try:
-        response = client.get(models_url(base_url), headers=headers)
+        response = get_with_one_retry(client, models_url(base_url), headers)
     except httpx.TimeoutException:
         raise DiscoveryFailed(f"no answer within {TIMEOUT_SECONDS:.0f} s") from None
     except httpx.HTTPError as exc:

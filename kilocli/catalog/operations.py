@@ -12,7 +12,14 @@ from kilocli.catalog.service import Catalog, load_catalog
 from kilocli.config.files import load_config, update_config
 from kilocli.config.merge import current_primary, set_primary_model
 from kilocli.errors import KilocliError
-from kilocli.providers import PROVIDERS, Provider, get_provider, parse_model_ref, resolve_base_url
+from kilocli.providers import (
+    PROVIDERS,
+    Provider,
+    default_model_provider,
+    get_provider,
+    parse_model_ref,
+    resolve_base_url,
+)
 from kilocli.runtime import Runtime
 
 
@@ -39,15 +46,8 @@ def list_models(
 
 
 def default_list_provider(rt: Runtime) -> Provider:
-    """The provider ``models list`` shows without ``--provider``: the default model's, else
-    Kilo Gateway."""
-    primary = current_primary(load_config(rt.paths))
-    if primary:
-        try:
-            return get_provider(parse_model_ref(primary).provider)
-        except KilocliError:
-            pass
-    return PROVIDERS[0]
+    """The provider ``models list`` shows without ``--provider``: the default model's."""
+    return default_model_provider(load_config(rt.paths))
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ def set_default_model(rt: Runtime, text: str) -> DefaultModelChange:
     """
     ref = parse_model_ref(text)
     config = load_config(rt.paths)
-    catalog = load_catalog(rt, get_provider(ref.provider), config, offline=True)
+    catalog = load_catalog(rt, get_provider(ref.provider), config)
     in_catalog = any(model.id == ref.model_id for model in catalog.models)
     update_config(rt.paths, lambda doc: set_primary_model(doc, str(ref)))
     return DefaultModelChange(str(ref), current_primary(config), in_catalog, catalog.source)
@@ -106,6 +106,8 @@ def model_info(
     for listed in listing.models:
         if listed.ref == ref:
             return ModelInfo(listed, catalog)
+    for warning in catalog.warnings:  # why the catalog may be short (e.g. the gateway is down)
+        rt.feedback.warn(warning)
     raise KilocliError(
         f"{ref} is not in the {catalog.provider.label} catalog ({catalog.source}).",
         hint=f"Search the list: kilocli models {ref.provider} -q {ref.model_id.split('/')[-1]}",

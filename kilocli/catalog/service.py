@@ -171,12 +171,9 @@ def _ttl(env: Mapping[str, str]) -> tuple[float, list[str]]:
 
 
 def describe_age(seconds: float) -> str:
-    """``45 s``, ``12 min``, ``3 h``, ``2 d``."""
-    seconds = max(0, seconds)
-    if seconds < 60:
-        return f"{seconds:.0f} s"
-    if seconds < 3600:
-        return f"{seconds / 60:.0f} min"
-    if seconds < 86400:
-        return f"{seconds / 3600:.0f} h"
-    return f"{seconds / 86400:.0f} d"
+    """``45 s``, ``12 min``, ``3 h``, ``2 d``: whole units, rounded down (90 min is "1 h")."""
+    whole = int(max(0, seconds))
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if whole >= size:
+            return f"{whole // size} {unit}"
+    return f"{whole} s"

@@ -36,11 +36,13 @@ def render_listings(session: Session, listings: Sequence[ModelListing], *, plain
 HEADERS = ("Model", "Name", "Input", "Ctx", "Max out", "$/M in/out", "Tags")
 RIGHT_ALIGNED = {"Ctx", "Max out", "$/M in/out"}
 MIN_NAME_WIDTH = 8
+MIN_TAGS_WIDTH = 8
 
 
 def _table(session: Session, listing: ModelListing) -> None:
     """All columns on a wide terminal. When the width runs short, Name is cut (or left out)
-    first and Tags wrap, so the Model column is always shown whole."""
+    first and Tags wrap, so the Model column is always shown whole. When even that does not
+    fit (a very long id), the table is wider than the terminal rather than losing columns."""
     from rich.table import Table
 
     rows = [_row(listed) for listed in listing.models]
@@ -49,13 +51,23 @@ def _table(session: Session, listing: ModelListing) -> None:
     room = session.out.width - fixed  # for Tags, and Name if it fits
     name_width = room - widths[6] - 1
     show_name = name_width >= MIN_NAME_WIDTH
-    table = Table(box=None, padding=(0, 1, 0, 0), pad_edge=False, header_style="bold")
+    tags_width = widths[6] if show_name else max(room, min(widths[6], MIN_TAGS_WIDTH))
+    # rich squeezes a table that is too wide down to nothing in the no_wrap columns; a width
+    # of its own keeps every column whole (the terminal wraps the long lines instead).
+    overflow = fixed + tags_width > session.out.width
+    table = Table(
+        box=None,
+        padding=(0, 1, 0, 0),
+        pad_edge=False,
+        header_style="bold",
+        width=fixed + tags_width if overflow else None,
+    )
     for index, header in enumerate(HEADERS):
         if header == "Name":
             if show_name:
                 table.add_column(header, no_wrap=True, overflow="ellipsis", max_width=name_width)
         elif header == "Tags":
-            table.add_column(header, max_width=widths[6] if show_name else max(room, 8))
+            table.add_column(header, max_width=tags_width)
         else:
             table.add_column(
                 header,
@@ -89,7 +101,7 @@ def _row(listed: ListedModel) -> tuple[str, ...]:
 
 def format_tokens(count: int) -> str:
     """``1M``, ``1.05M``, ``200k``, ``512``."""
-    if count >= 1_000_000:
+    if count >= 999_500:  # what would round to "1000k" is shown as "1M"
         return f"{count / 1_000_000:.2f}".rstrip("0").rstrip(".") + "M"
     if count >= 1000:
         return f"{round(count / 1000)}k"

@@ -1,0 +1,396 @@
+"""Filters, sorting, tags, policies and the ``--json`` document of ``models list`` (SPEC §6, §7)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from kilocli.catalog.listing import ModelFilter, SortKey, build_listing
+from kilocli.catalog.policies import cache_ttl_eligible, transcript_sanitize
+from kilocli.catalog.records import CatalogModel, Cost
+from kilocli.catalog.service import Catalog
+from kilocli.providers import ModelRef, get_provider
+
+KILOCODE = get_provider("kilocode")
+
+CATALOG_MODELS = (
+    CatalogModel(
+        "kilo/auto",
+        "Kilo Auto",
+        ("text", "image"),
+        reasoning=True,
+        origin="fallback",
+    ),
+    CatalogModel(
+        "anthropic/claude-sonnet-4.5",
+        "Anthropic: Claude Sonnet 4.5",
+        ("text", "image"),
+        reasoning=True,
+        context_window=200_000,
+        max_tokens=64_000,
+        cost=Cost(3.0, 15.0, 0.3, 3.75),
+    ),
+    CatalogModel(
+        "kilo-auto/frontier",
+        "Auto Frontier",
+        ("text", "image"),
+        reasoning=True,
+        cost=Cost(None, None, 0.0, 0.0),
+    ),
+    CatalogModel(
+        "qwen/qwen3-coder:free",
+        "Qwen: Qwen3 Coder (free)",
+        context_window=262_144,
+        free=True,
+    ),
+    CatalogModel(
+        "google/gemini-2.5-pro",
+        "Google: Gemini 2.5 Pro",
+        ("text", "image"),
+        reasoning=True,
+        context_window=1_048_576,
+        max_tokens=65_536,
+        cost=Cost(1.25, 10.0, 0.31, 0.0),
+    ),
+    CatalogModel(
+        "x-ai/grok-code-fast", "xAI: Grok Code Fast", context_window=256_000, cost=Cost(0.2, 1.5)
+    ),
+    CatalogModel(
+        "openai/gpt-5.4",
+        "OpenAI: GPT-5.4",
+        ("text", "image"),
+        reasoning=True,
+        context_window=272_000,
+        cost=Cost(1.25, 10.0, 0.125, 0.0),
+    ),
+    CatalogModel("vendor/half-variable", "Half Variable", cost=Cost(0.1, None)),
+    CatalogModel("mine/custom", "My Custom", context_window=64_000, origin="configured"),
+)
+CATALOG = Catalog(KILOCODE, "gateway", 1_795_000_000.0, False, (), CATALOG_MODELS)
+
+
+NO_FILTER = ModelFilter()
+
+
+def listed_ids(model_filter: ModelFilter = NO_FILTER, sort: SortKey | None = None) -> list[str]:
+    listing = build_listing(CATALOG, {}, model_filter, sort)
+    return [listed.model.id for listed in listing.models]
+
+
+# Filters
+
+
+@pytest.mark.parametrize(
+    ("queries", "expected"),
+    [
+        (("claude",), ["anthropic/claude-sonnet-4.5"]),
+        (("CLAUDE",), ["anthropic/claude-sonnet-4.5"]),
+        (("Sonnet", "anthropic"), ["anthropic/claude-sonnet-4.5"]),
+        (("anthropic", "gpt"), []),
+        (("xai",), ["x-ai/grok-code-fast"]),  # only the name says "xAI"
+        (("x-ai",), ["x-ai/grok-code-fast"]),  # only the id says "x-ai"
+        (("grok", "xAI: grok code"), ["x-ai/grok-code-fast"]),  # one in the id, one in the name
+        (("auto",), ["kilo/auto", "kilo-auto/frontier"]),
+        (("gemini 2.5",), ["google/gemini-2.5-pro"]),
+        (("gemini-2.5",), ["google/gemini-2.5-pro"]),
+        (("5.4", "openai"), ["openai/gpt-5.4"]),
+        ((":free",), ["qwen/qwen3-coder:free"]),
+        (("no-such-model",), []),
+    ],
+)
+def test_queries_all_match_id_or_name_case_insensitively(
+    queries: tuple[str, ...], expected: list[str]
+) -> None:
+    assert listed_ids(ModelFilter(queries=queries)) == expected
+
+
+def test_the_query_does_not_match_across_id_and_name() -> None:
+    # "kilo/auto" + "Kilo Auto": "autokilo" is in neither.
+    assert listed_ids(ModelFilter(queries=("autokilo",))) == []
+    assert listed_ids(ModelFilter(queries=("auto kilo",))) == []
+
+
+def test_free_filter() -> None:
+    assert listed_ids(ModelFilter(free=True)) == ["qwen/qwen3-coder:free"]
+
+
+def test_input_image_filter() -> None:
+    assert listed_ids(ModelFilter(input="image")) == [
+        "kilo/auto",
+        "anthropic/claude-sonnet-4.5",
+        "kilo-auto/frontier",
+        "google/gemini-2.5-pro",
+        "openai/gpt-5.4",
+    ]
+    assert listed_ids(ModelFilter(input="text")) == [m.id for m in CATALOG_MODELS]
+
+
+def test_reasoning_filter() -> None:
+    assert listed_ids(ModelFilter(reasoning=True)) == [
+        "kilo/auto",
+        "anthropic/claude-sonnet-4.5",
+        "kilo-auto/frontier",
+        "google/gemini-2.5-pro",
+        "openai/gpt-5.4",
+    ]
+
+
+def test_filters_combine() -> None:
+    both = ModelFilter(queries=("o",), input="image", reasoning=True)
+    assert listed_ids(both) == [
+        "kilo/auto",
+        "anthropic/claude-sonnet-4.5",
+        "kilo-auto/frontier",
+        "google/gemini-2.5-pro",
+        "openai/gpt-5.4",
+    ]
+    assert listed_ids(ModelFilter(queries=("gpt",), free=True)) == []
+    assert listed_ids(ModelFilter(queries=("qwen",), free=True, reasoning=True)) == []
+
+
+# Sorting
+
+
+def test_without_sort_the_catalog_order_is_kept() -> None:
+    assert listed_ids() == [m.id for m in CATALOG_MODELS]
+
+
+def test_sort_by_id() -> None:
+    assert listed_ids(sort="id") == [
+        "anthropic/claude-sonnet-4.5",
+        "google/gemini-2.5-pro",
+        "kilo-auto/frontier",
+        "kilo/auto",
+        "mine/custom",
+        "openai/gpt-5.4",
+        "qwen/qwen3-coder:free",
+        "vendor/half-variable",
+        "x-ai/grok-code-fast",
+    ]
+
+
+def test_sort_by_price_cheapest_first_and_variable_last() -> None:
+    assert listed_ids(sort="price") == [
+        "kilo/auto",  # 0 / 0, ties broken by id
+        "mine/custom",
+        "qwen/qwen3-coder:free",
+        "x-ai/grok-code-fast",  # 0.2 / 1.5
+        "google/gemini-2.5-pro",  # 1.25 / 10, same price as gpt-5.4: by id
+        "openai/gpt-5.4",
+        "anthropic/claude-sonnet-4.5",  # 3 / 15
+        "kilo-auto/frontier",  # variable (both)
+        "vendor/half-variable",  # variable (output)
+    ]
+
+
+def test_sort_by_context_largest_first() -> None:
+    assert listed_ids(sort="context") == [
+        "google/gemini-2.5-pro",  # 1,048,576
+        "kilo-auto/frontier",  # 1,000,000, ties by id
+        "kilo/auto",
+        "vendor/half-variable",
+        "openai/gpt-5.4",  # 272,000
+        "qwen/qwen3-coder:free",  # 262,144
+        "x-ai/grok-code-fast",  # 256,000
+        "anthropic/claude-sonnet-4.5",  # 200,000
+        "mine/custom",  # 64,000
+    ]
+
+
+def test_filter_and_sort_together() -> None:
+    assert listed_ids(ModelFilter(reasoning=True), sort="price") == [
+        "kilo/auto",
+        "google/gemini-2.5-pro",
+        "openai/gpt-5.4",
+        "anthropic/claude-sonnet-4.5",
+        "kilo-auto/frontier",
+    ]
+
+
+# Tags
+
+
+def test_tags() -> None:
+    config = {
+        "agents": {
+            "defaults": {
+                "model": {
+                    "primary": "kilocode/anthropic/claude-sonnet-4.5",
+                    "fallbacks": [
+                        "kilocode/openai/gpt-5.4",
+                        "openrouter/openai/gpt-5.4",  # another provider: not this ref
+                        "kilocode/qwen/qwen3-coder:free",
+                        "kilocode/anthropic/claude-sonnet-4.5",
+                    ],
+                },
+                "models": {
+                    "kilocode/kilo/auto": {"alias": "Kilo Gateway"},
+                    "kilocode/anthropic/claude-sonnet-4.5": {"alias": "sonnet"},
+                    "kilocode/mine/custom": {"note": "no alias here"},
+                },
+            }
+        }
+    }
+    listing = build_listing(CATALOG, config)
+    assert {listed.model.id: listed.tags for listed in listing.models} == {
+        "kilo/auto": ("alias:Kilo Gateway",),
+        "anthropic/claude-sonnet-4.5": ("default", "fallback#4", "alias:sonnet"),
+        "kilo-auto/frontier": (),
+        "qwen/qwen3-coder:free": ("fallback#3", "free"),
+        "google/gemini-2.5-pro": (),
+        "x-ai/grok-code-fast": (),
+        "openai/gpt-5.4": ("fallback#1",),
+        "vendor/half-variable": (),
+        "mine/custom": ("configured",),
+    }
+
+
+def test_no_config_means_only_configured_and_free_tags() -> None:
+    listing = build_listing(CATALOG, {})
+    tagged = {listed.model.id: listed.tags for listed in listing.models if listed.tags}
+    assert tagged == {"qwen/qwen3-coder:free": ("free",), "mine/custom": ("configured",)}
+
+
+def test_a_configured_free_default_has_every_tag_in_order() -> None:
+    model = CatalogModel("mine/free", "Mine", free=True, origin="configured")
+    catalog = Catalog(KILOCODE, "fallback", None, False, (), (model,))
+    ref = "kilocode/mine/free"
+    config = {
+        "agents": {
+            "defaults": {
+                "model": {"primary": ref, "fallbacks": [ref]},
+                "models": {ref: {"alias": "cheap"}},
+            }
+        }
+    }
+    (listed,) = build_listing(catalog, config).models
+    assert listed.tags == ("default", "fallback#1", "alias:cheap", "configured", "free")
+
+
+# Policies
+
+
+@pytest.mark.parametrize(
+    ("provider", "model_id", "cache_ttl", "sanitize"),
+    [
+        ("kilocode", "anthropic/claude-sonnet-4.5", True, False),
+        ("kilocode", "anthropic/claude-opus-4.6", True, False),
+        ("openrouter", "anthropic/claude-haiku-4.5", True, False),
+        ("anthropic", "claude-sonnet-4.5", True, False),
+        ("kilocode", "openai/gpt-5.4", False, False),
+        ("kilocode", "openai/anthropic-lookalike", False, False),
+        ("kilocode", "kilo/auto", False, False),
+        ("openai", "anthropic/claude-sonnet-4.5", False, False),  # not a gateway
+        ("kilocode", "google/gemini-2.5-pro", False, True),
+        ("openrouter", "google/gemini-2.5", False, True),
+        ("kilocode", "GEMINI", False, True),
+        ("kilocode", "vendor/Gemini-Flash", False, True),
+        ("google", "gemini-2.5-pro", False, True),
+        ("google", "palm-2", False, True),
+        ("openai", "gemini-lookalike", False, False),  # not a gateway, not google
+        ("kilocode", "google/gemma-3", False, False),
+    ],
+)
+def test_policies(provider: str, model_id: str, cache_ttl: bool, sanitize: bool) -> None:
+    ref = ModelRef(provider, model_id)
+    assert cache_ttl_eligible(ref) is cache_ttl
+    assert transcript_sanitize(ref) is sanitize
+
+
+# The --json document
+
+
+def test_to_json_has_every_key_of_spec_section_7() -> None:
+    models = (
+        CATALOG_MODELS[0],
+        CATALOG_MODELS[1],
+        CATALOG_MODELS[2],
+        CATALOG_MODELS[3],
+        CATALOG_MODELS[4],
+    )
+    catalog = Catalog(
+        KILOCODE, "cache", 1_795_000_000.0, True, ("Could not refresh (test).",), models
+    )
+    config = {"agents": {"defaults": {"model": {"primary": "kilocode/kilo/auto"}}}}
+    document = build_listing(catalog, config, ModelFilter(reasoning=True)).to_json()
+    expected: dict[str, Any] = {
+        "provider": "kilocode",
+        "count": 4,
+        "source": "cache",
+        "fetchedAt": "2026-11-18T11:06:40Z",
+        "stale": True,
+        "warnings": ["Could not refresh (test)."],
+        "models": [
+            {
+                "ref": "kilocode/kilo/auto",
+                "id": "kilo/auto",
+                "name": "Kilo Auto",
+                "input": ["text", "image"],
+                "reasoning": True,
+                "contextWindow": 1_000_000,
+                "maxTokens": 128_000,
+                "cost": {"input": 0.0, "output": 0.0, "cacheRead": 0.0, "cacheWrite": 0.0},
+                "free": False,
+                "tags": ["default"],
+                "cacheTtlEligible": False,
+                "transcriptSanitize": False,
+            },
+            {
+                "ref": "kilocode/anthropic/claude-sonnet-4.5",
+                "id": "anthropic/claude-sonnet-4.5",
+                "name": "Anthropic: Claude Sonnet 4.5",
+                "input": ["text", "image"],
+                "reasoning": True,
+                "contextWindow": 200_000,
+                "maxTokens": 64_000,
+                "cost": {"input": 3.0, "output": 15.0, "cacheRead": 0.3, "cacheWrite": 3.75},
+                "free": False,
+                "tags": [],
+                "cacheTtlEligible": True,
+                "transcriptSanitize": False,
+            },
+            {
+                "ref": "kilocode/kilo-auto/frontier",
+                "id": "kilo-auto/frontier",
+                "name": "Auto Frontier",
+                "input": ["text", "image"],
+                "reasoning": True,
+                "contextWindow": 1_000_000,
+                "maxTokens": 128_000,
+                "cost": {"input": None, "output": None, "cacheRead": 0.0, "cacheWrite": 0.0},
+                "free": False,
+                "tags": [],
+                "cacheTtlEligible": False,
+                "transcriptSanitize": False,
+            },
+            {
+                "ref": "kilocode/google/gemini-2.5-pro",
+                "id": "google/gemini-2.5-pro",
+                "name": "Google: Gemini 2.5 Pro",
+                "input": ["text", "image"],
+                "reasoning": True,
+                "contextWindow": 1_048_576,
+                "maxTokens": 65_536,
+                "cost": {"input": 1.25, "output": 10.0, "cacheRead": 0.31, "cacheWrite": 0.0},
+                "free": False,
+                "tags": [],
+                "cacheTtlEligible": False,
+                "transcriptSanitize": True,
+            },
+        ],
+    }
+    assert document == expected
+    assert list(document) == list(expected)
+    assert list(document["models"][0]) == list(expected["models"][0])
+
+
+def test_to_json_of_the_fallback_has_no_fetch_time() -> None:
+    catalog = Catalog(KILOCODE, "fallback", None, False, ("why",), CATALOG_MODELS[:1])
+    document = build_listing(catalog, {}).to_json()
+    assert (document["source"], document["fetchedAt"], document["stale"]) == (
+        "fallback",
+        None,
+        False,
+    )
+    assert (document["count"], document["warnings"]) == (1, ["why"])

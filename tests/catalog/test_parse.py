@@ -1,0 +1,394 @@
+"""Mapping the gateway's ``GET /models`` answer to catalog models (SPEC §6)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from kilocli.catalog.parse import CatalogFormatError, parse_models_payload
+from kilocli.catalog.records import CatalogModel
+from tests.catalogs import generate_catalog
+from tests.fakes import DATA
+
+ZERO_COST = {"input": 0.0, "output": 0.0, "cacheRead": 0.0, "cacheWrite": 0.0}
+
+
+def mapped(model: CatalogModel) -> dict[str, Any]:
+    """A parsed model under SPEC §7's field names, to compare with hand-written expectations."""
+    return {
+        "id": model.id,
+        "name": model.name,
+        "input": list(model.input),
+        "reasoning": model.reasoning,
+        "contextWindow": model.context_window,
+        "maxTokens": model.max_tokens,
+        "cost": model.cost.to_json(),
+        "free": model.free,
+    }
+
+
+def parse_one(row: dict[str, Any]) -> dict[str, Any]:
+    parsed = parse_models_payload({"data": [row]})
+    assert len(parsed.models) == 1
+    return mapped(parsed.models[0])
+
+
+def model(model_id: str, **changes: Any) -> dict[str, Any]:
+    """The mapping of a row with only ``model_id``: SPEC §6's defaults, then ``changes``."""
+    expected: dict[str, Any] = {
+        "id": model_id,
+        "name": model_id,
+        "input": ["text"],
+        "reasoning": False,
+        "contextWindow": 1_000_000,
+        "maxTokens": 128_000,
+        "cost": ZERO_COST,
+        "free": False,
+    }
+    return expected | changes
+
+
+# The example answer of the real gateway, mapped by hand from SPEC §6.
+EXAMPLE_EXPECTED = [
+    model(
+        "kilo-auto/frontier",
+        name="Auto Frontier",
+        input=["text", "image"],  # "pdf" is not an input kilocli knows
+        reasoning=True,
+        cost={"input": None, "output": None, "cacheRead": 0.0, "cacheWrite": 0.0},
+        free=False,  # isFree: false
+    ),
+    model(
+        "kilo-auto/free",
+        name="Auto Free",
+        reasoning=True,
+        contextWindow=256_000,
+        maxTokens=32_768,
+        free=True,
+    ),
+    model(
+        "openai/gpt-5.4",
+        name="OpenAI: GPT-5.4",
+        input=["text", "image"],
+        reasoning=True,
+        contextWindow=272_000,  # top_provider's, not the top-level 400000
+        maxTokens=128_000,
+        cost={"input": 1.25, "output": 10.0, "cacheRead": 0.125, "cacheWrite": 0.0},
+    ),
+    model(
+        "qwen/qwen3-coder:free",
+        name="Qwen: Qwen3 Coder (free)",
+        contextWindow=262_144,
+        free=True,
+    ),
+    model("example-exclusive", name="Example Exclusive", contextWindow=131_072, free=True),
+    model("vendor/minimal-row", name="Vendor: Minimal"),
+]
+
+
+def test_the_example_answer_is_mapped_whole() -> None:
+    parsed = parse_models_payload(json.loads((DATA / "gateway-models.json").read_text()))
+    assert [mapped(m) for m in parsed.models] == EXAMPLE_EXPECTED
+    assert (parsed.skipped_invalid, parsed.skipped_duplicate, parsed.skipped_image_output) == (
+        2,  # a string row, a row without an id
+        1,  # openai/gpt-5.4 again
+        1,  # google/gemini-2.5-flash-image
+    )
+    assert all(m.origin == "gateway" for m in parsed.models)
+
+
+@pytest.mark.parametrize(
+    ("per_token", "per_million"),
+    [
+        ("0.000003", 3.0),
+        ("0.000015", 15.0),
+        ("0.00000125", 1.25),
+        ("0.000000125", 0.125),
+        ("0.0000003", 0.3),
+        ("0.00000375", 3.75),
+        ("0.0000000375", 0.0375),
+        ("0.0006", 600.0),
+        ("0", 0.0),
+        ("-1", None),
+    ],
+)
+def test_per_token_prices_become_usd_per_million(per_token: str, per_million: float | None) -> None:
+    pricing = dict.fromkeys(("prompt", "completion", "input_cache_read", "input_cache_write"))
+    row = {"id": "v/m", "pricing": {name: per_token for name in pricing}}
+    assert parse_one(row)["cost"] == dict.fromkeys(ZERO_COST, per_million)
+
+
+def test_each_price_goes_to_its_own_field() -> None:
+    row = {
+        "id": "anthropic/claude-sonnet-4.5",
+        "pricing": {
+            "prompt": "0.000003",
+            "completion": "0.000015",
+            "input_cache_read": "0.0000003",
+            "input_cache_write": "0.00000375",
+            "request": "0.5",
+            "image": "0.0048",
+            "web_search": "0.01",
+        },
+    }
+    assert parse_one(row)["cost"] == {
+        "input": 3.0,
+        "output": 15.0,
+        "cacheRead": 0.3,
+        "cacheWrite": 3.75,
+    }
+
+
+def test_a_row_with_only_an_id_takes_every_default() -> None:
+    assert parse_one({"id": "vendor/bare"}) == model("vendor/bare")
+
+
+@pytest.mark.parametrize("name", [None, "", "   "])
+def test_a_missing_or_blank_name_is_the_id(name: str | None) -> None:
+    row: dict[str, Any] = {"id": "vendor/nameless"}
+    if name is not None:
+        row["name"] = name
+    assert parse_one(row)["name"] == "vendor/nameless"
+
+
+def test_a_row_with_every_field_and_kilo_extras() -> None:
+    row = {
+        "id": "anthropic/claude-sonnet-4.5",
+        "name": "Anthropic: Claude Sonnet 4.5",
+        "created": 1759161676,
+        "architecture": {
+            "modality": "text+image->text",
+            "input_modalities": ["image", "text", "file"],
+            "output_modalities": ["text"],
+            "tokenizer": "Claude",
+        },
+        "top_provider": {
+            "is_moderated": True,
+            "context_length": 200_000,
+            "max_completion_tokens": 64_000,
+        },
+        "context_length": 1_000_000,
+        "pricing": {"prompt": "0.000003", "completion": "0.000015"},
+        "supported_parameters": ["include_reasoning", "tools"],
+        "preferredIndex": 1,
+        "isFree": False,
+        "autoRouting": {"models": ["x"]},
+        "opencode": {"family": "claude"},
+        "terminalBench": {"overallScore": 0.7},
+        "unknownFutureField": {"nested": [1, 2]},
+    }
+    assert parse_one(row) == model(
+        "anthropic/claude-sonnet-4.5",
+        name="Anthropic: Claude Sonnet 4.5",
+        input=["text", "image"],
+        reasoning=True,
+        contextWindow=200_000,
+        maxTokens=64_000,
+        cost={"input": 3.0, "output": 15.0, "cacheRead": 0.0, "cacheWrite": 0.0},
+    )
+
+
+@pytest.mark.parametrize(
+    ("row", "context_window", "max_tokens"),
+    [
+        ({"top_provider": {"context_length": 200_000}, "context_length": 400_000}, 200_000, None),
+        ({"top_provider": {"context_length": None}, "context_length": 400_000}, 400_000, None),
+        ({"top_provider": {}, "context_length": 131_072}, 131_072, None),
+        ({"context_length": 32_768}, 32_768, None),
+        ({"top_provider": {"max_completion_tokens": 8192}}, None, 8192),
+        ({"top_provider": {"max_completion_tokens": None}}, None, None),
+        ({"top_provider": None, "context_length": None}, None, None),
+    ],
+)
+def test_context_window_and_max_tokens(
+    row: dict[str, Any], context_window: int | None, max_tokens: int | None
+) -> None:
+    parsed = parse_one({"id": "v/m", **row})
+    assert parsed["contextWindow"] == (context_window or 1_000_000)
+    assert parsed["maxTokens"] == (max_tokens or 128_000)
+
+
+@pytest.mark.parametrize(
+    ("architecture", "expected"),
+    [
+        ({"input_modalities": ["text", "image"]}, ["text", "image"]),
+        ({"input_modalities": ["image"]}, ["text", "image"]),
+        ({"input_modalities": ["text", "file", "audio"]}, ["text"]),
+        ({"input_modalities": ["text"], "output_modalities": ["text"]}, ["text"]),
+        ({}, ["text"]),
+        (None, ["text"]),
+    ],
+)
+def test_input_is_text_plus_image_when_image_is_an_input(
+    architecture: dict[str, Any] | None, expected: list[str]
+) -> None:
+    assert parse_one({"id": "v/m", "architecture": architecture})["input"] == expected
+
+
+@pytest.mark.parametrize(
+    ("parameters", "expected"),
+    [
+        (["reasoning"], True),
+        (["include_reasoning"], True),
+        (["tools", "reasoning", "include_reasoning"], True),
+        (["reasoning_effort", "tools"], False),
+        ([], False),
+        (None, False),
+    ],
+)
+def test_reasoning_comes_from_supported_parameters(
+    parameters: list[str] | None, expected: bool
+) -> None:
+    row: dict[str, Any] = {"id": "v/m"}
+    if parameters is not None:
+        row["supported_parameters"] = parameters
+    assert parse_one(row)["reasoning"] is expected
+
+
+PRICED = {"prompt": "0.000003", "completion": "0.000015"}
+ZERO = {"prompt": "0", "completion": "0"}
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        # isFree wins over everything else
+        ({"id": "v/m", "isFree": True, "pricing": PRICED}, True),
+        ({"id": "v/m:free", "isFree": False}, False),
+        ({"id": "v/m", "isFree": False, "pricing": ZERO}, False),
+        # else the :free suffix
+        ({"id": "v/m:free", "pricing": PRICED}, True),
+        ({"id": "v/m:free"}, True),
+        ({"id": "v/free-model"}, False),
+        # else both prompt and completion given, and both 0
+        ({"id": "v/m", "pricing": ZERO}, True),
+        ({"id": "v/m", "pricing": {"prompt": "0.0", "completion": "0.000"}}, True),
+        ({"id": "v/m", "pricing": {"prompt": "0"}}, False),
+        ({"id": "v/m", "pricing": {"completion": "0"}}, False),
+        ({"id": "v/m", "pricing": {"prompt": "0", "completion": "-1"}}, False),
+        ({"id": "v/m", "pricing": {"prompt": "-1", "completion": "-1"}}, False),
+        ({"id": "v/m", "pricing": PRICED}, False),
+        ({"id": "v/m"}, False),
+    ],
+)
+def test_free(row: dict[str, Any], expected: bool) -> None:
+    assert parse_one(row)["free"] is expected
+
+
+def test_unusable_rows_are_skipped_and_counted_in_order() -> None:
+    rows: list[Any] = [
+        {"id": "a/first", "name": "First"},
+        "a string",
+        17,
+        None,
+        ["a/list"],
+        {"name": "no id"},
+        {"id": 7},
+        {"id": None},
+        {"id": ""},
+        {"id": "a/first", "name": "Second time: skipped"},
+        {"id": "b/draws", "architecture": {"output_modalities": ["image"]}},
+        {"id": "b/draws", "name": "after an image model: a duplicate"},
+        {"id": "c/both", "architecture": {"output_modalities": ["text", "image"]}},
+        {"id": "d/last"},
+        {"id": "d/last"},
+    ]
+    parsed = parse_models_payload({"data": rows})
+    assert [(m.id, m.name) for m in parsed.models] == [("a/first", "First"), ("d/last", "d/last")]
+    assert parsed.skipped_invalid == 8
+    assert parsed.skipped_duplicate == 3
+    assert parsed.skipped_image_output == 2
+
+
+def test_an_empty_list_is_a_catalog_of_nothing() -> None:
+    parsed = parse_models_payload({"data": []})
+    assert parsed.models == ()
+    assert (parsed.skipped_invalid, parsed.skipped_duplicate, parsed.skipped_image_output) == (
+        0,
+        0,
+        0,
+    )
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [{}, {"models": []}, {"data": None}, {"data": {"id": "v/m"}}, {"data": "x"}, [], "data", None],
+)
+def test_a_payload_without_a_data_list_is_refused(payload: Any) -> None:
+    with pytest.raises(CatalogFormatError):
+        parse_models_payload(payload)
+
+
+@pytest.mark.parametrize(("count", "seed"), [(300, 1), (500, 2), (800, 3)])
+def test_generated_catalogs_map_field_by_field(count: int, seed: int) -> None:
+    catalog = generate_catalog(count, seed=seed)
+    # Round-trip through JSON, as the gateway's answer arrives.
+    parsed = parse_models_payload(json.loads(catalog.body_bytes()))
+    got = [mapped(m) for m in parsed.models]
+    assert [m["id"] for m in got] == [m["id"] for m in catalog.expected]
+    for actual, expected in zip(got, catalog.expected, strict=True):
+        assert actual == expected, actual["id"]
+    assert parsed.skipped_invalid == catalog.invalid
+    assert parsed.skipped_duplicate == catalog.duplicate
+    assert parsed.skipped_image_output == catalog.image_output
+    assert len(parsed.models) + catalog.invalid + catalog.duplicate + catalog.image_output == count
+
+
+SHAPES = [
+    "invalid row",
+    "duplicate id",
+    "image output",
+    "only id",
+    "only id and name",
+    ":free suffix",
+    "name given",
+    "name missing",
+    "name empty",
+    "name blank",
+    "architecture missing",
+    "architecture null",
+    "architecture text",
+    "architecture text+image",
+    "architecture text+image+file",
+    "architecture no inputs",
+    "context from top_provider",
+    "context from top_provider over top level",
+    "context from top level",
+    "context default",
+    "max tokens given",
+    "max tokens default",
+    "top_provider null values",
+    "parameters missing",
+    "parameters plain",
+    "parameters reasoning",
+    "parameters include_reasoning",
+    "parameters both",
+    "parameters reasoning_effort only",
+    "pricing missing",
+    "pricing priced",
+    "pricing priced+cache",
+    "pricing variable",
+    "pricing zero",
+    "pricing prompt only",
+    "pricing half variable",
+    "isFree missing",
+    "isFree true",
+    "isFree false",
+    "extra fields",
+]
+
+
+def test_the_generator_mixes_every_shape_and_every_outcome() -> None:
+    """The comparisons above only mean something if the catalogs hold every case."""
+    catalog = generate_catalog(300, seed=1)
+    assert sorted(catalog.shapes) == sorted(SHAPES)
+    assert all(catalog.shapes[shape] >= 2 for shape in SHAPES), catalog.shapes
+    expected = catalog.expected
+    assert {m["free"] for m in expected} == {True, False}
+    assert {m["reasoning"] for m in expected} == {True, False}
+    assert {tuple(m["input"]) for m in expected} == {("text",), ("text", "image")}
+    assert any(m["cost"]["input"] is None for m in expected)
+    assert any(m["cost"]["cacheRead"] not in (0.0, None) for m in expected)
+    assert any(m["name"] == m["id"] for m in expected)

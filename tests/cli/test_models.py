@@ -1,0 +1,761 @@
+"""``kilocli models …`` as a user runs it, against the fake gateway (SPEC §6, §7, §9)."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+import time
+import tomllib
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kilocli.errors import ExitCode
+from tests.catalogs import generate_catalog
+from tests.cli.conftest import Kilo, file_state, write_file
+from tests.conftest import Run
+from tests.fakes import OTHER_VALID_KEY, REJECTED_KEY, RESPONSES, VALID_KEY, FakeGateway
+
+MODELS_PATH = "/api/gateway/models"
+SONNET = {
+    "id": "anthropic/claude-sonnet-4.5",
+    "name": "Anthropic: Claude Sonnet 4.5",
+    "architecture": {"input_modalities": ["text", "image"], "output_modalities": ["text"]},
+    "top_provider": {"context_length": 200_000, "max_completion_tokens": 64_000},
+    "context_length": 1_000_000,
+    "pricing": {
+        "prompt": "0.000003",
+        "completion": "0.000015",
+        "input_cache_read": "0.0000003",
+        "input_cache_write": "0.00000375",
+    },
+    "supported_parameters": ["tools", "reasoning", "include_reasoning"],
+}
+SMALL_CATALOG: dict[str, Any] = {
+    "data": [
+        SONNET,
+        {
+            "id": "kilo-auto/frontier",
+            "name": "Auto Frontier",
+            "architecture": {"input_modalities": ["text", "image"]},
+            "top_provider": {"context_length": 1_000_000, "max_completion_tokens": 128_000},
+            "pricing": {"prompt": "-1", "completion": "-1"},
+            "supported_parameters": ["reasoning"],
+            "isFree": False,
+            "preferredIndex": 0,
+            "autoRouting": {"models": ["anthropic/claude-opus-4.6"]},
+        },
+        {
+            "id": "qwen/qwen3-coder:free",
+            "name": "Qwen: Qwen3 Coder (free)",
+            "context_length": 262_144,
+            "pricing": {"prompt": "0", "completion": "0"},
+            "supported_parameters": ["tools"],
+        },
+        {
+            "id": "google/gemini-2.5-pro",
+            "name": "Google: Gemini 2.5 Pro",
+            "architecture": {"input_modalities": ["text", "image", "file"]},
+            "top_provider": {"context_length": 1_048_576, "max_completion_tokens": 65_536},
+            "pricing": {
+                "prompt": "0.00000125",
+                "completion": "0.00001",
+                "input_cache_read": "0.00000031",
+            },
+            "supported_parameters": ["include_reasoning"],
+        },
+        {
+            "id": "openai/gpt-5.4-mini",
+            "name": "OpenAI: GPT-5.4 Mini",
+            "top_provider": {"context_length": 400_000},
+            "pricing": {"prompt": "0.00000025", "completion": "0.000002"},
+        },
+        "not an object",
+        {
+            "id": "google/gemini-2.5-flash-image",
+            "architecture": {"output_modalities": ["image", "text"]},
+        },
+    ]
+}
+ALL_REFS = [
+    "kilocode/kilo/auto",
+    "kilocode/anthropic/claude-sonnet-4.5",
+    "kilocode/kilo-auto/frontier",
+    "kilocode/qwen/qwen3-coder:free",
+    "kilocode/google/gemini-2.5-pro",
+    "kilocode/openai/gpt-5.4-mini",
+]
+SKIPPED = "Warning: Skipped 1 unusable row(s) of the gateway's answer (1 invalid, 0 duplicate).\n"
+CONFIG = """\
+[models.providers.kilocode]
+api = "openai-completions"
+myOwnSetting = "kept"
+
+[[models.providers.kilocode.models]]
+id = "mine/custom-model"
+name = "My Custom Model"
+contextWindow = 32000
+maxTokens = 4096
+
+[agents.defaults.model]
+primary = "kilocode/anthropic/claude-sonnet-4.5"
+fallbacks = ["kilocode/google/gemini-2.5-pro", "kilocode/qwen/qwen3-coder:free"]
+
+[agents.defaults.models."kilocode/kilo/auto"]
+alias = "Kilo Gateway"
+
+[agents.defaults.models."kilocode/anthropic/claude-sonnet-4.5"]
+alias = "sonnet"
+
+[unknown.table]
+x = 1
+"""
+PROFILE = f"""\
+version = 1
+
+[profiles."kilocode:default"]
+type = "api_key"
+provider = "kilocode"
+key = "{OTHER_VALID_KEY}"
+"""
+
+
+@pytest.fixture(autouse=True)
+def small_catalog(gateway: FakeGateway) -> None:
+    gateway.models_body = json.dumps(SMALL_CATALOG).encode()
+
+
+def preview_of(key: str) -> str:
+    return f"{key[:4]}…{key[-4:]}"
+
+
+def block(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")
+
+
+def table(run: Run) -> str:
+    """stdout with each line's trailing padding removed (rich pads the last column)."""
+    assert run.code == ExitCode.OK, run.stderr
+    return "".join(line.rstrip() + "\n" for line in run.stdout.splitlines())
+
+
+def plain(run: Run) -> list[str]:
+    assert run.code == ExitCode.OK, run.stderr
+    return run.stdout.splitlines()
+
+
+def document(run: Run) -> dict[str, Any]:
+    parsed = json.loads(run.stdout)
+    assert isinstance(parsed, dict)
+    return parsed
+
+
+def set_up_config(home: Path) -> None:
+    write_file(home / "config.toml", CONFIG)
+
+
+def read_config(home: Path) -> dict[str, Any]:
+    return tomllib.loads((home / "config.toml").read_text())
+
+
+def age_cache(home: Path, seconds: float) -> None:
+    path = home / "cache" / "models-kilocode.json"
+    cached = json.loads(path.read_bytes())
+    cached["fetchedAt"] -= seconds
+    path.write_text(json.dumps(cached))
+
+
+# The table -------------------------------------------------------------------------------------
+
+
+def test_table_at_80_columns(kilo: Kilo) -> None:
+    run = kilo("models", "kilocode", env={"COLUMNS": "80"})
+    assert table(run) == block(
+        """
+        Model                                Input        Ctx Max out   $/M in/out Tags
+        kilocode/kilo/auto                   text+image    1M    128k  $0.00/$0.00
+        kilocode/anthropic/claude-sonnet-4.5 text+image  200k     64k $3.00/$15.00
+        kilocode/kilo-auto/frontier          text+image    1M    128k     variable
+        kilocode/qwen/qwen3-coder:free       text        262k    128k         free free
+        kilocode/google/gemini-2.5-pro       text+image 1.05M     66k $1.25/$10.00
+        kilocode/openai/gpt-5.4-mini         text        400k    128k  $0.25/$2.00
+        """
+    )
+    assert max(len(line) for line in run.stdout.splitlines()) <= 80
+    assert run.stderr == SKIPPED + "6 Kilo Gateway model(s), from the gateway\n"
+
+
+def test_table_at_120_columns_with_names_and_tags(kilo: Kilo, home: Path) -> None:
+    set_up_config(home)
+    run = kilo("models", "kilocode", env={"COLUMNS": "120"})
+    assert table(run) == block(
+        """
+        Model                                Name                     Input        Ctx Max out   $/M in/out Tags
+        kilocode/kilo/auto                   Kilo Auto                text+image    1M    128k  $0.00/$0.00 alias:Kilo Gateway
+        kilocode/anthropic/claude-sonnet-4.5 Anthropic: Claude Sonne… text+image  200k     64k $3.00/$15.00 default alias:sonnet
+        kilocode/kilo-auto/frontier          Auto Frontier            text+image    1M    128k     variable
+        kilocode/qwen/qwen3-coder:free       Qwen: Qwen3 Coder (free) text        262k    128k         free fallback#2 free
+        kilocode/google/gemini-2.5-pro       Google: Gemini 2.5 Pro   text+image 1.05M     66k $1.25/$10.00 fallback#1
+        kilocode/openai/gpt-5.4-mini         OpenAI: GPT-5.4 Mini     text        400k    128k  $0.25/$2.00
+        kilocode/mine/custom-model           My Custom Model          text         32k      4k  $0.00/$0.00 configured
+        """  # noqa: E501 - the table is 120 columns wide
+    )
+    assert max(len(line) for line in run.stdout.splitlines()) <= 120
+    assert run.stderr == SKIPPED + "7 Kilo Gateway model(s), from the gateway\n"
+
+
+def test_a_long_id_is_never_cut_and_no_column_is_lost(kilo: Kilo, gateway: FakeGateway) -> None:
+    long_id = "some-very-long-vendor-name/an-extraordinarily-long-model-identifier-v2:free"
+    body = {"data": [SONNET, {"id": long_id, "name": "Long", "context_length": 8192}]}
+    gateway.models_body = json.dumps(body).encode()
+    run = kilo("models", "kilocode", env={"COLUMNS": "80"})
+    assert table(run) == block(
+        """
+        Model                                                                                Input       Ctx Max out   $/M in/out Tags
+        kilocode/kilo/auto                                                                   text+image   1M    128k  $0.00/$0.00
+        kilocode/anthropic/claude-sonnet-4.5                                                 text+image 200k     64k $3.00/$15.00
+        kilocode/some-very-long-vendor-name/an-extraordinarily-long-model-identifier-v2:free text         8k    128k         free free
+        """  # noqa: E501 - wider than the terminal on purpose
+    )
+
+
+def test_plain_is_one_ref_per_line(kilo: Kilo) -> None:
+    run = kilo("models", "kilocode", "--plain")
+    assert run.stdout == "".join(f"{ref}\n" for ref in ALL_REFS)
+    assert run.stderr == SKIPPED
+
+
+def test_json_field_by_field(kilo: Kilo, home: Path) -> None:
+    set_up_config(home)
+    run = kilo("models", "kilocode", "--json")
+    assert run.code == ExitCode.OK, run.stderr
+    got = document(run)
+    assert list(got) == [
+        "provider",
+        "count",
+        "source",
+        "fetchedAt",
+        "stale",
+        "warnings",
+        "models",
+    ]
+    fetched = datetime.strptime(got["fetchedAt"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    assert abs(fetched.timestamp() - time.time()) < 10
+    warning = SKIPPED.removeprefix("Warning: ").rstrip("\n")
+    assert {k: v for k, v in got.items() if k not in {"fetchedAt", "models"}} == {
+        "provider": "kilocode",
+        "count": 7,
+        "source": "gateway",
+        "stale": False,
+        "warnings": [warning],
+    }
+    zero = {"input": 0.0, "output": 0.0, "cacheRead": 0.0, "cacheWrite": 0.0}
+
+    def entry(ref: str, name: str, **fields: Any) -> dict[str, Any]:
+        return {
+            "ref": ref,
+            "id": ref.removeprefix("kilocode/"),
+            "name": name,
+            "input": ["text"],
+            "reasoning": False,
+            "contextWindow": 1_000_000,
+            "maxTokens": 128_000,
+            "cost": zero,
+            "free": False,
+            "tags": [],
+            "cacheTtlEligible": False,
+            "transcriptSanitize": False,
+        } | fields
+
+    expected = [
+        entry(
+            "kilocode/kilo/auto",
+            "Kilo Auto",
+            input=["text", "image"],
+            reasoning=True,
+            tags=["alias:Kilo Gateway"],
+        ),
+        entry(
+            "kilocode/anthropic/claude-sonnet-4.5",
+            "Anthropic: Claude Sonnet 4.5",
+            input=["text", "image"],
+            reasoning=True,
+            contextWindow=200_000,
+            maxTokens=64_000,
+            cost={"input": 3.0, "output": 15.0, "cacheRead": 0.3, "cacheWrite": 3.75},
+            tags=["default", "alias:sonnet"],
+            cacheTtlEligible=True,
+        ),
+        entry(
+            "kilocode/kilo-auto/frontier",
+            "Auto Frontier",
+            input=["text", "image"],
+            reasoning=True,
+            cost={"input": None, "output": None, "cacheRead": 0.0, "cacheWrite": 0.0},
+        ),
+        entry(
+            "kilocode/qwen/qwen3-coder:free",
+            "Qwen: Qwen3 Coder (free)",
+            contextWindow=262_144,
+            free=True,
+            tags=["fallback#2", "free"],
+        ),
+        entry(
+            "kilocode/google/gemini-2.5-pro",
+            "Google: Gemini 2.5 Pro",
+            input=["text", "image"],
+            reasoning=True,
+            contextWindow=1_048_576,
+            maxTokens=65_536,
+            cost={"input": 1.25, "output": 10.0, "cacheRead": 0.31, "cacheWrite": 0.0},
+            tags=["fallback#1"],
+            transcriptSanitize=True,
+        ),
+        entry(
+            "kilocode/openai/gpt-5.4-mini",
+            "OpenAI: GPT-5.4 Mini",
+            contextWindow=400_000,
+            cost={"input": 0.25, "output": 2.0, "cacheRead": 0.0, "cacheWrite": 0.0},
+        ),
+        entry(
+            "kilocode/mine/custom-model",
+            "My Custom Model",
+            contextWindow=32_000,
+            maxTokens=4_096,
+            tags=["configured"],
+        ),
+    ]
+    assert len(got["models"]) == len(expected)
+    for actual, wanted in zip(got["models"], expected, strict=True):
+        assert actual == wanted, wanted["ref"]
+        assert list(actual) == list(wanted)
+    assert run.stderr == SKIPPED
+
+
+def test_json_of_a_generated_catalog_of_hundreds(kilo: Kilo, gateway: FakeGateway) -> None:
+    generated = generate_catalog(600, seed=11)
+    gateway.models_body = generated.body_bytes()
+    got = document(kilo("models", "kilocode", "--json"))
+    assert got["count"] == len(generated.expected) + 1
+    fields = ["id", "name", "input", "reasoning", "contextWindow", "maxTokens", "cost", "free"]
+    discovered = [{k: m[k] for k in fields} for m in got["models"][1:]]
+    assert [m["id"] for m in discovered] == [m["id"] for m in generated.expected]
+    for actual, wanted in zip(discovered, generated.expected, strict=True):
+        assert actual == {k: wanted[k] for k in fields}, wanted["id"]
+    assert [m["ref"] for m in got["models"][1:]] == [
+        f"kilocode/{m['id']}" for m in generated.expected
+    ]
+    assert [m["tags"] for m in got["models"][1:]] == [
+        ["free"] if m["free"] else [] for m in generated.expected
+    ]
+
+
+# Filters and sorting ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        (["-q", "GEMINI"], ["kilocode/google/gemini-2.5-pro"]),
+        (["-q", "google", "--query", "2.5 pro"], ["kilocode/google/gemini-2.5-pro"]),
+        (["-q", "google", "-q", "claude"], []),
+        (["--free"], ["kilocode/qwen/qwen3-coder:free"]),
+        (
+            ["--input", "image"],
+            [
+                "kilocode/kilo/auto",
+                "kilocode/anthropic/claude-sonnet-4.5",
+                "kilocode/kilo-auto/frontier",
+                "kilocode/google/gemini-2.5-pro",
+            ],
+        ),
+        (
+            ["--reasoning", "-q", "o"],
+            [
+                "kilocode/kilo/auto",
+                "kilocode/anthropic/claude-sonnet-4.5",
+                "kilocode/kilo-auto/frontier",
+                "kilocode/google/gemini-2.5-pro",
+            ],
+        ),
+        (["--sort", "id"], sorted(ALL_REFS)),
+        (
+            ["--sort", "price"],
+            [
+                "kilocode/kilo/auto",
+                "kilocode/qwen/qwen3-coder:free",
+                "kilocode/openai/gpt-5.4-mini",
+                "kilocode/google/gemini-2.5-pro",
+                "kilocode/anthropic/claude-sonnet-4.5",
+                "kilocode/kilo-auto/frontier",
+            ],
+        ),
+        (
+            ["--sort", "context", "--input", "image"],
+            [
+                "kilocode/google/gemini-2.5-pro",
+                "kilocode/kilo-auto/frontier",
+                "kilocode/kilo/auto",
+                "kilocode/anthropic/claude-sonnet-4.5",
+            ],
+        ),
+    ],
+)
+def test_filters_and_sorting(kilo: Kilo, options: list[str], expected: list[str]) -> None:
+    assert plain(kilo("models", "kilocode", "--plain", *options)) == expected
+
+
+def test_a_bad_sort_or_input_is_a_usage_error(kilo: Kilo) -> None:
+    run = kilo("models", "kilocode", "--sort", "name")
+    assert run.code == ExitCode.USAGE
+    assert run.stdout == ""
+
+
+def test_models_list_with_provider_is_the_shortcut(kilo: Kilo, home: Path) -> None:
+    kilo("models", "kilocode", "--plain")  # fills the cache: both runs below read it
+    shortcut = kilo("models", "kilocode", "-q", "o", "--sort", "price")
+    longhand = kilo("models", "list", "--provider", "kilocode", "-q", "o", "--sort", "price")
+    assert (shortcut.code, longhand.code) == (ExitCode.OK, ExitCode.OK)
+    assert (longhand.stdout, longhand.stderr) == (shortcut.stdout, shortcut.stderr)
+    assert shortcut.stdout.startswith("Model ")
+    assert shortcut.stderr == "6 Kilo Gateway model(s), cached\n"
+
+
+def test_models_openrouter_lists_openrouter_refs(kilo: Kilo, gateway: FakeGateway) -> None:
+    run = kilo("models", "openrouter", "--plain", env={"OPENROUTER_BASE_URL": gateway.base_url})
+    assert plain(run) == [
+        "openrouter/anthropic/claude-sonnet-4.5",
+        "openrouter/kilo-auto/frontier",
+        "openrouter/qwen/qwen3-coder:free",
+        "openrouter/google/gemini-2.5-pro",
+        "openrouter/openai/gpt-5.4-mini",
+    ]
+    assert gateway.paths_requested() == [MODELS_PATH]
+
+
+def test_all_lists_every_provider(kilo: Kilo, gateway: FakeGateway) -> None:
+    env = {"OPENROUTER_BASE_URL": gateway.base_url}
+    assert plain(kilo("models", "list", "--all", "--plain", env=env)) == [
+        *ALL_REFS,
+        *(ref.replace("kilocode/", "openrouter/", 1) for ref in ALL_REFS[1:]),
+    ]
+    both = document(kilo("models", "list", "--all", "--json", env=env))
+    assert [(p["provider"], p["count"], p["source"]) for p in both["providers"]] == [
+        ("kilocode", 6, "cache"),
+        ("openrouter", 5, "cache"),
+    ]
+
+
+# Failures: the listing still succeeds, with a warning -----------------------------------------
+
+FALLBACK_TABLE = block(
+    """
+    Model              Name      Input      Ctx Max out  $/M in/out Tags
+    kilocode/kilo/auto Kilo Auto text+image  1M    128k $0.00/$0.00
+    """
+)
+
+
+@pytest.mark.parametrize(
+    ("failure", "reason"),
+    [
+        (
+            "500",
+            "Kilo Gateway is unavailable "
+            "(HTTP 500: Failed to fetch models: Error from OpenRouter API)",
+        ),
+        ("html", "Kilo Gateway sent an answer that is not JSON"),
+        ("down", "could not connect (ConnectError)"),
+    ],
+)
+def test_a_failed_discovery_still_lists_with_a_warning(
+    kilo: Kilo, gateway: FakeGateway, closed_port_url: str, failure: str, reason: str
+) -> None:
+    env = {}
+    if failure == "500":
+        body = json.dumps(RESPONSES["GET /api/gateway/models 500"]).encode()
+        gateway.fail(MODELS_PATH, status=500, body=body)
+    elif failure == "html":
+        gateway.fail(MODELS_PATH, status=200, body=b"<html><body>Oops</body></html>")
+    else:
+        env["KILOCODE_BASE_URL"] = closed_port_url
+    run = kilo("models", "kilocode", env=env)
+    assert run.code == ExitCode.OK
+    assert table(run) == FALLBACK_TABLE
+    assert run.stderr == (
+        f"Warning: Could not fetch the Kilo Gateway model list ({reason}); "
+        "showing the built-in catalog.\n"
+        "1 Kilo Gateway model(s), built-in catalog\n"
+    )
+
+
+def test_offline_without_a_cache(kilo: Kilo, gateway: FakeGateway) -> None:
+    run = kilo("models", "kilocode", "--offline")
+    assert table(run) == FALLBACK_TABLE
+    assert run.stderr == (
+        "Warning: Offline and no cached Kilo Gateway model list; showing the built-in catalog.\n"
+        "1 Kilo Gateway model(s), built-in catalog\n"
+    )
+    assert gateway.requests == []
+
+
+def test_a_failed_refresh_uses_the_stale_cache(
+    kilo: Kilo, gateway: FakeGateway, home: Path
+) -> None:
+    kilo("models", "kilocode", "--plain")
+    age_cache(home, 3 * 3600)
+    gateway.fail(MODELS_PATH, status=502, body=b"<html>Bad gateway</html>")
+    run = kilo("models", "kilocode", "--json")
+    assert run.code == ExitCode.OK
+    got = document(run)
+    reason = "Kilo Gateway is unavailable (HTTP 502)"
+    warning = f"Could not refresh the Kilo Gateway model list ({reason}); using the cached list "
+    assert (got["source"], got["stale"], got["count"]) == ("cache", True, 6)
+    assert got["warnings"] == [warning + "from 3 h ago."]
+    assert run.stderr == f"Warning: {warning}from 3 h ago.\n"
+
+
+# models set ------------------------------------------------------------------------------------
+
+
+def test_set_keeps_fallbacks_and_everything_else(kilo: Kilo, home: Path) -> None:
+    set_up_config(home)
+    before = read_config(home)
+    run = kilo("models", "set", "kilocode/google/gemini-2.5-pro")
+    assert run.code == ExitCode.OK, run.stderr
+    assert run.stdout == (
+        "Default model set to kilocode/google/gemini-2.5-pro "
+        "(was kilocode/anthropic/claude-sonnet-4.5)\n"
+    )
+    assert run.stderr == ""  # the model is in the catalog: no warning
+    after = read_config(home)
+    before["agents"]["defaults"]["model"]["primary"] = "kilocode/google/gemini-2.5-pro"
+    assert after == before
+
+
+def test_set_a_model_not_in_the_catalog_warns_and_sets_it(kilo: Kilo, home: Path) -> None:
+    run = kilo("models", "set", "kilocode/vendor/not-listed", "--json")
+    assert run.code == ExitCode.OK
+    assert document(run) == {
+        "ok": True,
+        "defaultModel": "kilocode/vendor/not-listed",
+        "previous": None,
+        "inCatalog": False,
+    }
+    assert run.stderr == (
+        "Warning: kilocode/vendor/not-listed is not in the catalog (gateway); set anyway. "
+        "Check it with: kilocli models kilocode --refresh\n"
+    )
+    assert read_config(home) == {
+        "agents": {"defaults": {"model": {"primary": "kilocode/vendor/not-listed"}}}
+    }
+
+
+@pytest.mark.parametrize(
+    "ref", ["claude-sonnet-4.5", "kilocode/", "anthropic/claude-sonnet-4.5", "kilocode/a b"]
+)
+def test_set_refuses_a_malformed_ref_or_unknown_provider(kilo: Kilo, home: Path, ref: str) -> None:
+    set_up_config(home)
+    before = file_state(home)
+    run = kilo("models", "set", ref)
+    assert run.code == ExitCode.USAGE
+    assert run.stdout == ""
+    assert run.stderr.startswith("Error: ")
+    assert file_state(home) == before
+
+
+# models status ---------------------------------------------------------------------------------
+
+
+def set_up_keys(home: Path) -> dict[str, str]:
+    """A key in a profile and in config; returns the env that adds a third."""
+    write_file(home / "auth-profiles.toml", PROFILE)
+    write_file(
+        home / "config.toml",
+        CONFIG.replace(
+            'myOwnSetting = "kept"', f'myOwnSetting = "kept"\napiKey = "{REJECTED_KEY}"'
+        ),
+    )
+    return {"KILOCODE_API_KEY": VALID_KEY}
+
+
+def test_status(kilo: Kilo, home: Path, gateway: FakeGateway) -> None:
+    env = set_up_keys(home)
+    kilo("models", "kilocode", "--plain", env=env)
+    age_cache(home, 2 * 3600)
+    run = kilo("models", "status", env=env)
+    assert run.code == ExitCode.OK, run.stderr
+    assert run.stdout == block(
+        f"""
+        Default model  kilocode/anthropic/claude-sonnet-4.5
+        Fallbacks      kilocode/google/gemini-2.5-pro, kilocode/qwen/qwen3-coder:free
+        Alias          Kilo Gateway -> kilocode/kilo/auto
+        Alias          sonnet -> kilocode/anthropic/claude-sonnet-4.5
+
+        kilocode
+          Base URL     {gateway.base_url} (env: KILOCODE_BASE_URL)
+          Key          {preview_of(VALID_KEY)} (env: KILOCODE_API_KEY); shadows profile: kilocode:default, config: models.providers.kilocode.apiKey
+          Model cache  5 models, 2 h old
+
+        openrouter
+          Base URL     {gateway.openrouter_base_url} (env: OPENROUTER_BASE_URL)
+          Key          none
+          Model cache  none
+        """  # noqa: E501 - one line per fact
+    )
+    assert run.stderr == ""
+
+
+def test_status_json(kilo: Kilo, home: Path, gateway: FakeGateway) -> None:
+    set_up_keys(home)
+    kilo("models", "kilocode", "--plain")
+    age_cache(home, 600)
+    got = document(kilo("models", "status", "--json", env={"OPENROUTER_BASE_URL": ""}))
+    age = got["providers"][0].pop("cacheAgeSeconds")
+    assert 600 <= age <= 610
+    assert got == {
+        "defaultModel": "kilocode/anthropic/claude-sonnet-4.5",
+        "fallbacks": ["kilocode/google/gemini-2.5-pro", "kilocode/qwen/qwen3-coder:free"],
+        "aliases": {
+            "kilocode/kilo/auto": "Kilo Gateway",
+            "kilocode/anthropic/claude-sonnet-4.5": "sonnet",
+        },
+        "providers": [
+            {
+                "provider": "kilocode",
+                "baseUrl": gateway.base_url,
+                "baseUrlSource": "env: KILOCODE_BASE_URL",
+                "keySource": "profile: kilocode:default",
+                "keyPreview": preview_of(OTHER_VALID_KEY),
+                "shadowed": ["config: models.providers.kilocode.apiKey"],
+                "cachedModels": 5,
+            },
+            {
+                "provider": "openrouter",
+                "baseUrl": "https://openrouter.ai/api/v1/",
+                "baseUrlSource": "default",
+                "keySource": None,
+                "keyPreview": None,
+                "shadowed": [],
+                "cachedModels": None,
+                "cacheAgeSeconds": None,
+            },
+        ],
+    }
+
+
+# models info -----------------------------------------------------------------------------------
+
+
+def test_info(kilo: Kilo, home: Path) -> None:
+    set_up_config(home)
+    run = kilo("models", "info", "kilocode/anthropic/claude-sonnet-4.5")
+    assert run.code == ExitCode.OK, run.stderr
+    assert run.stdout == block(
+        """
+        Ref         kilocode/anthropic/claude-sonnet-4.5
+        Name        Anthropic: Claude Sonnet 4.5
+        Input       text, image
+        Reasoning   yes
+        Context     200,000 tokens
+        Max output  64,000 tokens
+        Price $/M   input $3, output $15, cache read $0.3, cache write $3.75
+        Tags        default alias:sonnet
+        Cache TTL   eligible
+        Sanitise    no
+        Origin      gateway (catalog: gateway)
+        """
+    )
+    assert run.stderr == SKIPPED
+
+
+def test_info_json(kilo: Kilo, home: Path) -> None:
+    set_up_config(home)
+    kilo("models", "kilocode", "--plain")
+    gemini = document(kilo("models", "info", "kilocode/google/gemini-2.5-pro", "--json"))
+    assert gemini == {
+        "ref": "kilocode/google/gemini-2.5-pro",
+        "id": "google/gemini-2.5-pro",
+        "name": "Google: Gemini 2.5 Pro",
+        "input": ["text", "image"],
+        "reasoning": True,
+        "contextWindow": 1_048_576,
+        "maxTokens": 65_536,
+        "cost": {"input": 1.25, "output": 10.0, "cacheRead": 0.31, "cacheWrite": 0.0},
+        "free": False,
+        "tags": ["fallback#1"],
+        "cacheTtlEligible": False,
+        "transcriptSanitize": True,
+        "origin": "gateway",
+        "source": "cache",
+        "warnings": [],
+    }
+    custom = document(kilo("models", "info", "kilocode/mine/custom-model", "--json"))
+    assert (custom["origin"], custom["source"], custom["tags"]) == (
+        "configured",
+        "cache",
+        ["configured"],
+    )
+    assert (custom["contextWindow"], custom["maxTokens"]) == (32_000, 4_096)
+
+
+def test_info_offline_without_a_cache(kilo: Kilo, gateway: FakeGateway) -> None:
+    run = kilo("models", "info", "kilocode/kilo/auto", "--offline", "--json")
+    assert run.code == ExitCode.OK
+    got = document(run)
+    warning = "Offline and no cached Kilo Gateway model list; showing the built-in catalog."
+    assert (got["origin"], got["source"], got["warnings"]) == ("fallback", "fallback", [warning])
+    assert run.stderr == f"Warning: {warning}\n"
+    assert gateway.requests == []
+
+
+def test_info_of_an_unknown_model(kilo: Kilo) -> None:
+    run = kilo("models", "info", "kilocode/vendor/nope")
+    assert run.code == ExitCode.ERROR
+    assert run.stdout == ""
+    assert run.stderr == SKIPPED + (
+        "Error: kilocode/vendor/nope is not in the Kilo Gateway catalog (gateway).\n"
+        "Search the list: kilocli models kilocode -q nope\n"
+    )
+
+
+@pytest.mark.parametrize("ref", ["gemini-2.5-pro", "google/gemini-2.5-pro"])
+def test_info_of_a_malformed_ref(kilo: Kilo, gateway: FakeGateway, ref: str) -> None:
+    run = kilo("models", "info", ref)
+    assert run.code == ExitCode.USAGE
+    assert run.stdout == ""
+    assert run.stderr.startswith("Error: ")
+    assert gateway.requests == []
+
+
+# No key ever shown -----------------------------------------------------------------------------
+
+
+def test_no_key_appears_in_any_output(kilo: Kilo, home: Path, gateway: FakeGateway) -> None:
+    env = set_up_keys(home)
+    keys = (VALID_KEY, OTHER_VALID_KEY, REJECTED_KEY)
+    runs = [
+        kilo("models", "kilocode", env=env),
+        kilo("models", "kilocode", "--json", env=env),
+        kilo("models", "kilocode", "--plain", env=env),
+        kilo("models", "status", env=env),
+        kilo("models", "status", "--json", env=env),
+        kilo("models", "info", "kilocode/kilo/auto", env=env),
+        kilo("models", "info", "kilocode/kilo/auto", "--json", env=env),
+        kilo("models", "set", "kilocode/anthropic/claude-sonnet-4.5", env=env),
+    ]
+    echo = json.dumps({"error": f"Bad key {VALID_KEY}", "message": VALID_KEY}).encode()
+    gateway.fail(MODELS_PATH, status=500, body=echo)
+    runs.append(kilo("models", "kilocode", "--refresh", "--json", env=env))
+    runs.append(kilo("models", "info", "kilocode/vendor/nope", "--refresh", env=env))
+    assert [run.code for run in runs] == [ExitCode.OK] * 9 + [ExitCode.ERROR]
+    for run in runs:
+        for key in keys:
+            assert key not in run.output
+            assert key[4:-4] not in run.output
+    assert "HTTP 500" in runs[8].stderr
+    # The key in effect (env) was the one sent.
+    sent = {seen.headers.get("Authorization") for seen in gateway.requests}
+    assert sent == {f"Bearer {VALID_KEY}"}
