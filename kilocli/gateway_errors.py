@@ -38,6 +38,19 @@ class GatewayProblem:
             "unexpected": f"{label} answered with an error ({detail})",
         }[self.kind]
 
+    def hint_for(self, provider_id: str) -> str:
+        """What to do about it, naming ``provider_id`` in the commands it suggests."""
+        top_up = self.top_up_url or (DEFAULT_TOP_UP_URL if provider_id == "kilocode" else None)
+        return {
+            "rejected": "Check the key (kilocli auth status), or store another one: "
+            f"kilocli auth login {provider_id}",
+            "no_credits": (f"Add credits at {top_up}" if top_up else "Add credits to the account")
+            + f", or pick a free model: kilocli models {provider_id} --free",
+            "rate_limited": "Wait a moment and try again.",
+            "unavailable": "Try again in a few minutes.",
+            "unexpected": "Try again; if it persists, run with KILOCLI_DEBUG=1 and report it.",
+        }[self.kind]
+
 
 def classify(status: int, body: bytes, *, secrets: tuple[str, ...] = ()) -> GatewayProblem:
     """Turn an error status and body into a :class:`GatewayProblem`.

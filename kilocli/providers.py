@@ -55,6 +55,8 @@ class Provider:
     verify_url: str
     fallback_models: tuple[FallbackModel, ...] = ()
     looks_like_jwt: bool = False
+    balance_url: str | None = None
+    keys_page: str | None = None
 
     @property
     def base_url_env(self) -> str:
@@ -102,6 +104,8 @@ PROVIDERS: tuple[Provider, ...] = (
         verify_url="{origin}/api/profile",
         fallback_models=(KILO_AUTO,),
         looks_like_jwt=True,
+        balance_url="{origin}/api/profile/balance",
+        keys_page="https://app.kilo.ai/profile",
     ),
     Provider(
         id="openrouter",
@@ -111,6 +115,7 @@ PROVIDERS: tuple[Provider, ...] = (
         base_url="https://openrouter.ai/api/v1/",
         default_model="openrouter/auto",
         verify_url="{base}key",
+        keys_page="https://openrouter.ai/settings/keys",
     ),
 )
 
@@ -258,3 +263,16 @@ def parse_model_ref(text: str) -> ModelRef:
             hint=f"For a Kilo Gateway model, write kilocode/{ref}.",
         )
     return ModelRef(provider_id, model_id)
+
+
+def default_model_provider(config: Mapping[str, Any]) -> Provider:
+    """The provider of the default model (``agents.defaults.model.primary``), else the first
+    provider (Kilo Gateway)."""
+    model = config.get("agents", {}).get("defaults", {}).get("model", {})
+    primary = model.get("primary")
+    if isinstance(primary, str):
+        provider_id = primary.strip().partition("/")[0]
+        for provider in PROVIDERS:
+            if provider.id == provider_id:
+                return provider
+    return PROVIDERS[0]

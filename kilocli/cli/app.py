@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from kilocli import __version__
+from kilocli.cli import auth as auth_commands
 from kilocli.cli import config as config_commands
 from kilocli.cli import models as models_commands
 from kilocli.cli import onboard as onboard_command
@@ -44,6 +45,7 @@ def root(
 
 
 app.command(name="onboard")(onboard_command.onboard)
+app.add_typer(auth_commands.app, name="auth")
 app.add_typer(models_commands.app, name="models")
 app.add_typer(config_commands.app, name="config")
 

@@ -77,16 +77,16 @@ class Session:
                 self._runtime.http_client = self.overrides.http_client
         return self._runtime
 
-    def read_stdin(self) -> str:
-        """All of stdin (at most 64 KiB), for ``--api-key-stdin``."""
+    def read_stdin(self, flag: str = "--api-key-stdin") -> str:
+        """All of stdin (at most 64 KiB), for ``--api-key-stdin`` / ``--stdin``."""
         from kilocli.errors import UsageError
 
         if self.overrides.stdin_text is not None:
             return self.overrides.stdin_text
         if sys.stdin.isatty():
             raise UsageError(
-                "--api-key-stdin reads a key piped into kilocli, but stdin is a terminal.",
-                hint='Pipe the key in (printf %s "$KEY" | kilocli onboard --api-key-stdin), '
+                f"{flag} reads a key piped into kilocli, but stdin is a terminal.",
+                hint=f'Pipe the key in (printf %s "$KEY" | kilocli ... {flag}), '
                 "or drop the flag and paste it at the hidden prompt.",
             )
         return sys.stdin.read(65536)

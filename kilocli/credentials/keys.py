@@ -42,10 +42,19 @@ def normalise_key(raw: str, *, source: str = "The key") -> str:
     problem = _character_problem(key)
     if problem:
         raise InvalidKey(
-            f"{source} contains {problem}; it was not stored.",
+            f"{source} contains {problem}, so it cannot be a key; it was not used.",
             hint="Copy the key again from your account page and paste only the key.",
         )
     return key
+
+
+def key_problem(answer: str) -> str | None:
+    """A prompt validator: why ``answer`` cannot be a key, or None when it can."""
+    try:
+        normalise_key(answer)
+    except InvalidKey as exc:
+        return exc.message.removeprefix("The key: ")
+    return None
 
 
 def _normalise_once(key: str) -> str:

@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from kilocli.gateway_errors import GatewayProblem, classify, sanitise_text
-from kilocli.http import TIMEOUT_SECONDS
-from kilocli.providers import Provider, verify_url
+from kilocli.http import TIMEOUT_SECONDS, get_with_one_retry
+from kilocli.providers import Provider, normalise_base_url, origin_of, verify_url
 
 if TYPE_CHECKING:
     import httpx
 
 Outcome = Literal["verified", "rejected", "unverified"]
-
-MAX_RETRY_AFTER_SECONDS = 3.0
 
 
 @dataclass(frozen=True)
@@ -32,6 +29,7 @@ class Verification:
     email: str | None = None
     organizations: tuple[str, ...] = ()
     problem: GatewayProblem | None = None
+    details: tuple[tuple[str, str], ...] = ()
 
 
 def verify_key(client: httpx.Client, provider: Provider, base_url: str, key: str) -> Verification:
@@ -40,7 +38,8 @@ def verify_key(client: httpx.Client, provider: Provider, base_url: str, key: str
 
     url = verify_url(provider, base_url)
     try:
-        response = _get_with_one_retry(client, url, key)
+        headers = {"Authorization": f"Bearer {key}", "Accept": "application/json"}
+        response = get_with_one_retry(client, url, headers)
     except httpx.TimeoutException:
         return Verification(
             "unverified", f"{provider.label} did not answer within {TIMEOUT_SECONDS:.0f} s"
@@ -53,28 +52,6 @@ def verify_key(client: httpx.Client, provider: Provider, base_url: str, key: str
     problem = classify(response.status_code, response.content, secrets=(key,))
     outcome: Outcome = "rejected" if problem.kind == "rejected" else "unverified"
     return Verification(outcome, problem.describe(provider.label), problem=problem)
-
-
-def _get_with_one_retry(client: httpx.Client, url: str, key: str) -> httpx.Response:
-    headers = {"Authorization": f"Bearer {key}", "Accept": "application/json"}
-    response = client.get(url, headers=headers)
-    if response.status_code == 429:
-        delay = _retry_after(response.headers.get("Retry-After"))
-        if delay is not None:
-            time.sleep(delay)
-            response = client.get(url, headers=headers)
-    return response
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Seconds to wait before one retry; None when the wait would not be brief."""
-    if value is None:
-        return 1.0
-    try:
-        seconds = float(value)
-    except ValueError:
-        return None
-    return seconds if 0 <= seconds <= MAX_RETRY_AFTER_SECONDS else None
 
 
 def _accepted(provider: Provider, body: bytes, key: str) -> Verification:
@@ -93,4 +70,47 @@ def _accepted(provider: Provider, body: bytes, key: str) -> Verification:
         if isinstance(org, dict) and isinstance(org.get("name"), str)
     )
     email = sanitise_text(email, (key,)) if email else None
-    return Verification("verified", email or "key accepted", email, organizations)
+    details = _key_details(payload.get("data"))
+    return Verification("verified", email or "key accepted", email, organizations, details=details)
+
+
+def _key_details(data: Any) -> tuple[tuple[str, str], ...]:
+    """OpenRouter's ``GET /key`` answer: usage and limits (never its ``label``, which shows part
+    of the key)."""
+    if not isinstance(data, dict):
+        return ()
+    rows = []
+    for field_name, label in (
+        ("usage", "Usage"),
+        ("limit", "Limit"),
+        ("limit_remaining", "Remaining"),
+    ):
+        value = data.get(field_name)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            rows.append((label, f"${value:,.2f}"))
+    if isinstance(data.get("is_free_tier"), bool):
+        rows.append(("Free tier", "yes" if data["is_free_tier"] else "no"))
+    return tuple(rows)
+
+
+def fetch_balance(client: httpx.Client, provider: Provider, base_url: str, key: str) -> str | None:
+    """The account balance, where the provider has a balance endpoint; None when unknown."""
+    import httpx
+
+    if provider.balance_url is None:
+        return None
+    base = normalise_base_url(base_url)
+    url = provider.balance_url.format(base=base, origin=origin_of(base))
+    headers = {"Authorization": f"Bearer {key}", "Accept": "application/json"}
+    try:
+        response = get_with_one_retry(client, url, headers)
+        payload = json.loads(response.content) if response.status_code == 200 else None
+    except (httpx.HTTPError, ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(payload, dict):
+        return None
+    balance = payload.get("balance")
+    if not isinstance(balance, int | float) or isinstance(balance, bool):
+        return None
+    depleted = " (depleted)" if payload.get("isDepleted") is True else ""
+    return f"${balance:,.2f}{depleted}"

@@ -199,6 +199,8 @@ def _verify(
             return found, Verdict(True, answer.detail)
         if answer.outcome == "unverified":
             rt.feedback.warn(f"Could not verify the key: {answer.detail}. Going on without.")
+            if answer.problem is not None and answer.problem.kind == "no_credits":
+                rt.feedback.note(answer.problem.hint_for(provider.id))
             return found, Verdict(None, f"could not verify: {answer.detail}")
         if rt.prompter is None:
             raise NotAuthenticated(

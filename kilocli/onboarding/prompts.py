@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Literal
 
-from kilocli.credentials.keys import normalise_key
+from kilocli.credentials.keys import key_problem, normalise_key
 from kilocli.credentials.sources import FoundKey, KeySource
 from kilocli.errors import InputRequired, KilocliError
 from kilocli.onboarding.decisions import KeyStep
@@ -78,16 +78,8 @@ def ask_key(
             question = f"Use existing {found.source.name} ({found.source}, {found.preview})?"
             if prompter.confirm(question, default=True):
                 return found
-    key = prompter.secret(f"Enter {provider.label} API key", validate=_key_problem)
+    key = prompter.secret(f"Enter {provider.label} API key", validate=key_problem)
     return FoundKey(KeySource("prompt", "prompt"), normalise_key(key))
-
-
-def _key_problem(answer: str) -> str | None:
-    try:
-        normalise_key(answer)
-    except KilocliError as exc:
-        return exc.message.removeprefix("The key: ")
-    return None
 
 
 def ask_what_after_rejection(prompter: Prompter) -> AfterRejection:

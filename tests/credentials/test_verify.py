@@ -74,7 +74,17 @@ def test_accepted_key_without_an_email() -> None:
 def test_openrouter_key_is_accepted() -> None:
     gateway = Gateway(answer(200, RESPONSES["GET https://openrouter.ai/api/v1/key 200"]))
     result = verify(gateway, OPENROUTER, "https://openrouter.ai/api/v1/", "sk-or-v1-abcdef")
-    assert result == Verification("verified", "key accepted")
+    # The key info, but never its "label": OpenRouter's label shows part of the key.
+    assert result == Verification(
+        "verified",
+        "key accepted",
+        details=(
+            ("Usage", "$25.50"),
+            ("Limit", "$100.00"),
+            ("Remaining", "$74.50"),
+            ("Free tier", "no"),
+        ),
+    )
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,107 @@
+"""``kilocli auth list|status|login|logout|token``."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from kilocli.cli.context import command_session
+
+app = typer.Typer(help="See, store and remove credentials.", no_args_is_help=True)
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
+
+
+@app.command("list")
+def list_profiles(ctx: typer.Context, json_output: JsonOption = False) -> None:
+    """List stored profiles, with key previews and which one is in effect."""
+    from kilocli.cli.render_auth import render_profiles
+    from kilocli.credentials.inventory import list_profiles as gather
+
+    with command_session(ctx, json_output=json_output) as session:
+        render_profiles(session, gather(session.runtime()))
+
+
+@app.command("status")
+def status(
+    ctx: typer.Context,
+    provider: Annotated[
+        str | None, typer.Argument(help="kilocode or openrouter (default: all).")
+    ] = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="Ask the gateway whether the key works.")
+    ] = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Show which key is in effect, where it comes from, and what it shadows."""
+    from kilocli.cli.render_auth import render_status
+    from kilocli.credentials.inventory import auth_status
+
+    with command_session(ctx, json_output=json_output) as session:
+        result = auth_status(session.runtime(), provider, check=check)
+        render_status(session, result)
+    raise typer.Exit(int(result.exit_code))
+
+
+@app.command("login")
+def login(
+    ctx: typer.Context,
+    provider: Annotated[str, typer.Argument(help="kilocode or openrouter.")],
+    key: Annotated[str | None, typer.Option("--key", help="The key.", metavar="KEY")] = None,
+    stdin: Annotated[bool, typer.Option("--stdin", help="Read the key from stdin.")] = False,
+    profile_id: Annotated[
+        str | None, typer.Option("--profile-id", help="Default: <provider>:default.", metavar="ID")
+    ] = None,
+    no_verify: Annotated[bool, typer.Option("--no-verify", help="Do not check the key.")] = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Store a key as a profile (asks, hidden, on a terminal)."""
+    from kilocli.cli.render_auth import render_login
+    from kilocli.credentials.login import LoginRequest
+    from kilocli.credentials.login import login as store_key
+
+    with command_session(ctx, json_output=json_output) as session:
+        request = LoginRequest(
+            provider=provider,
+            key=key,
+            stdin_text=session.read_stdin(flag="--stdin") if stdin else None,
+            profile_id=profile_id,
+            verify=not no_verify,
+        )
+        interactive = key is None and not stdin and session.can_prompt()
+        render_login(session, store_key(session.runtime(interactive=interactive), request))
+
+
+@app.command("logout")
+def logout(
+    ctx: typer.Context,
+    profile_id: Annotated[str | None, typer.Argument(help="The profile to remove.")] = None,
+    provider: Annotated[
+        str | None, typer.Option("--provider", help="Remove every profile of this provider.")
+    ] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Remove a stored profile (the key is not revoked at the gateway)."""
+    from kilocli.cli.render_auth import render_logout
+    from kilocli.credentials.login import logout as remove
+
+    with command_session(ctx, json_output=json_output) as session:
+        rt = session.runtime(interactive=not yes and session.can_prompt())
+        render_logout(session, remove(rt, profile_id, provider, confirmed=yes))
+
+
+@app.command("token")
+def token(
+    ctx: typer.Context,
+    provider: Annotated[str, typer.Argument(help="kilocode or openrouter.")],
+) -> None:
+    """Print the key in effect, raw, for scripts (the only command that shows a key)."""
+    from kilocli.credentials.inventory import key_in_effect
+
+    with command_session(ctx) as session:
+        key = key_in_effect(session.runtime(), provider)
+        sys.stdout.write(key + "\n")
+        sys.stdout.flush()
