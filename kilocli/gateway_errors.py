@@ -60,6 +60,8 @@ def classify(status: int, body: bytes, *, secrets: tuple[str, ...] = ()) -> Gate
     payload = _json_object(body)
     message, top_up = _message(payload)
     message = sanitise_text(message, secrets)
+    # The top-up link is shown in hints too: it is text from the network like the message.
+    top_up = sanitise_text(top_up, secrets) if top_up else None
     return GatewayProblem(status, _kind(status), message, top_up)
 
 

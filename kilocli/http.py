@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kilocli import __version__
@@ -11,8 +12,9 @@ from kilocli import __version__
 if TYPE_CHECKING:
     import httpx
 
-TIMEOUT_SECONDS = 5.0
+TIMEOUT_SECONDS = 5.0  # connect, read, and the whole answer
 MAX_RETRY_AFTER_SECONDS = 3.0
+MAX_BODY_BYTES = 32 * 2**20  # a real model list is about 1 MiB
 USER_AGENT = f"kilocli/{__version__}"
 
 
@@ -29,17 +31,86 @@ def make_client() -> httpx.Client:
     )
 
 
-def get_with_one_retry(
-    client: httpx.Client, url: str, headers: Mapping[str, str]
-) -> httpx.Response:
-    """GET ``url``; after a 429, wait as ``Retry-After`` asks (if briefly) and try once more."""
-    response = client.get(url, headers=dict(headers))
-    if response.status_code == 429:
-        delay = retry_after_seconds(response.headers.get("Retry-After"))
+class AnswerTooLarge(Exception):
+    """The gateway sent more than :data:`MAX_BODY_BYTES`; the rest was not read."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A whole (bounded) HTTP answer."""
+
+    status_code: int
+    headers: Mapping[str, str]
+    content: bytes
+
+
+def get_with_one_retry(client: httpx.Client, url: str, headers: Mapping[str, str]) -> Answer:
+    """GET ``url``; after a 429, wait as ``Retry-After`` asks (if briefly) and try once more.
+
+    Raises:
+        httpx.TimeoutException: no complete answer within the timeout (also for a body that
+            trickles in byte by byte).
+        httpx.HTTPError: the connection failed.
+        AnswerTooLarge: the body is larger than ``MAX_BODY_BYTES``.
+    """
+    answer = get_bounded(client, url, headers)
+    if answer.status_code == 429:
+        delay = retry_after_seconds(answer.headers.get("retry-after"))
         if delay is not None:
             time.sleep(delay)
-            response = client.get(url, headers=dict(headers))
-    return response
+            answer = get_bounded(client, url, headers)
+    return answer
+
+
+def get_bounded(client: httpx.Client, url: str, headers: Mapping[str, str]) -> Answer:
+    """One GET whose whole answer (status line, headers and body) must arrive within the
+    timeout and fit in MAX_BODY_BYTES.
+
+    httpx's timeouts bound each read, not the answer: a server that sends a byte now and then
+    would hold the command for as long as it likes. So the request runs on a worker thread that
+    is abandoned at the deadline (its connection is closed with the client).
+    """
+    import threading
+
+    import httpx
+
+    outcome: list[Answer | Exception] = []
+
+    def fetch() -> None:
+        try:
+            outcome.append(_read_answer(client, url, headers))
+        except Exception as exc:  # handed over to the caller's thread below
+            outcome.append(exc)
+
+    worker = threading.Thread(target=fetch, name="kilocli-http", daemon=True)
+    worker.start()
+    worker.join(TIMEOUT_SECONDS)
+    if not outcome:
+        raise httpx.ReadTimeout(
+            "the answer did not arrive in time", request=httpx.Request("GET", url)
+        )
+    if isinstance(outcome[0], Exception):
+        raise outcome[0]
+    return outcome[0]
+
+
+def _read_answer(client: httpx.Client, url: str, headers: Mapping[str, str]) -> Answer:
+    with client.stream("GET", url, headers=dict(headers)) as response:
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+            raise AnswerTooLarge(_too_large())
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > MAX_BODY_BYTES:
+                raise AnswerTooLarge(_too_large())
+            chunks.append(chunk)
+        return Answer(response.status_code, dict(response.headers), b"".join(chunks))
+
+
+def _too_large() -> str:
+    return f"the answer is larger than {MAX_BODY_BYTES // 2**20} MiB"
 
 
 def retry_after_seconds(value: str | None) -> float | None:

@@ -78,7 +78,9 @@ def update_toml(
             _tighten(path)
             return updated
         if before is not None:
-            write_private_bytes(path.with_name(path.name + ".bak"), before)
+            # A failure here is reported as one to write the file itself: that is what failed
+            # for the user, and the file has not been touched.
+            write_private_bytes(path.with_name(path.name + ".bak"), before, reported_as=path)
         write_private_bytes(path, data)
     return updated
 
@@ -98,11 +100,12 @@ def ensure_private_dir(directory: Path) -> None:
             directory.chmod(PRIVATE_DIR)
 
 
-def write_private_bytes(path: Path, data: bytes) -> None:
+def write_private_bytes(path: Path, data: bytes, *, reported_as: Path | None = None) -> None:
     """Write ``data`` to ``path`` atomically; the file is 0600 from its first byte.
 
     Raises:
         FileProblem: the write failed; the previous file is intact and no temp file is left.
+            The message names ``reported_as`` (default ``path``).
     """
     # A random part, so that a temp file left by a killed process with the same pid (pids are
     # reused, and small, in containers) never blocks the O_EXCL create below.
@@ -122,10 +125,21 @@ def write_private_bytes(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise FileProblem(
-            f"Could not write {path}: {exc.strerror or exc}. The previous version is unchanged.",
+            f"Could not write {reported_as or path}: {exc.strerror or exc}. "
+            "The previous version is unchanged.",
             hint="Free some disk space or fix the directory's permissions, then try again.",
         ) from None
     _fsync_directory(path.parent)
+
+
+def loose_mode(path: Path) -> int | None:
+    """The permission bits of ``path`` when group or others may use it; None when private
+    (or when there is no such file)."""
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return None
+    return mode if mode & 0o077 else None
 
 
 def _tighten(path: Path) -> None:

@@ -15,6 +15,7 @@ from kilocli.storage import moved_aside_hint
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
+    from pydantic_core import ErrorDetails
 
 
 def check_document(
@@ -39,12 +40,20 @@ def check_document(
     try:
         model.model_validate(document)
     except ValidationError as exc:
-        problems = [f"  {_location(error['loc'])}: {error['msg']}" for error in exc.errors()]
+        problems = [f"  {_location(error['loc'])}: {_problem(error)}" for error in exc.errors()]
         raise FileProblem(
             f"{path} has {len(problems)} invalid value(s); it was left untouched:\n"
             + "\n".join(problems),
             hint=moved_aside_hint(path),
         ) from None
+
+
+def _problem(error: ErrorDetails) -> str:
+    # pydantic names the model class ("a valid dictionary or instance of ModelsSection"); the
+    # user wrote TOML, where that is a table.
+    if error["type"] in {"model_type", "dict_type"}:
+        return "Input should be a table"
+    return error["msg"]
 
 
 def _location(loc: tuple[int | str, ...]) -> str:

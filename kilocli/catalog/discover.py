@@ -6,8 +6,9 @@ import json
 from typing import TYPE_CHECKING
 
 from kilocli.catalog.parse import CatalogFormatError, ParsedCatalog, parse_models_payload
+from kilocli.credentials.keys import preview
 from kilocli.gateway_errors import classify
-from kilocli.http import TIMEOUT_SECONDS, get_with_one_retry
+from kilocli.http import TIMEOUT_SECONDS, AnswerTooLarge, get_with_one_retry
 from kilocli.providers import Provider, normalise_base_url
 
 if TYPE_CHECKING:
@@ -47,11 +48,18 @@ def discover_models(
         raise DiscoveryFailed(f"no answer within {TIMEOUT_SECONDS:.0f} s") from None
     except httpx.HTTPError as exc:
         raise DiscoveryFailed(f"could not connect ({type(exc).__name__})") from None
+    except AnswerTooLarge as exc:
+        raise DiscoveryFailed(str(exc)) from None
     if response.status_code != 200:
         problem = classify(response.status_code, response.content, secrets=(key,) if key else ())
         raise DiscoveryFailed(problem.describe(provider.label))
+    content = response.content
+    if key:
+        # A gateway that echoes the Authorization header into the list (a model name, say)
+        # must not get the key into the cache or onto the screen: keep only its preview.
+        content = content.replace(key.encode(), preview(key).encode())
     try:
-        payload = json.loads(response.content)
+        payload = json.loads(content)
     except (ValueError, UnicodeDecodeError):
         raise DiscoveryFailed(f"{provider.label} sent an answer that is not JSON") from None
     try:

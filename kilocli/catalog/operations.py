@@ -146,7 +146,7 @@ def model_status(rt: Runtime) -> ModelStatus:
     from kilocli.credentials.store import load_auth_store
 
     config = load_config(rt.paths)
-    store = load_auth_store(rt.paths)
+    store = load_auth_store(rt.paths, rt.feedback.warn)
     defaults = config.get("agents", {}).get("defaults", {})
     providers = []
     for provider in PROVIDERS:

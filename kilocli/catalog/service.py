@@ -60,12 +60,13 @@ def load_catalog(
         return _merged(provider, config, "fallback", None, False, warnings)
     from kilocli.catalog.discover import DiscoveryFailed, discover_models
 
+    key = _key_for(rt, provider, config)  # remembered before anything can fail and show it
     try:
         with (
             rt.feedback.working(f"Fetching the {provider.label} model list…"),
             rt.http_client() as client,
         ):
-            parsed = discover_models(client, provider, base_url, _key_for(rt, provider, config))
+            parsed = discover_models(client, provider, base_url, key)
     except DiscoveryFailed as exc:
         if cached is not None:
             warnings.append(
@@ -146,7 +147,7 @@ def _key_for(rt: Runtime, provider: Provider, config: Mapping[str, Any]) -> str 
 
     try:
         resolution = resolve_key(
-            provider, env=rt.env, store=load_auth_store(rt.paths), config=config
+            provider, env=rt.env, store=load_auth_store(rt.paths, rt.feedback.warn), config=config
         )
     except KilocliError:
         return None

@@ -1,24 +1,86 @@
-"""The Typer command tree. Command modules import their services lazily."""
+"""The Typer command tree.
+
+The root group loads a command's module (and builds its Typer commands) only when that command
+runs: ``kilocli models kilocode`` never inspects the signatures of ``onboard`` or ``auth``, and
+``kilocli --help`` reads the one-line summaries below instead of importing every command (the
+Click "lazily loading subcommands" pattern). Command modules import their services lazily too.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+import importlib
+import sys
+from collections.abc import Iterator, MutableMapping
+from typing import Annotated, Any, TextIO
 
 import typer
+from typer.core import TyperGroup
 
 from kilocli import __version__
-from kilocli.cli import auth as auth_commands
-from kilocli.cli import config as config_commands
-from kilocli.cli import models as models_commands
-from kilocli.cli import onboard as onboard_command
+from kilocli.cli.context import command_app
 
-app = typer.Typer(
+# name -> (module defining ``app``, summary shown by ``kilocli --help``)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "onboard": (
+        "kilocli.cli.onboard",
+        "Set up a provider: store its key, merge its config, choose a default model.",
+    ),
+    "auth": ("kilocli.cli.auth", "See, store and remove credentials."),
+    "models": ("kilocli.cli.models", "List the models a gateway offers, and choose the default."),
+    "config": ("kilocli.cli.config", "Where kilocli keeps its files, and what the config holds."),
+    "doctor": (
+        "kilocli.cli.doctor",
+        "Check the config, the credentials, their permissions, the key and the gateway.",
+    ),
+}
+
+
+class _LazyCommands(MutableMapping[str, Any]):
+    """The root's commands, each imported and built the first time it is looked up."""
+
+    def __init__(self) -> None:
+        self._built: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._built:
+            if name not in COMMANDS:
+                raise KeyError(name)
+            module = importlib.import_module(COMMANDS[name][0])
+            command = typer.main.get_command(module.app)
+            command.name = name
+            self._built[name] = command
+        return self._built[name]
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self._built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._built[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict.fromkeys([*COMMANDS, *self._built]))
+
+    def __len__(self) -> int:
+        return len(dict.fromkeys([*COMMANDS, *self._built]))
+
+
+class LazyGroup(TyperGroup):
+    """The root group: commands are built on first use; help lists the summaries above."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        self.commands = _LazyCommands()
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, summary) for name, (_, summary) in COMMANDS.items()])
+
+
+app = command_app(
     name="kilocli",
+    cls=LazyGroup,
     help="Set up your tools for Kilo Gateway, and keep that set-up healthy.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    add_completion=True,
 )
 
 
@@ -44,16 +106,39 @@ def root(
     """Set up your tools for Kilo Gateway, and keep that set-up healthy."""
 
 
-app.command(name="onboard")(onboard_command.onboard)
-app.add_typer(auth_commands.app, name="auth")
-app.add_typer(models_commands.app, name="models")
-app.add_typer(config_commands.app, name="config")
-
-
 def run(args: list[str]) -> int:
-    """Run the command tree; Typer turns usage errors into exit code 2."""
+    """Run the command tree and return the exit code (2 for a usage error).
+
+    Usage errors are raised to us rather than printed by Click, so that what they echo of the
+    command line (a key typed into the wrong argument) is shown only as a preview.
+    """
     try:
-        app(args=args, prog_name="kilocli")
-    except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else 1
-    return 0
+        result = app(args=args, prog_name="kilocli", standalone_mode=False)
+    except typer.Abort:  # end of input while Typer itself was reading
+        sys.stderr.write("Aborted.\n")
+        return 1
+    except Exception as exc:  # Click's usage errors (its exception types are private to Typer)
+        show = getattr(exc, "show", None)
+        if show is None:
+            raise
+        show(file=_RedactingWriter(sys.stderr))
+        return int(getattr(exc, "exit_code", 1))
+    return result if isinstance(result, int) else 0
+
+
+class _RedactingWriter:
+    """A text stream that shows key-shaped text only as a preview."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from kilocli.credentials.keys import redact
+
+        return self._stream.write(redact(text))
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        return self._stream.isatty()

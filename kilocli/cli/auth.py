@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from kilocli.cli.context import command_session
+from kilocli.cli.context import command_app, command_session
 
-app = typer.Typer(help="See, store and remove credentials.", no_args_is_help=True)
+app = command_app(help="See, store and remove credentials.")
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
 

@@ -6,11 +6,9 @@ from typing import Annotated
 
 import typer
 
-from kilocli.cli.context import command_session
+from kilocli.cli.context import command_app, command_session
 
-app = typer.Typer(
-    help="Where kilocli keeps its files, and what the config holds.", no_args_is_help=True
-)
+app = command_app(help="Where kilocli keeps its files, and what the config holds.")
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
 

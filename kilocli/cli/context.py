@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -19,6 +19,23 @@ if TYPE_CHECKING:
 
     from kilocli.prompting import Prompter
     from kilocli.runtime import Runtime
+
+
+MAX_STDIN_CHARS = 64 * 1024
+
+
+def command_app(**settings: Any) -> typer.Typer:
+    """A Typer app with kilocli's settings: plain help (no rich panels, fast), ``-h``, no
+    pretty tracebacks (they would show local variables, keys among them)."""
+    options: dict[str, Any] = {
+        "no_args_is_help": True,
+        "pretty_exceptions_enable": False,
+        "rich_markup_mode": None,
+        "add_completion": False,
+        "context_settings": {"help_option_names": ["-h", "--help"]},
+    }
+    options.update(settings)
+    return typer.Typer(**options)
 
 
 @dataclass
@@ -34,14 +51,29 @@ class Overrides:
 
 @dataclass
 class Session:
-    """One command's consoles and runtime."""
+    """One command's consoles and runtime. The consoles (and rich) load on first use: a
+    ``--json`` answer never needs them."""
 
-    out: Console
-    err: Console
     overrides: Overrides
     json_output: bool = False
     secrets: set[str] = field(default_factory=set)
     _runtime: Runtime | None = None
+    _out: Console | None = None
+    _err: Console | None = None
+
+    @property
+    def out(self) -> Console:
+        """Results: stdout."""
+        if self._out is None:
+            self._out = _console(stderr=False)
+        return self._out
+
+    @property
+    def err(self) -> Console:
+        """Prompts, progress, warnings and errors: stderr."""
+        if self._err is None:
+            self._err = _console(stderr=True)
+        return self._err
 
     @property
     def env(self) -> Mapping[str, str]:
@@ -69,7 +101,7 @@ class Session:
             self._runtime = Runtime(
                 env=self.env,
                 paths=resolve_paths(self.env),
-                feedback=RichFeedback(self.err),
+                feedback=RichFeedback(lambda: self.err),
                 prompter=prompter,
                 secrets=self.secrets,
             )
@@ -89,7 +121,13 @@ class Session:
                 hint=f'Pipe the key in (printf %s "$KEY" | kilocli ... {flag}), '
                 "or drop the flag and paste it at the hidden prompt.",
             )
-        return sys.stdin.read(65536)
+        text = sys.stdin.read(MAX_STDIN_CHARS + 1)
+        if len(text) > MAX_STDIN_CHARS:
+            raise UsageError(
+                f"{flag}: stdin holds more than {MAX_STDIN_CHARS // 1024} KiB; that is no key.",
+                hint="Pipe in only the key.",
+            )
+        return text
 
     def scrub(self, text: str) -> str:
         """Replace every key seen by this command with its preview."""
@@ -104,23 +142,20 @@ def _questionary_prompter() -> Prompter:
     return QuestionaryPrompter()
 
 
-def _consoles() -> tuple[Console, Console]:
+def _console(*, stderr: bool) -> Console:
     from rich.console import Console
 
     # emoji=False: text from files and the network (":rocket:" in an alias or a path) must be
     # shown as written, not turned into emoji.
-    return Console(highlight=False, soft_wrap=True, emoji=False), Console(
-        stderr=True, highlight=False, soft_wrap=True, emoji=False
-    )
+    return Console(stderr=stderr, highlight=False, soft_wrap=True, emoji=False)
 
 
 @contextlib.contextmanager
 def command_session(ctx: typer.Context, *, json_output: bool = False) -> Iterator[Session]:
     """Run a command body: turn every error into a message on stderr (or a JSON error document
     with ``--json``) and the right exit code. Tracebacks only with ``KILOCLI_DEBUG=1``."""
-    out, err = _consoles()
     overrides = ctx.obj if isinstance(ctx.obj, Overrides) else Overrides()
-    session = Session(out, err, overrides, json_output)
+    session = Session(overrides, json_output)
     try:
         yield session
     except KilocliError as exc:

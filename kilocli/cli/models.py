@@ -9,12 +9,10 @@ from typing import Annotated
 
 import typer
 
-from kilocli.cli.context import command_session
+from kilocli.cli.context import command_app, command_session
 from kilocli.providers import PROVIDERS
 
-app = typer.Typer(
-    help="List the models a gateway offers, and choose the default.", no_args_is_help=True
-)
+app = command_app(help="List the models a gateway offers, and choose the default.")
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
 RefreshOption = Annotated[

@@ -6,9 +6,12 @@ from typing import Annotated
 
 import typer
 
-from kilocli.cli.context import command_session
+from kilocli.cli.context import command_app, command_session
+
+app = command_app(no_args_is_help=False)
 
 
+@app.command("onboard")
 def onboard(
     ctx: typer.Context,
     auth_choice: Annotated[

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
-
-from rich.markup import escape
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -16,16 +15,28 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from kilocli.cli.context import Session
+    from kilocli.doctor import Diagnosis
     from kilocli.errors import ExitCode
     from kilocli.onboarding.result import OnboardingResult
     from kilocli.paths import Paths
 
 
-class RichFeedback:
-    """Notes, warnings and spinners on stderr."""
+def escape(text: str) -> str:
+    """Text shown as written, never read as rich markup."""
+    from rich.markup import escape as rich_escape
 
-    def __init__(self, console: Console) -> None:
-        self._console = console
+    return rich_escape(text)
+
+
+class RichFeedback:
+    """Notes, warnings and spinners on stderr (the console is made on first use)."""
+
+    def __init__(self, console: Callable[[], Console]) -> None:
+        self._make_console = console
+
+    @property
+    def _console(self) -> Console:
+        return self._make_console()
 
     def note(self, text: str) -> None:
         self._console.print(escape(text))
@@ -46,8 +57,10 @@ class RichFeedback:
 
 
 def print_json(session: Session, document: dict[str, Any]) -> None:
-    """One JSON document on stdout, and nothing else there."""
-    session.out.file.write(json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n")
+    """One JSON document on stdout, and nothing else there: indented for a person at a
+    terminal, compact (and several times faster to write) for a program reading a pipe."""
+    indent = 2 if sys.stdout.isatty() else None
+    sys.stdout.write(json.dumps(document, indent=indent, ensure_ascii=False, default=str) + "\n")
 
 
 def render_error(session: Session, message: str, hint: str | None, code: ExitCode) -> None:
@@ -127,3 +140,28 @@ def render_config(session: Session, path: Path, config: dict[str, Any]) -> None:
 
     session.err.print(f"# {escape(str(path))}")
     session.out.print(escape(tomli_w.dumps(config)), end="")
+
+
+_MARKS = {
+    "ok": "[green]ok[/green]  ",
+    "info": "info",
+    "warning": "[yellow]warn[/yellow]",
+    "error": "[red]FAIL[/red]",
+}
+
+
+def render_diagnosis(session: Session, diagnosis: Diagnosis) -> None:
+    """``doctor``: one line per finding, with the command that fixes it."""
+    if session.json_output:
+        print_json(
+            session,
+            {"ok": diagnosis.healthy, "findings": [f.to_json() for f in diagnosis.findings]},
+        )
+        return
+    for finding in diagnosis.findings:
+        mark = "[green]fixed[/green]" if finding.fixed else _MARKS[finding.severity]
+        session.out.print(f"{mark}  {escape(finding.check)}: {escape(finding.message)}")
+        if finding.fix and not finding.fixed and finding.severity != "ok":
+            session.out.print(f"       fix: {escape(finding.fix)}")
+    problems = sum(f.is_problem for f in diagnosis.findings)
+    session.out.print("No problems found." if not problems else f"{problems} problem(s) found.")

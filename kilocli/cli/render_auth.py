@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from rich.markup import escape
-
-from kilocli.cli.render import print_json
+from kilocli.cli.render import escape, print_json
 
 if TYPE_CHECKING:
     from kilocli.cli.context import Session

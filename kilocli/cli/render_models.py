@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from rich.markup import escape
-
-from kilocli.cli.render import print_json
+from kilocli.cli.columns import Column, render_table
+from kilocli.cli.render import escape, print_json
 
 if TYPE_CHECKING:
     from kilocli.catalog.listing import ListedModel, ModelListing
@@ -33,51 +32,25 @@ def render_listings(session: Session, listings: Sequence[ModelListing], *, plain
             _table(session, listing)
 
 
-HEADERS = ("Model", "Name", "Input", "Ctx", "Max out", "$/M in/out", "Tags")
-RIGHT_ALIGNED = {"Ctx", "Max out", "$/M in/out"}
-MIN_NAME_WIDTH = 8
-MIN_TAGS_WIDTH = 8
+COLUMNS = (
+    Column("Model"),
+    Column("Name", squeeze=True),
+    Column("Input"),
+    Column("Ctx", right=True),
+    Column("Max out", right=True),
+    Column("$/M in/out", right=True),
+    Column("Tags", wrap=True),
+)
 
 
 def _table(session: Session, listing: ModelListing) -> None:
     """All columns on a wide terminal. When the width runs short, Name is cut (or left out)
-    first and Tags wrap, so the Model column is always shown whole. When even that does not
-    fit (a very long id), the table is wider than the terminal rather than losing columns."""
-    from rich.table import Table
-
+    first and Tags wrap, so the Model column is always shown whole."""
     rows = [_row(listed) for listed in listing.models]
-    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(HEADERS)]
-    fixed = sum(widths[i] for i in (0, 2, 3, 4, 5)) + 5  # every column but Name and Tags
-    room = session.out.width - fixed  # for Tags, and Name if it fits
-    name_width = room - widths[6] - 1
-    show_name = name_width >= MIN_NAME_WIDTH
-    tags_width = widths[6] if show_name else max(room, min(widths[6], MIN_TAGS_WIDTH))
-    # rich squeezes a table that is too wide down to nothing in the no_wrap columns; a width
-    # of its own keeps every column whole (the terminal wraps the long lines instead).
-    overflow = fixed + tags_width > session.out.width
-    table = Table(
-        box=None,
-        padding=(0, 1, 0, 0),
-        pad_edge=False,
-        header_style="bold",
-        width=fixed + tags_width if overflow else None,
-    )
-    for index, header in enumerate(HEADERS):
-        if header == "Name":
-            if show_name:
-                table.add_column(header, no_wrap=True, overflow="ellipsis", max_width=name_width)
-        elif header == "Tags":
-            table.add_column(header, max_width=tags_width)
-        else:
-            table.add_column(
-                header,
-                justify="right" if header in RIGHT_ALIGNED else "left",
-                no_wrap=True,
-                min_width=widths[index],
-            )
-    for row in rows:
-        table.add_row(*(escape(cell) for i, cell in enumerate(row) if show_name or i != 1))
-    session.out.print(table)
+    header, *body = render_table(COLUMNS, rows, session.out.width)
+    session.out.print(header, style="bold", markup=False, highlight=False, soft_wrap=True)
+    if body:
+        session.out.file.write("\n".join(body) + "\n")
     catalog = listing.catalog
     source = {"gateway": "from the gateway", "cache": "cached", "fallback": "built-in catalog"}
     session.err.print(
@@ -90,7 +63,7 @@ def _row(listed: ListedModel) -> tuple[str, ...]:
     m = listed.model
     return (
         str(listed.ref),
-        m.name,
+        printable(m.name),
         "+".join(m.input),
         format_tokens(m.context_window),
         format_tokens(m.max_tokens),
@@ -228,3 +201,9 @@ def _cost_line(cost: Cost, *, free: bool) -> str:
         f"cache read {one(cost.cache_read)}, cache write {one(cost.cache_write)}"
     )
     return f"free ({parts})" if free else parts
+
+
+def printable(text: str) -> str:
+    """Text from the gateway without control characters (no escape sequences reach the
+    terminal)."""
+    return text if text.isprintable() else "".join(c if c.isprintable() else "?" for c in text)

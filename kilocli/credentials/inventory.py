@@ -49,7 +49,7 @@ def list_profiles(rt: Runtime) -> list[ProfileRow]:
     from kilocli.credentials.keys import preview
 
     config = load_config(rt.paths)
-    store = load_auth_store(rt.paths)
+    store = load_auth_store(rt.paths, rt.feedback.warn)
     referenced = set(config.get("auth", {}).get("profiles", {}))
     in_effect = set()
     for provider in PROVIDERS:
@@ -120,7 +120,7 @@ class AuthStatus:
 def auth_status(rt: Runtime, provider_id: str | None, *, check: bool) -> AuthStatus:
     """The key in effect per provider and its source; with ``check``, ask the gateway."""
     config = load_config(rt.paths)
-    store = load_auth_store(rt.paths)
+    store = load_auth_store(rt.paths, rt.feedback.warn)
     providers = [get_provider(provider_id)] if provider_id else list(PROVIDERS)
     entries = []
     for provider in providers:
@@ -154,7 +154,7 @@ def key_in_effect(rt: Runtime, provider_id: str) -> str:
     """
     provider = get_provider(provider_id)
     config = load_config(rt.paths)
-    found = _resolve(rt, provider, load_auth_store(rt.paths), config).in_effect
+    found = _resolve(rt, provider, load_auth_store(rt.paths, rt.feedback.warn), config).in_effect
     if found is None:
         raise NotAuthenticated(
             f"No {provider.label} key: none in {', '.join(provider.env_vars)}, "

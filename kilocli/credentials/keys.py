@@ -8,7 +8,10 @@ from collections.abc import Iterable
 from kilocli.errors import InvalidKey
 
 _LINE_BREAKS = str.maketrans("", "", "\r\n\u2028\u2029")
-_ASSIGNMENT = re.compile(r"(?P<export>export\s+)?[A-Za-z_][A-Za-z0-9_]*=(?P<value>.*)", re.DOTALL)
+_ASSIGNMENT = re.compile(
+    r"(?P<export>export\s+)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)=(?P<value>.*)", re.DOTALL
+)
+_ENV_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
 _QUOTES = "\"'`"
 _BEARER = "bearer "
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
@@ -60,8 +63,13 @@ def key_problem(answer: str) -> str | None:
 def _normalise_once(key: str) -> str:
     assignment = _ASSIGNMENT.fullmatch(key)
     # "abc==" is a base64 value, not NAME=value: without "export", a value must not start
-    # with "=" and must not be empty.
-    if assignment and (assignment["export"] or assignment["value"][:1] not in {"", "="}):
+    # with "=" and must not be empty, unless NAME is an upper-case ENV_VAR_NAME (no base64
+    # text looks like "KILOCODE_API_KEY="; storing that as the key would hide a missing value).
+    if assignment and (
+        assignment["export"]
+        or assignment["value"][:1] not in {"", "="}
+        or (not assignment["value"] and _ENV_NAME.fullmatch(assignment["name"]))
+    ):
         key = assignment["value"].strip()
     if key.endswith(";"):
         key = key[:-1].rstrip()
@@ -102,9 +110,14 @@ def looks_like_jwt(key: str) -> bool:
     return _JWT.fullmatch(key) is not None
 
 
-def redact(text: str, secrets: Iterable[str]) -> str:
-    """``text`` with every one of ``secrets`` replaced by its preview (longest first)."""
+_KEY_SHAPED = re.compile(r"eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+|sk-[A-Za-z0-9_-]{16,}")
+
+
+def redact(text: str, secrets: Iterable[str] = ()) -> str:
+    """``text`` with every one of ``secrets``, and anything shaped like a key (a JWT, an
+    ``sk-`` key), replaced by its preview: a key typed into the wrong argument must not be
+    echoed back by an error message either."""
     for secret in sorted(secrets, key=len, reverse=True):
         if secret:
             text = text.replace(secret, preview(secret))
-    return text
+    return _KEY_SHAPED.sub(lambda match: preview(match.group()), text)

@@ -10,11 +10,12 @@ from kilocli.credentials.keys import key_problem, looks_like_jwt, normalise_key,
 from kilocli.credentials.store import (
     load_auth_store,
     provider_profiles,
+    stored_but_config_unchanged,
     update_auth_store,
     with_api_key_profile,
     without_profile,
 )
-from kilocli.errors import InputRequired, KilocliError, NotAuthenticated, UsageError
+from kilocli.errors import FileProblem, InputRequired, KilocliError, NotAuthenticated, UsageError
 from kilocli.providers import Provider, get_provider, resolve_base_url
 from kilocli.runtime import Runtime
 from kilocli.storage import Document, check_writable, interrupts_deferred
@@ -61,7 +62,7 @@ def login(rt: Runtime, request: LoginRequest) -> LoginResult:
     for path in (rt.paths.config_file, rt.paths.auth_file):
         check_writable(path)
     config = load_config(rt.paths)
-    load_auth_store(rt.paths)  # a broken store stops us before the prompt
+    load_auth_store(rt.paths, rt.feedback.warn)  # a broken store stops us before the prompt
     key = rt.remember_secret(_read_key(rt, provider, request))
     if provider.looks_like_jwt and not looks_like_jwt(key):
         rt.feedback.warn(
@@ -75,7 +76,10 @@ def login(rt: Runtime, request: LoginRequest) -> LoginResult:
         )
     with interrupts_deferred():
         update_auth_store(rt.paths, lambda s: with_api_key_profile(s, profile_id, provider.id, key))
-        update_config(rt.paths, lambda c: apply_auth_profile(c, profile_id, provider.id))
+        try:
+            update_config(rt.paths, lambda c: apply_auth_profile(c, profile_id, provider.id))
+        except FileProblem as problem:
+            raise stored_but_config_unchanged(problem, profile_id, rt.paths) from None
     env_override = next((name for name in provider.env_vars if rt.env.get(name, "").strip()), None)
     return LoginResult(profile_id, provider.id, preview(key), verified, detail, env_override)
 
@@ -159,7 +163,7 @@ def logout(
             "Name a profile id or --provider, not both and not neither.",
             hint="For example: kilocli auth logout kilocode:default",
         )
-    store = load_auth_store(rt.paths)
+    store = load_auth_store(rt.paths, rt.feedback.warn)
     profiles = store.get("profiles", {})
     targets: tuple[str, ...] = ()
     if provider_id is not None:

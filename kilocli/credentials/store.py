@@ -7,8 +7,9 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from kilocli.errors import FileProblem
 from kilocli.paths import Paths
-from kilocli.storage import Document, read_toml, update_toml
+from kilocli.storage import Document, loose_mode, read_toml, update_toml
 
 AUTH_STORE_VERSION = 1
 
@@ -21,14 +22,39 @@ def validate_auth_store(document: Document, path: Path) -> None:
     check_document(AuthStoreFile, document, path, known_version=AUTH_STORE_VERSION)
 
 
-def load_auth_store(paths: Paths) -> Document:
-    """The validated store; ``{}`` when there is none yet."""
-    return read_toml(paths.auth_file, validate_auth_store)
+def load_auth_store(paths: Paths, warn: Callable[[str], None] | None = None) -> Document:
+    """The validated store; ``{}`` when there is none yet.
+
+    ``warn`` hears about a store that other users can read (it is re-tightened on the next
+    write; ``kilocli doctor --fix`` does it now).
+    """
+    store = read_toml(paths.auth_file, validate_auth_store)
+    mode = loose_mode(paths.auth_file) if warn is not None and store else None
+    if warn is not None and mode is not None:
+        warn(
+            f"{paths.auth_file} is {mode:04o}: other users can read your keys. kilocli makes it "
+            "0600 on its next write; to do it now, run: kilocli doctor --fix"
+        )
+    return store
 
 
 def update_auth_store(paths: Paths, change: Callable[[Document], Document]) -> Document:
     """Apply ``change`` to the store on disk, atomically, privately and under its lock."""
     return update_toml(paths.auth_file, change, validate_auth_store)
+
+
+def stored_but_config_unchanged(problem: FileProblem, profile_id: str, paths: Paths) -> FileProblem:
+    """``problem`` (config.toml could not be written), told after the key was already stored.
+
+    The store is written first, so that config never names a profile that does not exist; when
+    the config write then fails, the key is kept (it is usable: keys are looked up in the store)
+    and the message says so, because "unchanged" alone would hide that the store changed.
+    Running the command again finishes the config.
+    """
+    return FileProblem(
+        f"{problem.message}\nThe key itself was stored as {profile_id} in {paths.auth_file}.",
+        hint=problem.hint,
+    )
 
 
 def with_api_key_profile(

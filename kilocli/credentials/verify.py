@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from kilocli.gateway_errors import GatewayProblem, classify, sanitise_text
-from kilocli.http import TIMEOUT_SECONDS, get_with_one_retry
+from kilocli.http import TIMEOUT_SECONDS, AnswerTooLarge, get_with_one_retry
 from kilocli.providers import Provider, normalise_base_url, origin_of, verify_url
 
 if TYPE_CHECKING:
@@ -47,6 +47,8 @@ def verify_key(client: httpx.Client, provider: Provider, base_url: str, key: str
     except httpx.HTTPError as exc:
         reason = sanitise_text(type(exc).__name__ + (f": {exc}" if str(exc) else ""), (key,))
         return Verification("unverified", f"could not reach {url} ({reason})")
+    except AnswerTooLarge as exc:
+        return Verification("unverified", f"{provider.label} sent an unexpected answer: {exc}")
     if response.status_code == 200:
         return _accepted(provider, response.content, key)
     problem = classify(response.status_code, response.content, secrets=(key,))
@@ -105,7 +107,7 @@ def fetch_balance(client: httpx.Client, provider: Provider, base_url: str, key: 
     try:
         response = get_with_one_retry(client, url, headers)
         payload = json.loads(response.content) if response.status_code == 200 else None
-    except (httpx.HTTPError, ValueError, UnicodeDecodeError):
+    except (httpx.HTTPError, AnswerTooLarge, ValueError, UnicodeDecodeError):
         return None
     if not isinstance(payload, dict):
         return None

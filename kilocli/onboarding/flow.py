@@ -23,10 +23,11 @@ from kilocli.credentials.sources import FoundKey, KeySource, profile_order
 from kilocli.credentials.store import (
     load_auth_store,
     provider_profiles,
+    stored_but_config_unchanged,
     update_auth_store,
     with_api_key_profile,
 )
-from kilocli.errors import NotAuthenticated
+from kilocli.errors import FileProblem, NotAuthenticated
 from kilocli.onboarding.decisions import (
     KeyInput,
     collect_key_inputs,
@@ -98,14 +99,21 @@ def run_onboarding(rt: Runtime, request: OnboardRequest) -> OnboardingResult:
     profile_id = (
         found.source.name if found.source.kind == "profile" else provider.default_profile_id
     )
-    _write(
+    # A default chosen only because none was set must not replace one that another process
+    # set meanwhile (SPEC §2: the change applies to the file as it is when written).
+    fill_only = requested_model is None and not request.set_default and not current_primary(config)
+    written = _write(
         rt,
         provider,
         profile_id=profile_id,
         key=found.key,
         base_url=base_url_flag,
         model_ref=model_ref,
+        fill_only=fill_only,
     )
+    primary = current_primary(written)
+    if fill_only and model_ref is not None and primary == model_ref:
+        rt.feedback.note(f"Default model set to {model_ref}")
     return OnboardingResult(
         auth_choice=choice.id,
         provider=provider.id,
@@ -114,8 +122,8 @@ def run_onboarding(rt: Runtime, request: OnboardRequest) -> OnboardingResult:
         key_preview=found.preview,
         key_copied_from_env=found.source.kind == "env",
         verdict=verdict,
-        default_model=model_ref or current_primary(config),
-        default_model_changed=model_ref is not None and model_ref != current_primary(config),
+        default_model=primary,
+        default_model_changed=model_ref is not None and primary == model_ref,
         config_path=rt.paths.config_file,
         auth_store_path=rt.paths.auth_file,
     )
@@ -125,7 +133,7 @@ def _read_files(rt: Runtime) -> tuple[Document, Document]:
     """Read and validate both files up front, so that a bad file stops us before any prompt."""
     for path in (rt.paths.config_file, rt.paths.auth_file):
         check_writable(path)
-    return load_config(rt.paths), load_auth_store(rt.paths)
+    return load_config(rt.paths), load_auth_store(rt.paths, rt.feedback.warn)
 
 
 def _obtain_key(
@@ -242,11 +250,7 @@ def _choose_default_model(
             decision.ref,
             lambda: _catalog_refs(rt, provider, config, base_url),
         )
-    if ref == current:
-        return None
-    if current is None:
-        rt.feedback.note(f"Default model set to {ref}")
-    return ref
+    return None if ref == current else ref
 
 
 def _catalog_refs(
@@ -269,12 +273,19 @@ def _write(
     key: str,
     base_url: str | None,
     model_ref: str | None,
-) -> None:
-    """Step 6: the credential first, then the config, each in its own locked transaction."""
+    fill_only: bool,
+) -> Document:
+    """Step 6: the credential first, then the config, each in its own locked transaction.
+
+    ``fill_only``: set ``model_ref`` only if the config on disk still has no default model.
+
+    Returns:
+        The config as written.
+    """
 
     def configure(config: Document) -> Document:
         config = apply_provider_config(config, provider, base_url=base_url)
-        if model_ref is not None:
+        if model_ref is not None and not (fill_only and current_primary(config)):
             config = set_primary_model(config, model_ref)
         config = apply_default_alias(config, provider)
         return apply_auth_profile(config, profile_id, provider.id)
@@ -283,4 +294,7 @@ def _write(
         update_auth_store(
             rt.paths, lambda store: with_api_key_profile(store, profile_id, provider.id, key)
         )
-        update_config(rt.paths, configure)
+        try:
+            return update_config(rt.paths, configure)
+        except FileProblem as problem:
+            raise stored_but_config_unchanged(problem, profile_id, rt.paths) from None

@@ -66,7 +66,9 @@ def file_state(directory: Path) -> FileState:
 
 
 def write_file(path: Path, text: str) -> None:
-    """Write a hand-made kilocli file (its directory created private, as kilocli would)."""
+    """Write a hand-made kilocli file, private (0600 in a 0700 directory) as kilocli would:
+    a credential file others can read earns a warning."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     path.write_text(text)
+    path.chmod(0o600)
     os.utime(path, ns=(1_000_000_000_000_000_000, 1_000_000_000_000_000_000))

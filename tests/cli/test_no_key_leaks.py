@@ -19,6 +19,7 @@ from kilocli.cli.app import app
 from kilocli.cli.context import Overrides
 from kilocli.errors import ExitCode
 from tests.cli.conftest import Kilo, write_file
+from tests.conftest import run_kilocli
 from tests.fakes import REJECTED_KEY, VALID_KEY, Answer, FakeGateway, ScriptedPrompter
 
 KEY = VALID_KEY
@@ -197,3 +198,25 @@ def test_an_unexpected_error_never_shows_the_key_even_in_a_debug_traceback(
     assert f"{KEY[:4]}…{KEY[-4:]}" in result.stderr
     assert KEY not in result.stdout + result.stderr
     assert not home.exists()
+
+
+WRONG_PLACE_KEY = "eyJhbGciOiJIUzI1NiJ9.eyJ3cm9uZy1wbGFjZSI6MX0.d3JvbmctYXJndW1lbnQtc2lnbmF0dXJl"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("auth", "token", WRONG_PLACE_KEY),  # our own error: unknown provider
+        ("auth", "login", WRONG_PLACE_KEY),  # same, from auth login
+        ("onboard", WRONG_PLACE_KEY),  # Click's usage error: unexpected extra argument
+        ("models", "set", WRONG_PLACE_KEY),  # not a model ref
+        ("onboard", "--token", "x", "--token-provider", WRONG_PLACE_KEY),  # unknown provider
+    ],
+    ids=["auth-token", "auth-login", "onboard-extra-arg", "models-set", "token-provider"],
+)
+def test_a_key_typed_into_the_wrong_argument_is_not_echoed(args: tuple[str, ...]) -> None:
+    run = run_kilocli(*args)
+    assert run.code == ExitCode.USAGE
+    assert WRONG_PLACE_KEY not in run.output
+    assert WRONG_PLACE_KEY[8:30] not in run.output
+    assert "eyJh…dXJl" in run.stderr  # the preview says which argument was wrong

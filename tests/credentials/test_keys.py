@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 
 import pytest
@@ -195,3 +196,92 @@ def test_preview_never_shows_much_of_the_key(key: str) -> None:
 )
 def test_looks_like_jwt(key: str, expected: bool) -> None:
     assert looks_like_jwt(key) is expected
+
+
+# --- properties over every input ---------------------------------------------------------------
+
+_REFUSAL = re.compile(
+    r"The key(: Required\.| contains (whitespace|a control character|a non-ASCII character"
+    r"|a quote) at character \d+, so it cannot be a key; it was not used\.)"
+)
+_HINTS = {
+    "Paste the whole key from your Kilo account.",
+    "Copy the key again from your account page and paste only the key.",
+}
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.text(max_size=60), st.lists(_FRAGMENTS, max_size=12).map("".join)))
+def test_a_refusal_is_made_of_fixed_words_and_a_position_only(raw: str) -> None:
+    """Whatever was typed, the error can only name what is wrong and where: it cannot carry
+    any part of the input."""
+    try:
+        normalise_key(raw)
+    except InvalidKey as exc:
+        error = exc
+    else:
+        return
+    assert _REFUSAL.fullmatch(error.message), error.message
+    assert error.hint in _HINTS
+
+
+# Keys as they come from an account page: JWT, base64 (with padding) or sk-… characters, and
+# no whitespace, quotes or decoration of their own. Left out, because SPEC §4 reads them as
+# something else: "NAME=value" shapes (an "=" before the end), and the upper-case
+# "ENV_VAR_NAME=" of an assignment without a value.
+_CLEAN_KEYS = st.builds(
+    "".join,
+    st.tuples(
+        st.sampled_from(string.ascii_letters + string.digits),
+        st.text(alphabet=string.ascii_letters + string.digits + "-_.+/:", max_size=80),
+        st.sampled_from(["", "=", "=="]),
+    ),
+).filter(
+    lambda key: key.lower() != "bearer" and not re.fullmatch(r"[A-Z][A-Z0-9]*(_[A-Z0-9]+)+=", key)
+)
+_DECORATIONS = st.sampled_from(
+    [
+        "{}",
+        "  {}\t",
+        "{}\n",
+        "\r\n{}\r\n",
+        "export KILOCODE_API_KEY={}",
+        "KILOCODE_API_KEY={}",
+        'export KILO_API_KEY="{}";',
+        "OPENROUTER_API_KEY='{}'",
+        "`{}`",
+        '"{}";',
+        "Bearer {}",
+        '"Bearer {}"',
+        ' export KILOCODE_API_KEY="Bearer {}"; \n',
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_CLEAN_KEYS, _DECORATIONS, st.lists(st.sampled_from(["\r", "\n", "\u2028", "\u2029"])))
+def test_the_decorations_of_a_pasted_key_are_removed(
+    key: str, decoration: str, breaks: list[str]
+) -> None:
+    """SPEC §4's clean-up recovers the key from every paste shape it lists, with line breaks
+    anywhere (a terminal wraps long keys)."""
+    decorated = decoration.format(key)
+    for index, line_break in enumerate(breaks):
+        position = (index * 7919) % (len(decorated) + 1)
+        decorated = decorated[:position] + line_break + decorated[position:]
+    assert normalise_key(decorated) == key
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=60), _CLEAN_KEYS))
+def test_the_preview_of_any_accepted_key_stays_within_the_budget(raw: str) -> None:
+    try:
+        key = normalise_key(raw)
+    except InvalidKey:
+        return
+    head, _, tail = preview(key).partition("…")
+    assert len(head) <= 4
+    assert len(tail) <= 4
+    assert len(head) + len(tail) <= len(key) // 3
+    assert key.startswith(head)
+    assert key.endswith(tail)

@@ -100,6 +100,7 @@ def seed(home: Path, *, config: str | None = None, store: str | None = None) -> 
         (home / "config.toml").write_text(config)
     if store is not None:
         (home / "auth-profiles.toml").write_text(store)
+        (home / "auth-profiles.toml").chmod(0o600)  # as kilocli writes it
 
 
 def read_toml(path: Path) -> dict[str, Any]:

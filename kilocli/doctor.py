@@ -1,0 +1,218 @@
+"""``kilocli doctor``: check the set-up and say, for each problem, the command that fixes it."""
+
+from __future__ import annotations
+
+import stat
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Literal
+
+from kilocli.errors import KilocliError
+from kilocli.providers import Provider
+from kilocli.runtime import Runtime
+from kilocli.storage import PRIVATE_DIR, PRIVATE_FILE, Document
+
+Severity = Literal["ok", "info", "warning", "error"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing doctor looked at."""
+
+    check: str
+    severity: Severity
+    message: str
+    fix: str | None = None
+    fixed: bool = False
+
+    @property
+    def is_problem(self) -> bool:
+        return self.severity in {"warning", "error"} and not self.fixed
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "check": self.check,
+            "severity": self.severity,
+            "message": self.message,
+            "fix": self.fix,
+            "fixed": self.fixed,
+        }
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """Every finding, in the order checked."""
+
+    findings: tuple[Finding, ...]
+
+    @property
+    def healthy(self) -> bool:
+        return not any(f.is_problem for f in self.findings)
+
+
+def diagnose(rt: Runtime, *, fix: bool = False, offline: bool = False) -> Diagnosis:
+    """Check both files, their permissions, the key of the default model's provider, the
+    gateway (unless ``offline``), the model cache and env vars that shadow profiles."""
+    from kilocli.config.files import validate_config
+    from kilocli.credentials.store import validate_auth_store
+
+    findings: list[Finding] = []
+    config = _check_file(findings, "config", rt.paths.config_file, validate_config)
+    store = _check_file(findings, "auth store", rt.paths.auth_file, validate_auth_store)
+    findings += _check_permissions(rt, fix=fix)
+    if config is not None and store is not None:
+        findings += _check_key(rt, config, store, offline=offline)
+    return Diagnosis(tuple(findings))
+
+
+def _check_file(
+    findings: list[Finding], name: str, path: Path, validate: Callable[[Document, Path], None]
+) -> Document | None:
+    from kilocli.storage import read_toml
+
+    try:
+        document = read_toml(path, validate)
+    except KilocliError as exc:
+        findings.append(Finding(name, "error", exc.message, exc.hint))
+        return None
+    if not path.exists():
+        findings.append(Finding(name, "warning", f"{path} does not exist yet.", "kilocli onboard"))
+    elif path.is_symlink():
+        findings.append(
+            Finding(
+                name,
+                "warning",
+                f"{path} is a symbolic link; kilocli will not write it.",
+                "replace the link with a regular file",
+            )
+        )
+    else:
+        findings.append(Finding(name, "ok", f"{path} is valid."))
+    return document
+
+
+def _check_permissions(rt: Runtime, *, fix: bool) -> list[Finding]:
+    targets = [
+        (rt.paths.config_dir, PRIVATE_DIR),
+        (rt.paths.config_file, PRIVATE_FILE),
+        (rt.paths.auth_file, PRIVATE_FILE),
+    ]
+    findings = [
+        found
+        for path, wanted in targets
+        if (found := _permission_finding(rt, path, wanted, fix=fix)) is not None
+    ]
+    return findings or [Finding("permissions", "ok", "Files are 0600 in a 0700 directory.")]
+
+
+def _permission_finding(rt: Runtime, path: Path, wanted: int, *, fix: bool) -> Finding | None:
+    """A finding when ``path`` is looser than ``wanted``, else None.
+
+    Only what kilocli would have made is judged: a directory for the directory, regular files
+    for the files (the file checks report anything else, and chmod 0600 would lock a directory
+    while 0700 would make a file executable). A symbolic link is followed to report a loose
+    target, but never changed: kilocli does not write through links.
+    """
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    right_kind = stat.S_ISDIR if wanted == PRIVATE_DIR else stat.S_ISREG
+    mode = stat.S_IMODE(status.st_mode)
+    if not right_kind(status.st_mode) or mode & ~wanted & 0o777 == 0:
+        return None
+    linked = path.is_symlink()
+    shown = path.resolve() if linked else path
+    where = f"{shown} (behind the link {path})" if linked else str(shown)
+    finding = Finding(
+        "permissions",
+        "error" if path == rt.paths.auth_file else "warning",
+        f"{where} is {mode:04o}; others can read it (should be {wanted:04o}).",
+        f"chmod {wanted:o} '{shown}'" + ("" if linked else "  (or: kilocli doctor --fix)"),
+    )
+    if not fix or linked:
+        return finding
+    try:
+        path.chmod(wanted)
+    except OSError as exc:
+        return replace(finding, message=finding.message + f" Could not fix: {exc.strerror}.")
+    return replace(finding, message=finding.message + f" Now {wanted:04o}.", fixed=True)
+
+
+def _check_key(rt: Runtime, config: Document, store: Document, *, offline: bool) -> list[Finding]:
+    from kilocli.credentials.sources import resolve_key
+    from kilocli.providers import default_model_provider, resolve_base_url
+
+    provider = default_model_provider(config)
+    try:
+        resolution = resolve_key(provider, env=rt.env, store=store, config=config)
+    except KilocliError as exc:
+        return [Finding("key", "error", exc.message, exc.hint)]
+    found = resolution.in_effect
+    if found is None:
+        return [
+            Finding(
+                "key",
+                "error",
+                f"No {provider.label} key (the default model's provider).",
+                f"kilocli auth login {provider.id}",
+            )
+        ]
+    rt.remember_secret(found.key)
+    findings = [Finding("key", "ok", f"{provider.label} key {found.preview} from {found.source}.")]
+    if found.source.kind == "env" and any(s.source.kind == "profile" for s in resolution.shadowed):
+        findings.append(
+            Finding(
+                "shadowing",
+                "info",
+                f"{found.source.name} wins over the stored profile(s) of {provider.id}.",
+                f"unset {found.source.name} to use the stored profile",
+            )
+        )
+    try:
+        base_url = resolve_base_url(provider, None, rt.env, config).url
+    except KilocliError as exc:  # a base URL that is not one: a finding, not the end of doctor
+        return [*findings, Finding("gateway", "error", exc.message, exc.hint)]
+    findings.append(_check_cache(rt, provider, base_url))
+    if offline:
+        findings.append(Finding("gateway", "info", "Not checked (--offline)."))
+    else:
+        findings.append(_check_gateway(rt, provider, base_url, found.key))
+    return findings
+
+
+def _check_gateway(rt: Runtime, provider: Provider, base_url: str, key: str) -> Finding:
+    from kilocli.credentials.verify import verify_key
+
+    with (
+        rt.feedback.working(f"Checking the key with {provider.label}…"),
+        rt.http_client() as client,
+    ):
+        answer = verify_key(client, provider, base_url, key)
+    if answer.outcome == "verified":
+        return Finding("gateway", "ok", f"{provider.label} accepts the key ({answer.detail}).")
+    if answer.outcome == "rejected":
+        return Finding("gateway", "error", answer.detail, f"kilocli auth login {provider.id}")
+    hint = answer.problem.hint_for(provider.id) if answer.problem else "check your network or proxy"
+    return Finding("gateway", "warning", f"Could not check the key: {answer.detail}.", hint)
+
+
+def _check_cache(rt: Runtime, provider: Provider, base_url: str) -> Finding:
+    import time
+
+    from kilocli.catalog.cache import read_cache
+    from kilocli.catalog.service import describe_age
+
+    cached = read_cache(rt.paths.models_cache(provider.id), base_url)
+    if cached is None:
+        return Finding(
+            "cache",
+            "info",
+            f"No cached {provider.label} model list yet.",
+            f"kilocli models {provider.id}",
+        )
+    age = describe_age(time.time() - cached.fetched_at)
+    return Finding(
+        "cache", "ok", f"{len(cached.models)} cached {provider.label} models, {age} old."
+    )
