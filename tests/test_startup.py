@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-# pydantic itself may load for help: Typer (0.29) uses it to convert parameters. kilocli's own
-# models must not.
 HEAVY = (
     "questionary",
     "prompt_toolkit",
     "httpx",
+    "pydantic",
     "filelock",
     "tomli_w",
-    "kilocli.config.schema",
-    "kilocli.credentials.schema",
+    "kilocli.config.shape",
+    "kilocli.credentials.shape",
+    "kilocli.validation",
     "kilocli.onboarding",
 )
 
@@ -59,3 +61,17 @@ def test_version_loads_no_command_framework() -> None:
     modules = done.stdout.splitlines()[-1]
     for framework in ("typer", "rich", "pydantic", *HEAVY):
         assert f"'{framework}'" not in modules
+
+
+def test_listing_cached_models_loads_no_network_or_prompt_module(tmp_path: Path) -> None:
+    env = {**os.environ, "KILOCLI_HOME": str(tmp_path)}
+    code = PROBE.format(args=["models", "kilocode", "--json", "--offline"], heavy=HEAVY[:4])
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+        env=env,
+    )
+    assert json.loads(done.stdout.splitlines()[-1]) == []

@@ -13,10 +13,10 @@ CONFIG_VERSION = 1
 
 def validate_config(document: Document, path: Path) -> None:
     """Refuse a config whose known keys have the wrong type, or from a newer kilocli."""
-    from kilocli.config.schema import ConfigFile
+    from kilocli.config.shape import CONFIG_SHAPE
     from kilocli.validation import check_document
 
-    check_document(ConfigFile, document, path, known_version=CONFIG_VERSION)
+    check_document(CONFIG_SHAPE, document, path, known_version=CONFIG_VERSION)
 
 
 def load_config(paths: Paths) -> Document:

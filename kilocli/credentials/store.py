@@ -16,10 +16,10 @@ AUTH_STORE_VERSION = 1
 
 def validate_auth_store(document: Document, path: Path) -> None:
     """Refuse a store whose known keys have the wrong type, or from a newer kilocli."""
-    from kilocli.credentials.schema import AuthStoreFile
+    from kilocli.credentials.shape import AUTH_STORE_SHAPE
     from kilocli.validation import check_document
 
-    check_document(AuthStoreFile, document, path, known_version=AUTH_STORE_VERSION)
+    check_document(AUTH_STORE_SHAPE, document, path, known_version=AUTH_STORE_VERSION)
 
 
 def load_auth_store(paths: Paths, warn: Callable[[str], None] | None = None) -> Document:

@@ -108,16 +108,16 @@ BAD = {
         },
         lambda path: invalid(
             path,
-            "models.providers.kilocode.baseUrl: Input should be a valid string"
+            "models.providers.kilocode.baseUrl: should be a string"
             if path.name == "config.toml"
-            else 'profiles."kilocode:default".key: Input should be a valid string',
+            else 'profiles."kilocode:default".key: should be a string',
         ),
     ),
     "wrong-type-table": Bad(
         {"config.toml": b'models = "none"\n', "auth-profiles.toml": b"profiles = [1, 2]\n"},
         lambda path: invalid(
             path,
-            f"{'models' if path.name == 'config.toml' else 'profiles'}: Input should be a table",
+            f"{'models' if path.name == 'config.toml' else 'profiles'}: should be a table",
         ),
     ),
     "several-wrong-types": Bad(
@@ -128,14 +128,14 @@ BAD = {
         lambda path: (
             invalid(
                 path,
-                "agents.defaults.model.primary: Input should be a valid string",
-                "agents.defaults.model.fallbacks: Input should be a valid list",
+                "agents.defaults.model.primary: should be a string",
+                "agents.defaults.model.fallbacks: should be an array",
             )
             if path.name == "config.toml"
             else invalid(
                 path,
-                "version: Input should be a valid integer",
-                "profiles.a.provider: Field required",
+                "version: should be an integer",
+                "profiles.a.provider: is required",
             )
         ),
     ),
