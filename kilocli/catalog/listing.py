@@ -10,6 +10,7 @@ from typing import Any, Literal
 from kilocli.catalog.policies import cache_ttl_eligible, transcript_sanitize
 from kilocli.catalog.records import CatalogModel
 from kilocli.catalog.service import Catalog
+from kilocli.config.merge import current_fallbacks, current_primary, model_aliases
 from kilocli.providers import ModelRef
 
 SortKey = Literal["id", "price", "context"]
@@ -120,15 +121,9 @@ class _Tagger:
     """Tags of SPEC §7: default, fallback#N, alias:<name>, configured, free."""
 
     def __init__(self, config: Mapping[str, Any]) -> None:
-        defaults = config.get("agents", {}).get("defaults", {})
-        model = defaults.get("model", {})
-        self.primary = model.get("primary")
-        self.fallbacks: Sequence[str] = model.get("fallbacks") or ()
-        self.aliases = {
-            ref: entry["alias"]
-            for ref, entry in defaults.get("models", {}).items()
-            if isinstance(entry.get("alias"), str)
-        }
+        self.primary = current_primary(config)
+        self.fallbacks: Sequence[str] = current_fallbacks(config)
+        self.aliases = model_aliases(config)
 
     def tags(self, ref: str, model: CatalogModel) -> tuple[str, ...]:
         tags = []

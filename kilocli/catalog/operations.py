@@ -10,7 +10,12 @@ from kilocli.catalog.cache import read_cache
 from kilocli.catalog.listing import ListedModel, ModelFilter, ModelListing, SortKey, build_listing
 from kilocli.catalog.service import Catalog, load_catalog
 from kilocli.config.files import load_config, update_config
-from kilocli.config.merge import current_primary, set_primary_model
+from kilocli.config.merge import (
+    current_fallbacks,
+    current_primary,
+    model_aliases,
+    set_primary_model,
+)
 from kilocli.errors import KilocliError
 from kilocli.providers import (
     PROVIDERS,
@@ -147,7 +152,6 @@ def model_status(rt: Runtime) -> ModelStatus:
 
     config = load_config(rt.paths)
     store = load_auth_store(rt.paths, rt.feedback.warn)
-    defaults = config.get("agents", {}).get("defaults", {})
     providers = []
     for provider in PROVIDERS:
         base = resolve_base_url(provider, None, rt.env, config)
@@ -168,11 +172,7 @@ def model_status(rt: Runtime) -> ModelStatus:
         )
     return ModelStatus(
         primary=current_primary(config),
-        fallbacks=tuple(defaults.get("model", {}).get("fallbacks") or ()),
-        aliases={
-            ref: entry["alias"]
-            for ref, entry in defaults.get("models", {}).items()
-            if isinstance(entry.get("alias"), str)
-        },
+        fallbacks=current_fallbacks(config),
+        aliases=model_aliases(config),
         providers=tuple(providers),
     )

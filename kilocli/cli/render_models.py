@@ -150,9 +150,9 @@ def render_model_status(session: Session, status: ModelStatus) -> None:
     for ref, alias in status.aliases.items():
         out.print(f"Alias          {escape(alias)} -> {escape(ref)}")
     for p in status.providers:
-        key = f"{p.key_preview} ({p.key_source})" if p.key_source else "none"
+        key_in_effect = f"{p.key_preview} ({p.key_source})" if p.key_source else "none"
         if p.shadowed:
-            key += f"; shadows {', '.join(p.shadowed)}"
+            key_in_effect += f"; shadows {', '.join(p.shadowed)}"
         cache = (
             f"{p.cached_models} models, {describe_age(p.cache_age_seconds)} old"
             if p.cached_models is not None and p.cache_age_seconds is not None
@@ -160,7 +160,7 @@ def render_model_status(session: Session, status: ModelStatus) -> None:
         )
         out.print(f"\n[bold]{escape(p.provider)}[/bold]")
         out.print(f"  Base URL     {escape(p.base_url)} ({escape(p.base_url_source)})")
-        out.print(f"  Key          {escape(key)}")
+        out.print(f"  Key          {escape(key_in_effect)}")  # a preview and its source
         out.print(f"  Model cache  {escape(cache)}")
 
 

@@ -19,10 +19,9 @@ from kilocli.config.merge import (
     set_primary_model,
 )
 from kilocli.credentials.keys import looks_like_jwt, normalise_key
-from kilocli.credentials.sources import FoundKey, KeySource, profile_order
+from kilocli.credentials.sources import FoundKey, KeySource, resolve_key
 from kilocli.credentials.store import (
     load_auth_store,
-    provider_profiles,
     stored_but_config_unchanged,
     update_auth_store,
     with_api_key_profile,
@@ -152,18 +151,12 @@ def _obtain_key(
             else KeySource("flag", given.origin)
         )
         return _checked(rt, provider, FoundKey(source, key))
-    profiles = provider_profiles(store, provider.id)
-    ordered = profile_order(provider, profiles, config)
-    stored = [
-        FoundKey(KeySource("profile", pid), str(profiles[pid]["key"]).strip())
-        for pid in ordered
-        if isinstance(profiles[pid].get("key"), str) and str(profiles[pid]["key"]).strip()
-    ]
-    from_env = [
-        FoundKey(KeySource("env", name), normalise_key(rt.env[name], source=name))
-        for name in provider.env_vars
-        if rt.env.get(name, "").strip()
-    ]
+    # The one source chain (§4), split by kind: onboarding offers profiles and env keys, in
+    # chain order, but never a key written into config.toml by hand.
+    resolution = resolve_key(provider, env=rt.env, store=store, config=config)
+    found = [f for f in (resolution.in_effect, *resolution.shadowed) if f is not None]
+    stored = [f for f in found if f.source.kind == "profile"]
+    from_env = [f for f in found if f.source.kind == "env"]
     if rt.prompter is None:
         candidates = from_env + stored
         if not candidates:
