@@ -82,7 +82,7 @@ def write_cached_catalog(home: Path, body: bytes) -> tuple[float, int]:
     from kilocli.catalog.cache import CachedCatalog, write_cache
     from kilocli.catalog.parse import parse_models_payload
     from kilocli.paths import resolve_paths
-    from kilocli.providers import get_provider
+    from kilocli.providers.registry import get_provider
 
     paths = resolve_paths({"KILOCLI_HOME": str(home)})
     started = time.perf_counter()

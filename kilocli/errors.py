@@ -25,14 +25,10 @@ class KilocliError(Exception):
 
     exit_code: ExitCode = ExitCode.ERROR
 
-    def __init__(
-        self, message: str, *, hint: str | None = None, exit_code: ExitCode | None = None
-    ) -> None:
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
-        if exit_code is not None:
-            self.exit_code = exit_code
 
 
 class UsageError(KilocliError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -67,11 +68,20 @@ class Run:
 
 
 def run_kilocli(
-    *args: str, env: Mapping[str, str] | None = None, stdin: str | None = None, timeout: float = 30
+    *args: str,
+    env: Mapping[str, str] | None = None,
+    stdin: str | None = None,
+    timeout: float = 30,
+    process: bool = False,
 ) -> Run:
-    """Run ``python -m kilocli`` as a separate process with the test's environment."""
+    """Run kilocli with the test's environment: in-process through ``kilocli.cli.main`` (argv,
+    environment and streams injected), or, with ``process=True``, as ``python -m kilocli`` in
+    a separate process, for what only a process shows (start-up imports, signals, exit
+    status of the interpreter)."""
     full_env = dict(os.environ)
     full_env.update(env or {})
+    if not process:
+        return run_in_process(list(args), full_env, stdin)
     done = subprocess.run(
         [sys.executable, "-m", "kilocli", *args],
         input=stdin if stdin is not None else "",
@@ -82,3 +92,12 @@ def run_kilocli(
         check=False,
     )
     return Run(done.returncode, done.stdout, done.stderr)
+
+
+def run_in_process(args: list[str], env: Mapping[str, str], stdin: str | None) -> Run:
+    """``kilocli.cli.main`` with string streams: no terminal, as under ``subprocess``."""
+    from kilocli.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    code = main(args, env=env, stdin=io.StringIO(stdin or ""), stdout=out, stderr=err)
+    return Run(code, out.getvalue(), err.getvalue())

@@ -12,6 +12,7 @@ import json
 import threading
 import time
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -285,3 +286,22 @@ class ScriptedPrompter:
     @property
     def finished(self) -> bool:
         return not self._answers
+
+
+class RecordingFeedback:
+    """A :class:`~kilocli.services.runtime.Feedback` that shows nothing and records every note,
+    warning and spinner text, so that a test can assert on what a service told the user."""
+
+    def __init__(self) -> None:
+        self.notes: list[str] = []
+        self.warnings: list[str] = []
+
+    def note(self, text: str) -> None:
+        self.notes.append(text)
+
+    def warn(self, text: str) -> None:
+        self.warnings.append(text)
+
+    def working(self, text: str) -> AbstractContextManager[None]:
+        self.notes.append(text)
+        return nullcontext()

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from kilocli.gateway_errors import GatewayProblem, classify
+from kilocli.gateway.problems import GatewayProblem, classify
 
 RESPONSES: dict[str, Any] = json.loads(
     (Path(__file__).parent / "data" / "gateway-responses.json").read_text(encoding="utf-8")

@@ -7,14 +7,16 @@ from typing import Any
 import pytest
 
 from kilocli.errors import ExitCode, UsageError
-from kilocli.providers import (
+from kilocli.providers.registry import (
     AUTH_CHOICES,
     PROVIDERS,
-    BaseUrl,
-    ModelRef,
     choices_for,
     get_auth_choice,
     get_provider,
+)
+from kilocli.providers.resolve import (
+    BaseUrl,
+    ModelRef,
     normalise_base_url,
     origin_of,
     parse_model_ref,

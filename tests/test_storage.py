@@ -26,7 +26,7 @@ from kilocli.credentials.store import (
 )
 from kilocli.errors import FileProblem
 from kilocli.paths import Paths, resolve_paths
-from kilocli.providers import get_provider
+from kilocli.providers.registry import get_provider
 from kilocli.storage import check_writable, read_toml, update_toml
 
 JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnQk0s"

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from kilocli.catalog.assemble import Catalog
 from kilocli.catalog.policies import cache_ttl_eligible, transcript_sanitize
 from kilocli.catalog.records import CatalogModel
-from kilocli.catalog.service import Catalog
 from kilocli.config.merge import current_fallbacks, current_primary, model_aliases
-from kilocli.providers import ModelRef
+from kilocli.providers.resolve import ModelRef
 
 SortKey = Literal["id", "price", "context"]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kilocli.providers import ModelRef
+from kilocli.providers.resolve import ModelRef
 
 GATEWAYS = frozenset({"kilocode", "openrouter"})
 

@@ -3,16 +3,48 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from kilocli.cli.context import Overrides
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run kilocli and return its exit code."""
+def main(
+    argv: list[str] | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+    overrides: Overrides | None = None,
+) -> int:
+    """Run kilocli and return its exit code.
+
+    Args:
+        argv: the arguments (default: the process's).
+        env: the environment (default: ``os.environ``).
+        stdin, stdout, stderr: the streams (default: the process's).
+        overrides: fakes for tests (a prompter, an HTTP client); its streams and environment
+            are replaced by the arguments above when those are given.
+    """
     args = sys.argv[1:] if argv is None else argv
     if args in (["--version"], ["-V"]):
         from kilocli import __version__
 
-        sys.stdout.write(f"kilocli {__version__}\n")
+        (stdout or sys.stdout).write(f"kilocli {__version__}\n")
         return 0
-    from kilocli.cli.app import run
+    from dataclasses import replace
 
-    return run(args)
+    from kilocli.cli.app import run
+    from kilocli.cli.context import Overrides
+
+    chosen = overrides or Overrides()
+    chosen = replace(
+        chosen,
+        env=chosen.env if env is None else env,
+        stdin=stdin or chosen.stdin,
+        stdout=stdout or chosen.stdout,
+        stderr=stderr or chosen.stderr,
+    )
+    return run(args, chosen)

@@ -9,15 +9,13 @@ Click "lazily loading subcommands" pattern). Command modules import their servic
 from __future__ import annotations
 
 import importlib
-import sys
-from collections.abc import Iterator, MutableMapping
 from typing import Annotated, Any, TextIO
 
 import typer
 from typer.core import TyperGroup
 
 from kilocli import __version__
-from kilocli.cli.context import command_app
+from kilocli.cli.context import Overrides, command_app
 
 # name -> (module defining ``app``, summary shown by ``kilocli --help``)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -35,41 +33,22 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-class _LazyCommands(MutableMapping[str, Any]):
-    """The root's commands, each imported and built the first time it is looked up."""
-
-    def __init__(self) -> None:
-        self._built: dict[str, Any] = {}
-
-    def __getitem__(self, name: str) -> Any:
-        if name not in self._built:
-            if name not in COMMANDS:
-                raise KeyError(name)
-            module = importlib.import_module(COMMANDS[name][0])
-            command = typer.main.get_command(module.app)
-            command.name = name
-            self._built[name] = command
-        return self._built[name]
-
-    def __setitem__(self, name: str, command: Any) -> None:
-        self._built[name] = command
-
-    def __delitem__(self, name: str) -> None:
-        del self._built[name]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(dict.fromkeys([*COMMANDS, *self._built]))
-
-    def __len__(self) -> int:
-        return len(dict.fromkeys([*COMMANDS, *self._built]))
-
-
 class LazyGroup(TyperGroup):
-    """The root group: commands are built on first use; help lists the summaries above."""
+    """The root group: a command is imported and built on first use (Click's documented
+    lazy-group pattern); ``--help`` lists the summaries above without importing any."""
 
-    def __init__(self, **attrs: Any) -> None:
-        super().__init__(**attrs)
-        self.commands = _LazyCommands()
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in COMMANDS:
+            return None
+        if cmd_name not in self.commands:
+            module = importlib.import_module(COMMANDS[cmd_name][0])
+            command = typer.main.get_command(module.app)
+            command.name = cmd_name
+            self.commands[cmd_name] = command
+        return self.commands[cmd_name]
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         with formatter.section("Commands"):
@@ -106,22 +85,25 @@ def root(
     """Set up your tools for Kilo Gateway, and keep that set-up healthy."""
 
 
-def run(args: list[str]) -> int:
+def run(args: list[str], overrides: Overrides | None = None) -> int:
     """Run the command tree and return the exit code (2 for a usage error).
 
-    Usage errors are raised to us rather than printed by Click, so that what they echo of the
-    command line (a key typed into the wrong argument) is shown only as a preview.
+    ``overrides`` carries the environment, streams and fakes of this run (the process's own when
+    it is None). Usage errors are raised to us rather than printed by Click, so that what they
+    echo of the command line (a key typed into the wrong argument) is shown only as a preview.
     """
+    overrides = overrides or Overrides()
+    stderr = overrides.stderr_stream
     try:
-        result = app(args=args, prog_name="kilocli", standalone_mode=False)
+        result = app(args=args, prog_name="kilocli", standalone_mode=False, obj=overrides)
     except typer.Abort:  # end of input while Typer itself was reading
-        sys.stderr.write("Aborted.\n")
+        stderr.write("Aborted.\n")
         return 1
     except Exception as exc:  # Click's usage errors (its exception types are private to Typer)
         show = getattr(exc, "show", None)
         if show is None:
             raise
-        show(file=_RedactingWriter(sys.stderr))
+        show(file=_RedactingWriter(stderr))
         return int(getattr(exc, "exit_code", 1))
     return result if isinstance(result, int) else 0
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated
 
 import typer
@@ -18,7 +17,7 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object.
 def list_profiles(ctx: typer.Context, json_output: JsonOption = False) -> None:
     """List stored profiles, with key previews and which one is in effect."""
     from kilocli.cli.render_auth import render_profiles
-    from kilocli.credentials.inventory import list_profiles as gather
+    from kilocli.services.auth_status import list_profiles as gather
 
     with command_session(ctx, json_output=json_output) as session:
         render_profiles(session, gather(session.runtime()))
@@ -37,7 +36,7 @@ def status(
 ) -> None:
     """Show which key is in effect, where it comes from, and what it shadows."""
     from kilocli.cli.render_auth import render_status
-    from kilocli.credentials.inventory import auth_status
+    from kilocli.services.auth_status import auth_status
 
     with command_session(ctx, json_output=json_output) as session:
         result = auth_status(session.runtime(), provider, check=check)
@@ -59,8 +58,8 @@ def login(
 ) -> None:
     """Store a key as a profile (asks, hidden, on a terminal)."""
     from kilocli.cli.render_auth import render_login
-    from kilocli.credentials.login import LoginRequest
-    from kilocli.credentials.login import login as store_key
+    from kilocli.services.login import LoginRequest
+    from kilocli.services.login import login as store_key
 
     with command_session(ctx, json_output=json_output) as session:
         request = LoginRequest(
@@ -86,7 +85,7 @@ def logout(
 ) -> None:
     """Remove a stored profile (the key is not revoked at the gateway)."""
     from kilocli.cli.render_auth import render_logout
-    from kilocli.credentials.login import logout as remove
+    from kilocli.services.login import logout as remove
 
     with command_session(ctx, json_output=json_output) as session:
         rt = session.runtime(interactive=not yes and session.can_prompt())
@@ -99,9 +98,10 @@ def token(
     provider: Annotated[str, typer.Argument(help="kilocode or openrouter.")],
 ) -> None:
     """Print the key in effect, raw, for scripts (the only command that shows a key)."""
-    from kilocli.credentials.inventory import key_in_effect
+    from kilocli.services.auth_status import key_in_effect
 
     with command_session(ctx) as session:
         key = key_in_effect(session.runtime(), provider)
-        sys.stdout.write(key + "\n")
-        sys.stdout.flush()
+        stdout = session.overrides.stdout_stream
+        stdout.write(key + "\n")
+        stdout.flush()

@@ -41,7 +41,7 @@ def render_table(columns: Sequence[Column], rows: Sequence[Sequence[str]], width
         for i, col in enumerate(columns)
     ]
     shown = _fit(columns, widths, width)
-    lines = [_line([columns[i].header for i in shown], columns, widths, shown)]
+    lines = [_line([_cut(columns[i].header, widths[i]) for i in shown], columns, widths, shown)]
     for row in rows:
         wrapped = {i: _wrap(row[i], widths[i]) for i in shown if columns[i].wrap}
         height = max((len(parts) for parts in wrapped.values()), default=1)
@@ -91,6 +91,8 @@ def _line(
 def _cut(text: str, width: int) -> str:
     if cell_width(text) <= width:
         return text
+    if width < 1:
+        return ""
     while cell_width(text) > width - 1:
         text = text[:-1]
     return text + ELLIPSIS

@@ -27,7 +27,7 @@ def show(ctx: typer.Context, json_output: JsonOption = False) -> None:
     """Print the config as TOML, with any key shown only as a preview."""
     from kilocli.cli.render import render_config
     from kilocli.config.files import load_config
-    from kilocli.config.redact import redacted
+    from kilocli.services.config import redacted
 
     with command_session(ctx, json_output=json_output) as session:
         paths = session.runtime().paths

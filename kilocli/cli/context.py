@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 import typer
 
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from kilocli.prompting import Prompter
-    from kilocli.runtime import Runtime
+    from kilocli.services.runtime import Runtime
 
 
 MAX_STDIN_CHARS = 64 * 1024
@@ -40,13 +40,32 @@ def command_app(**settings: Any) -> typer.Typer:
 
 @dataclass
 class Overrides:
-    """What tests inject through ``typer.Context.obj`` (CliRunner's ``obj=``)."""
+    """The outside world of one run, as :func:`kilocli.cli.main` was given it.
+
+    Anything left ``None`` is the process's own: ``os.environ``, ``sys.stdin``/``stdout``/
+    ``stderr``, the questionary prompter, a real HTTP client. Tests pass their own, so that most
+    of them run in-process.
+    """
 
     env: Mapping[str, str] | None = None
     prompter: Prompter | None = None
     interactive: bool | None = None
     http_client: Callable[[], httpx.Client] | None = None
-    stdin_text: str | None = None
+    stdin: TextIO | None = None
+    stdout: TextIO | None = None
+    stderr: TextIO | None = None
+
+    @property
+    def stdin_stream(self) -> TextIO:
+        return self.stdin if self.stdin is not None else sys.stdin
+
+    @property
+    def stdout_stream(self) -> TextIO:
+        return self.stdout if self.stdout is not None else sys.stdout
+
+    @property
+    def stderr_stream(self) -> TextIO:
+        return self.stderr if self.stderr is not None else sys.stderr
 
 
 @dataclass
@@ -65,14 +84,14 @@ class Session:
     def out(self) -> Console:
         """Results: stdout."""
         if self._out is None:
-            self._out = _console(stderr=False)
+            self._out = _console(self.overrides.stdout_stream, self.env)
         return self._out
 
     @property
     def err(self) -> Console:
         """Prompts, progress, warnings and errors: stderr."""
         if self._err is None:
-            self._err = _console(stderr=True)
+            self._err = _console(self.overrides.stderr_stream, self.env)
         return self._err
 
     @property
@@ -86,13 +105,14 @@ class Session:
             return False
         if self.overrides.interactive is not None:
             return self.overrides.interactive
-        return sys.stdin.isatty() and sys.stdout.isatty()
+        return self.overrides.stdin_stream.isatty() and self.overrides.stdout_stream.isatty()
 
     def runtime(self, *, interactive: bool = False) -> Runtime:
         """The runtime for the command's service (built once)."""
         from kilocli.cli.render import RichFeedback
+        from kilocli.gateway.http import timeout_from_env
         from kilocli.paths import resolve_paths
-        from kilocli.runtime import Runtime
+        from kilocli.services.runtime import Runtime
 
         if self._runtime is None:
             prompter = None
@@ -103,25 +123,24 @@ class Session:
                 paths=resolve_paths(self.env),
                 feedback=RichFeedback(lambda: self.err),
                 prompter=prompter,
+                http_client=self.overrides.http_client,
+                http_timeout=timeout_from_env(self.env),
                 secrets=self.secrets,
             )
-            if self.overrides.http_client is not None:
-                self._runtime.http_client = self.overrides.http_client
         return self._runtime
 
     def read_stdin(self, flag: str = "--api-key-stdin") -> str:
         """All of stdin (at most 64 KiB), for ``--api-key-stdin`` / ``--stdin``."""
         from kilocli.errors import UsageError
 
-        if self.overrides.stdin_text is not None:
-            return self.overrides.stdin_text
-        if sys.stdin.isatty():
+        stdin = self.overrides.stdin_stream
+        if stdin.isatty():
             raise UsageError(
                 f"{flag} reads a key piped into kilocli, but stdin is a terminal.",
                 hint=f'Pipe the key in (printf %s "$KEY" | kilocli ... {flag}), '
                 "or drop the flag and paste it at the hidden prompt.",
             )
-        text = sys.stdin.read(MAX_STDIN_CHARS + 1)
+        text = stdin.read(MAX_STDIN_CHARS + 1)
         if len(text) > MAX_STDIN_CHARS:
             raise UsageError(
                 f"{flag}: stdin holds more than {MAX_STDIN_CHARS // 1024} KiB; that is no key.",
@@ -142,12 +161,13 @@ def _questionary_prompter() -> Prompter:
     return QuestionaryPrompter()
 
 
-def _console(*, stderr: bool) -> Console:
+def _console(stream: TextIO, env: Mapping[str, str]) -> Console:
     from rich.console import Console
 
     # emoji=False: text from files and the network (":rocket:" in an alias or a path) must be
-    # shown as written, not turned into emoji.
-    return Console(stderr=stderr, highlight=False, soft_wrap=True, emoji=False)
+    # shown as written, not turned into emoji. The environment decides colour and width
+    # (NO_COLOR, COLUMNS, TERM) as rich reads it, from the mapping this run was given.
+    return Console(file=stream, highlight=False, soft_wrap=True, emoji=False, _environ=dict(env))
 
 
 @contextlib.contextmanager

@@ -20,7 +20,7 @@ def doctor(
 ) -> None:
     """Check the config, the credentials, their permissions, the key and the gateway."""
     from kilocli.cli.render import render_diagnosis
-    from kilocli.doctor import diagnose
+    from kilocli.services.doctor import diagnose
 
     with command_session(ctx, json_output=json_output) as session:
         diagnosis = diagnose(session.runtime(), fix=fix, offline=offline)

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from kilocli.cli.context import command_app, command_session
-from kilocli.providers import PROVIDERS
+from kilocli.providers.registry import PROVIDERS
 
 app = command_app(help="List the models a gateway offers, and choose the default.")
 
@@ -48,9 +48,9 @@ def _list(
     json_output: bool,
 ) -> None:
     from kilocli.catalog.listing import ModelFilter
-    from kilocli.catalog.operations import default_list_provider, list_models
     from kilocli.cli.render_models import render_listings
-    from kilocli.providers import get_provider
+    from kilocli.providers.registry import get_provider
+    from kilocli.services.models import default_list_provider, list_models
 
     with command_session(ctx, json_output=json_output) as session:
         rt = session.runtime()
@@ -152,8 +152,8 @@ def set_default(
     json_output: JsonOption = False,
 ) -> None:
     """Make REF the default model (fallbacks are kept)."""
-    from kilocli.catalog.operations import set_default_model
     from kilocli.cli.render_models import render_default_change
+    from kilocli.services.models import set_default_model
 
     with command_session(ctx, json_output=json_output) as session:
         render_default_change(session, set_default_model(session.runtime(), ref))
@@ -162,8 +162,8 @@ def set_default(
 @app.command("status")
 def status(ctx: typer.Context, json_output: JsonOption = False) -> None:
     """Show the default model, fallbacks, aliases, and each provider's key and cache."""
-    from kilocli.catalog.operations import model_status
     from kilocli.cli.render_models import render_model_status
+    from kilocli.services.models import model_status
 
     with command_session(ctx, json_output=json_output) as session:
         render_model_status(session, model_status(session.runtime()))
@@ -178,8 +178,8 @@ def info(
     json_output: JsonOption = False,
 ) -> None:
     """Show every field of one model, its policies and where it came from."""
-    from kilocli.catalog.operations import model_info
     from kilocli.cli.render_models import render_model_info
+    from kilocli.services.models import model_info
 
     with command_session(ctx, json_output=json_output) as session:
         render_model_info(

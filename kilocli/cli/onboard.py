@@ -66,7 +66,7 @@ def onboard(
 ) -> None:
     """Set up a provider: store its key, merge its config, choose a default model."""
     from kilocli.cli.render import render_onboarding
-    from kilocli.onboarding.flow import OnboardRequest, run_onboarding
+    from kilocli.services.onboard import OnboardRequest, run_onboarding
 
     with command_session(ctx, json_output=json_output) as session:
         request = OnboardRequest(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
@@ -15,10 +14,10 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from kilocli.cli.context import Session
-    from kilocli.doctor import Diagnosis
     from kilocli.errors import ExitCode
-    from kilocli.onboarding.result import OnboardingResult
     from kilocli.paths import Paths
+    from kilocli.services.doctor import Diagnosis
+    from kilocli.services.onboard_result import OnboardingResult
 
 
 def escape(text: str) -> str:
@@ -59,8 +58,9 @@ class RichFeedback:
 def print_json(session: Session, document: dict[str, Any]) -> None:
     """One JSON document on stdout, and nothing else there: indented for a person at a
     terminal, compact (and several times faster to write) for a program reading a pipe."""
-    indent = 2 if sys.stdout.isatty() else None
-    sys.stdout.write(json.dumps(document, indent=indent, ensure_ascii=False, default=str) + "\n")
+    stdout = session.overrides.stdout_stream
+    indent = 2 if stdout.isatty() else None
+    stdout.write(json.dumps(document, indent=indent, ensure_ascii=False, default=str) + "\n")
 
 
 def render_error(session: Session, message: str, hint: str | None, code: ExitCode) -> None:

@@ -9,8 +9,8 @@ from kilocli.cli.render import escape, print_json
 
 if TYPE_CHECKING:
     from kilocli.cli.context import Session
-    from kilocli.credentials.inventory import AuthStatus, ProfileRow, ProviderAuth
-    from kilocli.credentials.login import LoginResult, LogoutResult
+    from kilocli.services.auth_status import AuthStatus, ProfileRow, ProviderAuth
+    from kilocli.services.login import LoginResult, LogoutResult
 
 
 def _warn(session: Session, text: str) -> None:
@@ -120,7 +120,7 @@ def _status_block(session: Session, entry: ProviderAuth) -> None:
         word = "REJECTED" if check.outcome == "rejected" else "could not check"
         out.print(f"  Check          {word}: {escape(check.detail)}")
         if check.problem is not None:
-            out.print(f"  Next           {escape(check.problem.hint_for(provider.id))}")
+            out.print(f"  Next           {escape(check.problem.hint_for(provider))}")
 
 
 def render_login(session: Session, result: LoginResult) -> None:
@@ -147,7 +147,7 @@ def render_logout(session: Session, result: LogoutResult) -> None:
     if session.json_output:
         print_json(session, result.to_json())
         return
-    from kilocli.providers import PROVIDERS
+    from kilocli.providers.registry import PROVIDERS
 
     pages = [
         f"{p.keys_page} for {p.label}"

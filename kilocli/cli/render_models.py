@@ -10,9 +10,9 @@ from kilocli.cli.render import escape, print_json
 
 if TYPE_CHECKING:
     from kilocli.catalog.listing import ListedModel, ModelListing
-    from kilocli.catalog.operations import DefaultModelChange, ModelInfo, ModelStatus
     from kilocli.catalog.records import Cost
     from kilocli.cli.context import Session
+    from kilocli.services.models import DefaultModelChange, ModelInfo, ModelStatus
 
 
 def render_listings(session: Session, listings: Sequence[ModelListing], *, plain: bool) -> None:
@@ -117,7 +117,7 @@ def render_default_change(session: Session, change: DefaultModelChange) -> None:
 
 def render_model_status(session: Session, status: ModelStatus) -> None:
     """``models status``."""
-    from kilocli.catalog.service import describe_age
+    from kilocli.catalog.assemble import describe_age
 
     if session.json_output:
         print_json(

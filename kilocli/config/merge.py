@@ -10,7 +10,7 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
-from kilocli.providers import Provider
+from kilocli.providers.registry import Provider
 from kilocli.storage import Document
 
 API_STYLE = "openai-completions"

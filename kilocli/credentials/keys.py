@@ -41,7 +41,7 @@ def normalise_key(raw: str, *, source: str = "The key") -> str:
             break
         key = cleaned
     if not key:
-        raise InvalidKey(f"{source}: Required.", hint="Paste the whole key from your Kilo account.")
+        raise InvalidKey(f"{source}: Required.", hint="Paste the whole key, and only the key.")
     problem = _character_problem(key)
     if problem:
         raise InvalidKey(

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from kilocli.credentials.keys import normalise_key, preview
 from kilocli.credentials.store import provider_profiles
-from kilocli.providers import Provider
+from kilocli.providers.registry import Provider
 
 SourceKind = Literal["flag", "stdin", "prompt", "env", "profile", "config"]
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from kilocli.errors import UsageError
-from kilocli.providers import (
+from kilocli.providers.registry import (
     PROVIDERS,
     SKIP_CHOICE,
     AuthChoice,
@@ -16,7 +16,7 @@ from kilocli.providers import (
     get_provider,
 )
 
-KeyStep = Literal["explicit", "profile", "env", "enter"]
+KeyStep = Literal["profile", "env", "enter"]
 
 
 @dataclass(frozen=True)
@@ -124,15 +124,12 @@ def infer_auth_choice(
     return None
 
 
-def key_steps(*, explicit: bool, has_profile: bool, has_env_key: bool) -> tuple[KeyStep, ...]:
-    """The ways to get a key, in the order they are offered.
+def key_steps(*, has_profile: bool, has_env_key: bool) -> tuple[KeyStep, ...]:
+    """The ways to get a key when none was given up front, in the order they are offered.
 
-    A key given up front is used as it is. Otherwise an existing profile is offered first, then
-    a key found in the environment; declining one moves on to the next, and the last resort is
-    to type the key.
+    An existing profile is offered first, then a key found in the environment; declining one
+    moves on to the next, and the last resort is to type the key.
     """
-    if explicit:
-        return ("explicit",)
     steps: list[KeyStep] = []
     if has_profile:
         steps.append("profile")

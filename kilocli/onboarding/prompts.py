@@ -7,10 +7,10 @@ from typing import Literal
 
 from kilocli.credentials.keys import key_problem, normalise_key
 from kilocli.credentials.sources import FoundKey, KeySource
-from kilocli.errors import InputRequired, KilocliError
+from kilocli.errors import KilocliError
 from kilocli.onboarding.decisions import KeyStep
 from kilocli.prompting import Option, Prompter
-from kilocli.providers import (
+from kilocli.providers.registry import (
     AUTH_CHOICES,
     PROVIDERS,
     SKIP_CHOICE,
@@ -18,23 +18,12 @@ from kilocli.providers import (
     Provider,
     choices_for,
     get_auth_choice,
-    parse_model_ref,
 )
-from kilocli.runtime import Runtime
+from kilocli.providers.resolve import parse_model_ref
 
 BACK = "__back__"
 KEEP, PROVIDER_DEFAULT, FROM_CATALOG, MANUAL = "keep", "provider-default", "catalog", "manual"
 AfterRejection = Literal["retry", "save", "cancel"]
-
-
-def require_prompter(rt: Runtime, answer_flags: str) -> Prompter:
-    """The prompter, or an error naming the flags that answer the question instead."""
-    if rt.prompter is None:
-        raise InputRequired(
-            "This needs an answer, and there is no terminal to ask on.",
-            hint=f"Pass {answer_flags}.",
-        )
-    return rt.prompter
 
 
 def ask_auth_choice(prompter: Prompter) -> AuthChoice:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from kilocli.paths import resolve_paths
-from kilocli.runtime import Runtime, SilentFeedback
-from tests.fakes import FakeGateway
+from kilocli.services.runtime import Runtime
+from tests.fakes import FakeGateway, RecordingFeedback
 
 MakeRuntime = Callable[..., Runtime]
 
@@ -21,7 +21,7 @@ def make_runtime(home: Path, gateway: FakeGateway) -> MakeRuntime:
 
     def make(**env: str) -> Runtime:
         full_env = {"KILOCLI_HOME": str(home), "KILOCODE_BASE_URL": gateway.base_url, **env}
-        return Runtime(env=full_env, paths=resolve_paths(full_env), feedback=SilentFeedback())
+        return Runtime(env=full_env, paths=resolve_paths(full_env), feedback=RecordingFeedback())
 
     return make
 

@@ -6,11 +6,12 @@ from typing import Any
 
 import pytest
 
+from kilocli.catalog.assemble import Catalog
 from kilocli.catalog.listing import ModelFilter, SortKey, build_listing
 from kilocli.catalog.policies import cache_ttl_eligible, transcript_sanitize
 from kilocli.catalog.records import CatalogModel, Cost
-from kilocli.catalog.service import Catalog
-from kilocli.providers import ModelRef, get_provider
+from kilocli.providers.registry import get_provider
+from kilocli.providers.resolve import ModelRef
 
 KILOCODE = get_provider("kilocode")
 

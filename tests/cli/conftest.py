@@ -18,7 +18,8 @@ Kilo = Callable[..., Run]
 
 @pytest.fixture
 def kilo(gateway: FakeGateway) -> Kilo:
-    """Run ``python -m kilocli`` with both providers' base URLs pointing at the fake gateway.
+    """Run kilocli (in-process; ``process=True`` for a real process) with both providers' base
+    URLs pointing at the fake gateway.
 
     ``base_urls=False`` leaves them unset (to test the base URL from flags or config).
     """
@@ -28,12 +29,13 @@ def kilo(gateway: FakeGateway) -> Kilo:
         env: Mapping[str, str] | None = None,
         stdin: str | None = None,
         base_urls: bool = True,
+        process: bool = False,
     ) -> Run:
         full_env = dict(env or {})
         if base_urls:
             full_env.setdefault("KILOCODE_BASE_URL", gateway.base_url)
             full_env.setdefault("OPENROUTER_BASE_URL", gateway.openrouter_base_url)
-        return run_kilocli(*args, env=full_env, stdin=stdin)
+        return run_kilocli(*args, env=full_env, stdin=stdin, process=process)
 
     return run
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from kilocli.catalog.assemble import describe_age
 from kilocli.catalog.records import Cost
-from kilocli.catalog.service import describe_age
 from kilocli.cli.render_models import format_price, format_tokens
 
 

@@ -16,7 +16,7 @@ from kilocli.config.merge import (
     remove_auth_profile,
     set_primary_model,
 )
-from kilocli.providers import get_provider
+from kilocli.providers.registry import get_provider
 from tests.fakes import KILO_AUTO_ENTRY
 
 KILO = get_provider("kilocode")

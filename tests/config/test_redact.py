@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from kilocli.config.redact import redacted
+from kilocli.services.config import redacted
 
 JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnQk0s"
 

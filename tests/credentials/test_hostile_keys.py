@@ -173,7 +173,7 @@ def test_the_command_line(home: Path, case: Hostile, command: str) -> None:
     assert result.code == ExitCode.USAGE
     if case.problem == "Required":
         message = f"{source}: Required."
-        hint = "Paste the whole key from your Kilo account."
+        hint = "Paste the whole key, and only the key."
     else:
         message = f"{source} contains {case.problem}, so it cannot be a key; it was not used."
         hint = "Copy the key again from your account page and paste only the key."

@@ -8,19 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from kilocli.credentials.inventory import (
-    ProviderAuth,
-    auth_status,
-    key_in_effect,
-    list_profiles,
-)
 from kilocli.credentials.sources import FoundKey, KeyResolution, KeySource
-from kilocli.credentials.verify import Outcome, Verification
 from kilocli.errors import ExitCode, NotAuthenticated
+from kilocli.gateway.verify import Outcome, Verification
 from kilocli.paths import resolve_paths
-from kilocli.providers import get_provider
-from kilocli.runtime import Runtime, SilentFeedback
-from tests.fakes import RESPONSES, FakeGateway
+from kilocli.providers.registry import get_provider
+from kilocli.services.auth_status import ProviderAuth, auth_status, key_in_effect, list_profiles
+from kilocli.services.runtime import Runtime
+from tests.fakes import RESPONSES, FakeGateway, RecordingFeedback
 from tests.key_sources import (
     CONFIG,
     DEFAULT,
@@ -55,7 +50,7 @@ def runtime(home: Path, gateway: FakeGateway) -> RuntimeFactory:
             "OPENROUTER_BASE_URL": gateway.openrouter_base_url,
             **(env or {}),
         }
-        return Runtime(env=full_env, paths=resolve_paths(full_env), feedback=SilentFeedback())
+        return Runtime(env=full_env, paths=resolve_paths(full_env), feedback=RecordingFeedback())
 
     return build
 
@@ -248,7 +243,7 @@ def test_check_asks_each_provider_that_has_a_key_and_the_default_decides(
         ("/api/profile/balance", f"Bearer {KILOCODE_ENV.key}"),
         ("/api/v1/key", f"Bearer {OPENROUTER_PROFILE.key}"),
     ]
-    assert isinstance(rt.feedback, SilentFeedback)
+    assert isinstance(rt.feedback, RecordingFeedback)
     assert rt.feedback.notes == [
         "Checking the key with Kilo Gateway…",
         "Checking the key with OpenRouter…",

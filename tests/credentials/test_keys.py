@@ -205,7 +205,7 @@ _REFUSAL = re.compile(
     r"|a quote) at character \d+, so it cannot be a key; it was not used\.)"
 )
 _HINTS = {
-    "Paste the whole key from your Kilo account.",
+    "Paste the whole key, and only the key.",
     "Copy the key again from your account page and paste only the key.",
 }
 

@@ -10,12 +10,20 @@ from typing import Any
 
 import pytest
 
-from kilocli.credentials.login import LoginRequest, login, logout
 from kilocli.errors import ExitCode, InputRequired, KilocliError, NotAuthenticated, UsageError
 from kilocli.paths import resolve_paths
-from kilocli.runtime import Runtime, SilentFeedback
+from kilocli.services.login import LoginRequest, login, logout
+from kilocli.services.runtime import Runtime
 from tests.cli.conftest import file_state
-from tests.fakes import REJECTED_KEY, RESPONSES, VALID_KEY, Answer, FakeGateway, ScriptedPrompter
+from tests.fakes import (
+    REJECTED_KEY,
+    RESPONSES,
+    VALID_KEY,
+    Answer,
+    FakeGateway,
+    RecordingFeedback,
+    ScriptedPrompter,
+)
 from tests.key_sources import (
     DEFAULT,
     OPENROUTER_PROFILE,
@@ -35,8 +43,8 @@ class World:
     def __init__(self, runtime: Runtime, prompter: ScriptedPrompter | None) -> None:
         self.runtime = runtime
         self.prompter = prompter
-        assert isinstance(runtime.feedback, SilentFeedback)
-        self.feedback: SilentFeedback = runtime.feedback
+        assert isinstance(runtime.feedback, RecordingFeedback)
+        self.feedback: RecordingFeedback = runtime.feedback
 
 
 WorldFactory = Callable[..., World]
@@ -57,7 +65,7 @@ def world(home: Path, gateway: FakeGateway) -> WorldFactory:
         runtime = Runtime(
             env=full_env,
             paths=resolve_paths(full_env),
-            feedback=SilentFeedback(),
+            feedback=RecordingFeedback(),
             prompter=prompter,
         )
         return World(runtime, prompter)
@@ -197,7 +205,7 @@ def test_a_kilo_key_that_is_not_a_jwt_is_stored_with_a_warning(
 
     assert w.feedback.warnings == [
         "This key (sk-k…mnop) does not look like a Kilo Gateway key (a JWT starting eyJ); "
-        "storing it anyway."
+        "using it anyway."
     ]
     assert stored(home) == {"kilocode:default": profile("kilocode", odd_key)}
     assert gateway.requests == []

@@ -8,7 +8,7 @@ import pytest
 
 from kilocli.credentials.sources import FoundKey, KeySource, profile_order, resolve_key
 from kilocli.errors import ExitCode, InvalidKey
-from kilocli.providers import get_provider
+from kilocli.providers.registry import get_provider
 
 KILO = get_provider("kilocode")
 OPENROUTER = get_provider("openrouter")

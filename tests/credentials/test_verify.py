@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from kilocli.credentials.verify import Verification, verify_key
-from kilocli.gateway_errors import GatewayProblem
-from kilocli.providers import Provider, get_provider
+from kilocli.gateway.http import GatewayClient
+from kilocli.gateway.problems import GatewayProblem
+from kilocli.gateway.verify import Verification, verify_key
+from kilocli.providers.registry import Provider, get_provider
 
 RESPONSES: dict[str, Any] = json.loads(
     (Path(__file__).parents[1] / "data" / "gateway-responses.json").read_text(encoding="utf-8")
@@ -45,17 +45,25 @@ def answer(status: int, payload: Any = None, **kwargs: Any) -> httpx.Response:
 
 
 @pytest.fixture
-def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Record every sleep instead of waiting."""
-    seen: list[float] = []
-    monkeypatch.setattr(time, "sleep", seen.append)
-    return seen
+def sleeps() -> list[float]:
+    """Every pause the client takes, recorded by the fake ``sleep`` that :func:`verify` injects
+    (nothing waits)."""
+    return SLEEPS
+
+
+SLEEPS: list[float] = []
+
+
+@pytest.fixture(autouse=True)
+def _no_sleeps_yet() -> None:
+    SLEEPS.clear()
 
 
 def verify(
     gateway: Gateway, provider: Provider = KILO, base_url: str = KILO_BASE, key: str = KEY
 ) -> Verification:
-    with httpx.Client(transport=httpx.MockTransport(gateway)) as client:
+    http = httpx.Client(transport=httpx.MockTransport(gateway))
+    with GatewayClient(http, sleep=SLEEPS.append) as client:
         return verify_key(client, provider, base_url, key)
 
 

@@ -8,14 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from kilocli.onboarding.flow import OnboardRequest, run_onboarding
-from kilocli.onboarding.result import OnboardingResult
 from kilocli.paths import resolve_paths
 from kilocli.prompting import Option
-from kilocli.runtime import Runtime, SilentFeedback
+from kilocli.services.onboard import OnboardRequest, run_onboarding
+from kilocli.services.onboard_result import OnboardingResult
+from kilocli.services.runtime import Runtime
 from tests.fakes import (
     Answer,
     FakeGateway,
+    RecordingFeedback,
     ScriptedPrompter,
 )
 
@@ -60,7 +61,7 @@ class Wizard:
 
     runtime: Runtime
     prompter: RecordingPrompter
-    feedback: SilentFeedback
+    feedback: RecordingFeedback
     home: Path
     results: list[OnboardingResult] = field(default_factory=list)
 
@@ -93,7 +94,7 @@ def wizard(home: Path, gateway: FakeGateway) -> WizardFactory:
             **env,
         }
         prompter = RecordingPrompter(answers)
-        feedback = SilentFeedback()
+        feedback = RecordingFeedback()
         runtime = Runtime(
             env=full_env, paths=resolve_paths(full_env), feedback=feedback, prompter=prompter
         )

@@ -231,14 +231,6 @@ def test_is_skip_only_for_the_skip_choice() -> None:
 # key_steps ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("has_profile", [True, False])
-@pytest.mark.parametrize("has_env_key", [True, False])
-def test_an_explicit_key_is_used_as_it_is(has_profile: bool, has_env_key: bool) -> None:
-    assert key_steps(explicit=True, has_profile=has_profile, has_env_key=has_env_key) == (
-        "explicit",
-    )
-
-
 @pytest.mark.parametrize(
     ("has_profile", "has_env_key", "expected"),
     [
@@ -251,7 +243,7 @@ def test_an_explicit_key_is_used_as_it_is(has_profile: bool, has_env_key: bool) 
 def test_profile_then_env_then_typing_the_key(
     has_profile: bool, has_env_key: bool, expected: tuple[str, ...]
 ) -> None:
-    assert key_steps(explicit=False, has_profile=has_profile, has_env_key=has_env_key) == expected
+    assert key_steps(has_profile=has_profile, has_env_key=has_env_key) == expected
 
 
 # decide_default_model ----------------------------------------------------------------------

@@ -24,11 +24,11 @@ import pytest
 
 from kilocli.config.files import load_config
 from kilocli.errors import ExitCode
-from kilocli.onboarding import flow
-from kilocli.onboarding.flow import OnboardRequest, run_onboarding
 from kilocli.paths import resolve_paths
-from kilocli.runtime import Runtime, SilentFeedback
-from tests.fakes import VALID_KEY
+from kilocli.services import steps
+from kilocli.services.onboard import OnboardRequest, run_onboarding
+from kilocli.services.runtime import Runtime
+from tests.fakes import VALID_KEY, RecordingFeedback
 
 LOGINS_PER_ROUND = 20
 ONBOARDS_PER_ROUND = 4
@@ -162,7 +162,7 @@ def test_a_default_model_set_meanwhile_by_another_process_is_kept(
     must survive: SPEC §5 never replaces an existing default without ``--model`` or
     ``--set-default``, and §2 applies every change to the file as re-read inside the lock."""
     paths = resolve_paths({"KILOCLI_HOME": str(home)})
-    real_update_auth_store = flow.update_auth_store
+    real_update_auth_store = steps.update_auth_store
 
     def update_auth_store_then_another_process_sets_a_default(*args: Any) -> Any:
         written = real_update_auth_store(*args)
@@ -172,9 +172,9 @@ def test_a_default_model_set_meanwhile_by_another_process_is_kept(
         return written
 
     monkeypatch.setattr(
-        flow, "update_auth_store", update_auth_store_then_another_process_sets_a_default
+        steps, "update_auth_store", update_auth_store_then_another_process_sets_a_default
     )
-    rt = Runtime(env={}, paths=paths, feedback=SilentFeedback())
+    rt = Runtime(env={}, paths=paths, feedback=RecordingFeedback())
 
     result = run_onboarding(rt, OnboardRequest(flag_keys={"kilocode": VALID_KEY}, verify=False))
 

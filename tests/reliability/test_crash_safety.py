@@ -24,13 +24,13 @@ from typer.testing import CliRunner
 
 from kilocli.cli.app import app
 from kilocli.config.files import update_config
-from kilocli.credentials.login import LoginRequest, login
 from kilocli.credentials.store import update_auth_store
 from kilocli.errors import ExitCode, FileProblem
-from kilocli.onboarding.flow import OnboardRequest, run_onboarding
 from kilocli.paths import Paths, resolve_paths
-from kilocli.runtime import Runtime, SilentFeedback
-from tests.fakes import OTHER_VALID_KEY
+from kilocli.services.login import LoginRequest, login
+from kilocli.services.onboard import OnboardRequest, run_onboarding
+from kilocli.services.runtime import Runtime
+from tests.fakes import OTHER_VALID_KEY, RecordingFeedback
 
 OPENROUTER_KEY = "sk-or-v1-seeded-before-the-fault"
 HINT = "Free some disk space or fix the directory's permissions, then try again."
@@ -42,7 +42,7 @@ def paths(home: Path) -> Paths:
 
 
 def runtime(paths: Paths) -> Runtime:
-    return Runtime(env={}, paths=paths, feedback=SilentFeedback())
+    return Runtime(env={}, paths=paths, feedback=RecordingFeedback())
 
 
 def concerns(path: Any, target: Path) -> bool:

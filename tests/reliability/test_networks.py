@@ -5,9 +5,10 @@ verification and model discovery, in-process with the real HTTP client and as wh
 commands: ``onboard`` (warns and goes on), ``auth status --check`` (exit 4) and ``models
 kilocode --refresh`` with and without a cache (exit 0, a warning naming the reason, the cache
 untouched).
-SPEC §6 gives every request 5 s; each case must be over within that and one second more.
+SPEC §6 gives every request 5 s; the timeout is injected here (``KILOCLI_HTTP_TIMEOUT``, or the
+client's ``timeout``) as 1 s, and each case must be over within four times that.
 
-The slow cases wait out the whole 5 s, so everything runs at once, once per module, in
+The slow cases wait out the whole timeout, so everything runs at once, once per module, in
 :func:`results`; the tests then look at one case each. Slow commands are started one after
 another (each as soon as the previous one's request has arrived), so that their wall time is
 not inflated by start-up on a busy CPU.
@@ -29,17 +30,17 @@ from typing import Any
 
 import pytest
 
-from kilocli.catalog.discover import DiscoveryFailed, discover_models
-from kilocli.credentials.verify import Verification, verify_key
 from kilocli.errors import ExitCode
-from kilocli.http import make_client
-from kilocli.providers import get_provider
+from kilocli.gateway.discover import DiscoveryFailed, discover_models
+from kilocli.gateway.http import GatewayClient, make_client
+from kilocli.gateway.verify import Verification, verify_key
+from kilocli.providers.registry import get_provider
 from tests.conftest import ISOLATED_PREFIXES, Run, run_kilocli
 from tests.fakes import VALID_KEY, FakeGateway
 from tests.reliability.conftest import FAST, SLOW, BadNetwork, open_bad_network
 
-TIMEOUT = 5.0  # SPEC §6: connect/read timeout 5 s
-ALLOWED = TIMEOUT + 1.0  # the timeout, plus a second to start and finish
+TIMEOUT = 1.0  # SPEC §6 says 5 s; injected shorter, so that no test waits out 5 s
+ALLOWED = 4 * TIMEOUT  # the timeout, and time to start and finish on a busy machine
 KEY = VALID_KEY
 KILO = get_provider("kilocode")
 CACHE_AGE = 2 * 3600 + 60  # shown as "2 h"
@@ -65,7 +66,7 @@ CASES = (
 )
 
 
-TIMED_OUT = "Kilo Gateway did not answer within 5 s"
+TIMED_OUT = f"Kilo Gateway did not answer within {TIMEOUT:g} s"
 TOO_LARGE = "Kilo Gateway sent an unexpected answer: the answer is larger than 32 MiB"
 VERIFICATION_DETAILS = {
     "silent": TIMED_OUT,
@@ -90,10 +91,10 @@ def verification_detail(network: BadNetwork) -> str:
 
 DISCOVERY_REASONS = {
     "refused": "could not connect (ConnectError)",
-    "silent": "no answer within 5 s",
-    "trickling body": "no answer within 5 s",
-    "stalling body": "no answer within 5 s",
-    "trickling head": "no answer within 5 s",
+    "silent": f"no answer within {TIMEOUT:g} s",
+    "trickling body": f"no answer within {TIMEOUT:g} s",
+    "stalling body": f"no answer within {TIMEOUT:g} s",
+    "trickling head": f"no answer within {TIMEOUT:g} s",
     "huge, declared": "the answer is larger than 32 MiB",
     "huge, undeclared": "the answer is larger than 32 MiB",
     "not UTF-8": "Kilo Gateway sent an answer that is not JSON",
@@ -157,7 +158,7 @@ def timed(action: Callable[[], Any]) -> tuple[float, Any]:
 
 
 def in_process(operation: str, network: BadNetwork) -> Outcome:
-    with make_client() as client:
+    with GatewayClient(make_client(TIMEOUT), timeout=TIMEOUT) as client:
         if operation == "verify":
             elapsed, value = timed(lambda: verify_key(client, KILO, network.base_url, KEY))
         else:
@@ -182,7 +183,11 @@ def prepare_home(
 
 
 def command_env(command: str, outcome: Outcome) -> dict[str, str]:
-    env = {"KILOCLI_HOME": str(outcome.home), "KILOCODE_BASE_URL": outcome.network.base_url}
+    env = {
+        "KILOCLI_HOME": str(outcome.home),
+        "KILOCODE_BASE_URL": outcome.network.base_url,
+        "KILOCLI_HTTP_TIMEOUT": str(TIMEOUT),
+    }
     if command != "onboard":
         env["KILOCODE_API_KEY"] = KEY
     return env

@@ -8,25 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from kilocli.config.files import load_config, update_config
 from kilocli.config.merge import (
-    apply_auth_profile,
     apply_default_alias,
     apply_provider_config,
     current_primary,
     set_primary_model,
 )
-from kilocli.credentials.keys import looks_like_jwt, normalise_key
+from kilocli.credentials.keys import normalise_key
 from kilocli.credentials.sources import FoundKey, KeySource, resolve_key
-from kilocli.credentials.store import (
-    load_auth_store,
-    stored_but_config_unchanged,
-    update_auth_store,
-    with_api_key_profile,
-)
-from kilocli.errors import FileProblem, NotAuthenticated
+from kilocli.errors import NotAuthenticated
 from kilocli.onboarding.decisions import (
     KeyInput,
     collect_key_inputs,
@@ -40,18 +32,22 @@ from kilocli.onboarding.prompts import (
     ask_default_model,
     ask_key,
     ask_what_after_rejection,
-    require_prompter,
 )
-from kilocli.onboarding.result import OnboardingResult, Verdict
-from kilocli.providers import (
-    Provider,
-    get_provider,
-    normalise_base_url,
-    parse_model_ref,
-    resolve_base_url,
+from kilocli.providers.registry import Provider, get_provider
+from kilocli.providers.resolve import normalise_base_url, parse_model_ref, resolve_base_url
+from kilocli.services.onboard_result import OnboardingResult, Verdict
+from kilocli.services.runtime import Runtime
+from kilocli.services.steps import (
+    ask_gateway_about_key,
+    read_both_files,
+    store_profile,
+    warn_if_not_provider_shaped,
+    warn_unverified,
 )
-from kilocli.runtime import Runtime
-from kilocli.storage import Document, check_writable, interrupts_deferred
+from kilocli.storage import Document
+
+if TYPE_CHECKING:
+    from kilocli.prompting import Prompter
 
 
 @dataclass(frozen=True)
@@ -72,7 +68,7 @@ class OnboardRequest:
 def run_onboarding(rt: Runtime, request: OnboardRequest) -> OnboardingResult:
     """Run the whole onboarding: choose, get a key, verify, pick a model, then write once."""
     interactive = rt.prompter is not None
-    config, store = _read_files(rt)
+    config, store = read_both_files(rt)
     inputs = collect_key_inputs(
         request.flag_keys,
         token=request.token,
@@ -86,7 +82,8 @@ def run_onboarding(rt: Runtime, request: OnboardRequest) -> OnboardingResult:
     rt.feedback.note(f"kilocli onboarding: config in {rt.paths.config_dir}")
     choice = infer_auth_choice(request.auth_choice, inputs, interactive=interactive)
     if choice is None:
-        choice = ask_auth_choice(require_prompter(rt, "--auth-choice"))
+        # None only on a terminal: without one, infer_auth_choice always decides.
+        choice = ask_auth_choice(cast("Prompter", rt.prompter))
     if is_skip(choice):
         return OnboardingResult.skipped(choice.id, rt.paths)
     provider = get_provider(str(choice.provider))
@@ -128,13 +125,6 @@ def run_onboarding(rt: Runtime, request: OnboardRequest) -> OnboardingResult:
     )
 
 
-def _read_files(rt: Runtime) -> tuple[Document, Document]:
-    """Read and validate both files up front, so that a bad file stops us before any prompt."""
-    for path in (rt.paths.config_file, rt.paths.auth_file):
-        check_writable(path)
-    return load_config(rt.paths), load_auth_store(rt.paths, rt.feedback.warn)
-
-
 def _obtain_key(
     rt: Runtime,
     provider: Provider,
@@ -167,17 +157,13 @@ def _obtain_key(
                 f"... | kilocli onboard --api-key-stdin)",
             )
         return _checked(rt, provider, candidates[0])
-    steps = key_steps(explicit=False, has_profile=bool(stored), has_env_key=bool(from_env))
+    steps = key_steps(has_profile=bool(stored), has_env_key=bool(from_env))
     return _checked(rt, provider, ask_key(rt.prompter, provider, steps, stored[:1], from_env[:1]))
 
 
 def _checked(rt: Runtime, provider: Provider, found: FoundKey) -> FoundKey:
     rt.remember_secret(found.key)
-    if provider.looks_like_jwt and not looks_like_jwt(found.key):
-        rt.feedback.warn(
-            f"This key ({found.preview}) does not look like a {provider.label} key "
-            "(a JWT starting eyJ); using it anyway."
-        )
+    warn_if_not_provider_shaped(rt, provider, found.key)
     return found
 
 
@@ -187,26 +173,18 @@ def _verify(
     """Step 4: ask the gateway; on a terminal, a rejected key can be replaced or kept."""
     if not enabled:
         return found, Verdict(None, "not checked (--no-verify)")
-    from kilocli.credentials.verify import verify_key
-
     while True:
-        with (
-            rt.feedback.working(f"Verifying the key with {provider.label}…"),
-            rt.http_client() as client,
-        ):
-            answer = verify_key(client, provider, base_url, found.key)
+        answer = ask_gateway_about_key(rt, provider, base_url, found.key)
         if answer.outcome == "verified":
             rt.feedback.note(f"Verified: {answer.detail}")
             return found, Verdict(True, answer.detail)
         if answer.outcome == "unverified":
-            rt.feedback.warn(f"Could not verify the key: {answer.detail}. Going on without.")
-            if answer.problem is not None and answer.problem.kind == "no_credits":
-                rt.feedback.note(answer.problem.hint_for(provider.id))
+            warn_unverified(rt, provider, answer, "Going on without.")
             return found, Verdict(None, f"could not verify: {answer.detail}")
         if rt.prompter is None:
             raise NotAuthenticated(
                 f"{answer.detail}. Nothing was written.",
-                hint="Check the key at https://app.kilo.ai, "
+                hint=f"Check the key at {provider.keys_page}, "
                 "or pass --no-verify to store it anyway.",
             )
         rt.feedback.warn(answer.detail)
@@ -250,7 +228,7 @@ def _catalog_refs(
     rt: Runtime, provider: Provider, config: Mapping[str, Any], base_url: str
 ) -> list[str]:
     """The refs of the provider's catalog (cache, gateway or fallback), for a searchable list."""
-    from kilocli.catalog.service import load_catalog
+    from kilocli.services.catalog import load_catalog
 
     catalog = load_catalog(rt, provider, config, base_url=base_url)
     for warning in catalog.warnings:
@@ -280,14 +258,6 @@ def _write(
         config = apply_provider_config(config, provider, base_url=base_url)
         if model_ref is not None and not (fill_only and current_primary(config)):
             config = set_primary_model(config, model_ref)
-        config = apply_default_alias(config, provider)
-        return apply_auth_profile(config, profile_id, provider.id)
+        return apply_default_alias(config, provider)
 
-    with interrupts_deferred():
-        update_auth_store(
-            rt.paths, lambda store: with_api_key_profile(store, profile_id, provider.id, key)
-        )
-        try:
-            return update_config(rt.paths, configure)
-        except FileProblem as problem:
-            raise stored_but_config_unchanged(problem, profile_id, rt.paths) from None
+    return store_profile(rt, provider, profile_id, key, configure)

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from kilocli.providers.registry import Provider
 
 ProblemKind = Literal["rejected", "no_credits", "rate_limited", "unavailable", "unexpected"]
 
 MAX_MESSAGE_CHARS = 200
-DEFAULT_TOP_UP_URL = "https://app.kilo.ai/profile"
 
 
 @dataclass(frozen=True)
@@ -38,14 +40,15 @@ class GatewayProblem:
             "unexpected": f"{label} answered with an error ({detail})",
         }[self.kind]
 
-    def hint_for(self, provider_id: str) -> str:
-        """What to do about it, naming ``provider_id`` in the commands it suggests."""
-        top_up = self.top_up_url or (DEFAULT_TOP_UP_URL if provider_id == "kilocode" else None)
+    def hint_for(self, provider: Provider) -> str:
+        """What to do about it: the commands name ``provider``, and the pages are its own
+        (from the registry), so no provider's user is sent to another's site."""
+        top_up = self.top_up_url or provider.credits_page
         return {
-            "rejected": "Check the key (kilocli auth status), or store another one: "
-            f"kilocli auth login {provider_id}",
+            "rejected": f"Check the key at {provider.keys_page} (kilocli auth status), or store "
+            f"another one: kilocli auth login {provider.id}",
             "no_credits": (f"Add credits at {top_up}" if top_up else "Add credits to the account")
-            + f", or pick a free model: kilocli models {provider_id} --free",
+            + f", or pick a free model: kilocli models {provider.id} --free",
             "rate_limited": "Wait a moment and try again.",
             "unavailable": "Try again in a few minutes.",
             "unexpected": "Try again; if it persists, run with KILOCLI_DEBUG=1 and report it.",

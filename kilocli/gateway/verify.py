@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
-from kilocli.gateway_errors import GatewayProblem, classify, sanitise_text
-from kilocli.http import TIMEOUT_SECONDS, AnswerTooLarge, get_with_one_retry
-from kilocli.providers import Provider, normalise_base_url, origin_of, verify_url
-
-if TYPE_CHECKING:
-    import httpx
+from kilocli.gateway.http import AnswerTooLarge, GatewayClient
+from kilocli.gateway.problems import GatewayProblem, classify, sanitise_text
+from kilocli.providers.registry import Provider
+from kilocli.providers.resolve import normalise_base_url, origin_of, verify_url
 
 Outcome = Literal["verified", "rejected", "unverified"]
 
@@ -32,17 +30,17 @@ class Verification:
     details: tuple[tuple[str, str], ...] = ()
 
 
-def verify_key(client: httpx.Client, provider: Provider, base_url: str, key: str) -> Verification:
+def verify_key(client: GatewayClient, provider: Provider, base_url: str, key: str) -> Verification:
     """Ask ``provider``'s verify endpoint about ``key``; never raises for network trouble."""
     import httpx
 
     url = verify_url(provider, base_url)
     try:
         headers = {"Authorization": f"Bearer {key}", "Accept": "application/json"}
-        response = get_with_one_retry(client, url, headers)
+        response = client.get(url, headers)
     except httpx.TimeoutException:
         return Verification(
-            "unverified", f"{provider.label} did not answer within {TIMEOUT_SECONDS:.0f} s"
+            "unverified", f"{provider.label} did not answer within {client.timeout:g} s"
         )
     except httpx.HTTPError as exc:
         reason = sanitise_text(type(exc).__name__ + (f": {exc}" if str(exc) else ""), (key,))
@@ -95,7 +93,7 @@ def _key_details(data: Any) -> tuple[tuple[str, str], ...]:
     return tuple(rows)
 
 
-def fetch_balance(client: httpx.Client, provider: Provider, base_url: str, key: str) -> str | None:
+def fetch_balance(client: GatewayClient, provider: Provider, base_url: str, key: str) -> str | None:
     """The account balance, where the provider has a balance endpoint; None when unknown."""
     import httpx
 
@@ -105,7 +103,7 @@ def fetch_balance(client: httpx.Client, provider: Provider, base_url: str, key: 
     url = provider.balance_url.format(base=base, origin=origin_of(base))
     headers = {"Authorization": f"Bearer {key}", "Accept": "application/json"}
     try:
-        response = get_with_one_retry(client, url, headers)
+        response = client.get(url, headers)
         payload = json.loads(response.content) if response.status_code == 200 else None
     except (httpx.HTTPError, AnswerTooLarge, ValueError, UnicodeDecodeError):
         return None

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from kilocli.errors import KilocliError
-from kilocli.providers import Provider
-from kilocli.runtime import Runtime
+from kilocli.providers.registry import Provider
+from kilocli.services.runtime import Runtime
 from kilocli.storage import PRIVATE_DIR, PRIVATE_FILE, Document
 
 Severity = Literal["ok", "info", "warning", "error"]
@@ -142,7 +142,7 @@ def _permission_finding(rt: Runtime, path: Path, wanted: int, *, fix: bool) -> F
 
 def _check_key(rt: Runtime, config: Document, store: Document, *, offline: bool) -> list[Finding]:
     from kilocli.credentials.sources import resolve_key
-    from kilocli.providers import default_model_provider, resolve_base_url
+    from kilocli.providers.resolve import default_model_provider, resolve_base_url
 
     provider = default_model_provider(config)
     try:
@@ -183,26 +183,21 @@ def _check_key(rt: Runtime, config: Document, store: Document, *, offline: bool)
 
 
 def _check_gateway(rt: Runtime, provider: Provider, base_url: str, key: str) -> Finding:
-    from kilocli.credentials.verify import verify_key
+    from kilocli.services.steps import ask_gateway_about_key
 
-    with (
-        rt.feedback.working(f"Checking the key with {provider.label}…"),
-        rt.http_client() as client,
-    ):
-        answer = verify_key(client, provider, base_url, key)
+    answer = ask_gateway_about_key(rt, provider, base_url, key, doing="Checking")
     if answer.outcome == "verified":
         return Finding("gateway", "ok", f"{provider.label} accepts the key ({answer.detail}).")
     if answer.outcome == "rejected":
         return Finding("gateway", "error", answer.detail, f"kilocli auth login {provider.id}")
-    hint = answer.problem.hint_for(provider.id) if answer.problem else "check your network or proxy"
+    hint = answer.problem.hint_for(provider) if answer.problem else "check your network or proxy"
     return Finding("gateway", "warning", f"Could not check the key: {answer.detail}.", hint)
 
 
 def _check_cache(rt: Runtime, provider: Provider, base_url: str) -> Finding:
-    import time
 
+    from kilocli.catalog.assemble import describe_age
     from kilocli.catalog.cache import read_cache
-    from kilocli.catalog.service import describe_age
 
     cached = read_cache(rt.paths.models_cache(provider.id), base_url)
     if cached is None:
@@ -212,7 +207,7 @@ def _check_cache(rt: Runtime, provider: Provider, base_url: str) -> Finding:
             f"No cached {provider.label} model list yet.",
             f"kilocli models {provider.id}",
         )
-    age = describe_age(time.time() - cached.fetched_at)
+    age = describe_age(rt.clock() - cached.fetched_at)
     return Finding(
         "cache", "ok", f"{len(cached.models)} cached {provider.label} models, {age} old."
     )

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
 
 from kilocli.catalog.parse import CatalogFormatError, ParsedCatalog, parse_models_payload
 from kilocli.credentials.keys import preview
-from kilocli.gateway_errors import classify
-from kilocli.http import TIMEOUT_SECONDS, AnswerTooLarge, get_with_one_retry
-from kilocli.providers import Provider, normalise_base_url
-
-if TYPE_CHECKING:
-    import httpx
+from kilocli.gateway.http import AnswerTooLarge, GatewayClient
+from kilocli.gateway.problems import classify
+from kilocli.providers.registry import Provider
+from kilocli.providers.resolve import normalise_base_url
 
 
 class DiscoveryFailed(Exception):
@@ -29,7 +26,7 @@ def models_url(base_url: str) -> str:
 
 
 def discover_models(
-    client: httpx.Client, provider: Provider, base_url: str, key: str | None
+    client: GatewayClient, provider: Provider, base_url: str, key: str | None
 ) -> ParsedCatalog:
     """Fetch and parse the gateway's model list. The list is public; a key may personalise it.
 
@@ -43,9 +40,9 @@ def discover_models(
     if key:
         headers["Authorization"] = f"Bearer {key}"
     try:
-        response = get_with_one_retry(client, models_url(base_url), headers)
+        response = client.get(models_url(base_url), headers)
     except httpx.TimeoutException:
-        raise DiscoveryFailed(f"no answer within {TIMEOUT_SECONDS:.0f} s") from None
+        raise DiscoveryFailed(f"no answer within {client.timeout:g} s") from None
     except httpx.HTTPError as exc:
         raise DiscoveryFailed(f"could not connect ({type(exc).__name__})") from None
     except AnswerTooLarge as exc:

@@ -9,17 +9,13 @@ from kilocli.config.files import load_config
 from kilocli.credentials.sources import KeyResolution, resolve_key
 from kilocli.credentials.store import load_auth_store
 from kilocli.errors import ExitCode, NotAuthenticated
-from kilocli.providers import (
-    PROVIDERS,
-    Provider,
-    default_model_provider,
-    get_provider,
-    resolve_base_url,
-)
-from kilocli.runtime import Runtime
+from kilocli.providers.registry import PROVIDERS, Provider, get_provider
+from kilocli.providers.resolve import default_model_provider, resolve_base_url
+from kilocli.services.runtime import Runtime
+from kilocli.services.steps import ask_gateway_about_key
 
 if TYPE_CHECKING:
-    from kilocli.credentials.verify import Verification
+    from kilocli.gateway.verify import Verification
 
 
 @dataclass(frozen=True)
@@ -135,13 +131,12 @@ def auth_status(rt: Runtime, provider_id: str | None, *, check: bool) -> AuthSta
 
 
 def _checked(rt: Runtime, entry: ProviderAuth, key: str) -> ProviderAuth:
-    from kilocli.credentials.verify import fetch_balance, verify_key
+    from kilocli.gateway.verify import fetch_balance
 
-    label = entry.provider.label
-    with rt.feedback.working(f"Checking the key with {label}…"), rt.http_client() as client:
-        verification = verify_key(client, entry.provider, entry.base_url, key)
-        balance = None
-        if verification.outcome == "verified":
+    verification = ask_gateway_about_key(rt, entry.provider, entry.base_url, key, doing="Checking")
+    balance = None
+    if verification.outcome == "verified":
+        with rt.gateway() as client:
             balance = fetch_balance(client, entry.provider, entry.base_url, key)
     return ProviderAuth(entry.provider, entry.base_url, entry.resolution, verification, balance)
 

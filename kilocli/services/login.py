@@ -4,21 +4,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kilocli.config.files import load_config, update_config
-from kilocli.config.merge import apply_auth_profile, remove_auth_profile
-from kilocli.credentials.keys import key_problem, looks_like_jwt, normalise_key, preview
+from kilocli.config.files import update_config
+from kilocli.config.merge import remove_auth_profile
+from kilocli.credentials.keys import key_problem, normalise_key, preview
 from kilocli.credentials.store import (
     load_auth_store,
     provider_profiles,
-    stored_but_config_unchanged,
     update_auth_store,
-    with_api_key_profile,
     without_profile,
 )
-from kilocli.errors import FileProblem, InputRequired, KilocliError, NotAuthenticated, UsageError
-from kilocli.providers import Provider, get_provider, resolve_base_url
-from kilocli.runtime import Runtime
-from kilocli.storage import Document, check_writable, interrupts_deferred
+from kilocli.errors import InputRequired, KilocliError, NotAuthenticated, UsageError
+from kilocli.providers.registry import Provider, get_provider
+from kilocli.providers.resolve import resolve_base_url
+from kilocli.services.runtime import Runtime
+from kilocli.services.steps import (
+    ask_gateway_about_key,
+    read_both_files,
+    store_profile,
+    warn_if_not_provider_shaped,
+    warn_unverified,
+)
+from kilocli.storage import Document, interrupts_deferred
 
 
 @dataclass(frozen=True)
@@ -59,27 +65,15 @@ def login(rt: Runtime, request: LoginRequest) -> LoginResult:
     provider = get_provider(request.provider)
     profile_id = request.profile_id or provider.default_profile_id
     _check_profile_id(profile_id)
-    for path in (rt.paths.config_file, rt.paths.auth_file):
-        check_writable(path)
-    config = load_config(rt.paths)
-    load_auth_store(rt.paths, rt.feedback.warn)  # a broken store stops us before the prompt
+    config, _ = read_both_files(rt)
     key = rt.remember_secret(_read_key(rt, provider, request))
-    if provider.looks_like_jwt and not looks_like_jwt(key):
-        rt.feedback.warn(
-            f"This key ({preview(key)}) does not look like a {provider.label} key "
-            "(a JWT starting eyJ); storing it anyway."
-        )
+    warn_if_not_provider_shaped(rt, provider, key)
     verified, detail = None, "not checked (--no-verify)"
     if request.verify:
         verified, detail = _verify(
             rt, provider, resolve_base_url(provider, None, rt.env, config).url, key
         )
-    with interrupts_deferred():
-        update_auth_store(rt.paths, lambda s: with_api_key_profile(s, profile_id, provider.id, key))
-        try:
-            update_config(rt.paths, lambda c: apply_auth_profile(c, profile_id, provider.id))
-        except FileProblem as problem:
-            raise stored_but_config_unchanged(problem, profile_id, rt.paths) from None
+    store_profile(rt, provider, profile_id, key)
     env_override = next((name for name in provider.env_vars if rt.env.get(name, "").strip()), None)
     return LoginResult(profile_id, provider.id, preview(key), verified, detail, env_override)
 
@@ -111,22 +105,14 @@ def _read_key(rt: Runtime, provider: Provider, request: LoginRequest) -> str:
 
 
 def _verify(rt: Runtime, provider: Provider, base_url: str, key: str) -> tuple[bool | None, str]:
-    from kilocli.credentials.verify import verify_key
-
-    with (
-        rt.feedback.working(f"Verifying the key with {provider.label}…"),
-        rt.http_client() as client,
-    ):
-        answer = verify_key(client, provider, base_url, key)
+    answer = ask_gateway_about_key(rt, provider, base_url, key)
     if answer.outcome == "rejected":
         raise NotAuthenticated(
             f"{answer.detail}. Nothing was stored.",
-            hint="Check the key, or pass --no-verify to store it anyway.",
+            hint=f"Check the key at {provider.keys_page}, or pass --no-verify to store it anyway.",
         )
     if answer.outcome == "unverified":
-        rt.feedback.warn(f"Could not verify the key: {answer.detail}. Storing it anyway.")
-        if answer.problem is not None and answer.problem.kind == "no_credits":
-            rt.feedback.note(answer.problem.hint_for(provider.id))  # SPEC §9: the top-up hint
+        warn_unverified(rt, provider, answer, "Storing it anyway.")
         return None, f"could not verify: {answer.detail}"
     return True, answer.detail
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
+from kilocli.gateway.http import DEFAULT_TIMEOUT_SECONDS
 from kilocli.paths import Paths
 from kilocli.prompting import Prompter
 
 if TYPE_CHECKING:
     import httpx
+
+    from kilocli.gateway.http import GatewayClient
 
 
 class Feedback(Protocol):
@@ -30,32 +34,6 @@ class Feedback(Protocol):
         ...
 
 
-class SilentFeedback:
-    """Feedback that goes nowhere but remembers what it was told (for tests and --json)."""
-
-    def __init__(self) -> None:
-        self.notes: list[str] = []
-        self.warnings: list[str] = []
-
-    def note(self, text: str) -> None:
-        self.notes.append(text)
-
-    def warn(self, text: str) -> None:
-        self.warnings.append(text)
-
-    def working(self, text: str) -> AbstractContextManager[None]:
-        from contextlib import nullcontext
-
-        self.notes.append(text)
-        return nullcontext()
-
-
-def _default_client_factory() -> httpx.Client:
-    from kilocli.http import make_client
-
-    return make_client()
-
-
 @dataclass
 class Runtime:
     """The environment a service runs in.
@@ -65,7 +43,11 @@ class Runtime:
         paths: where files live.
         prompter: how to ask questions; None when there is no terminal to ask on.
         feedback: where progress and warnings go.
-        http_client: makes the HTTP client used for gateway requests.
+        http_client: makes the httpx client for gateway requests (default: a real one with
+            ``http_timeout``; tests pass one with a mock transport).
+        http_timeout: seconds a whole gateway answer may take (``KILOCLI_HTTP_TIMEOUT``).
+        sleep: how to wait before a retry.
+        clock: seconds since the epoch, now (cache ages, TTLs).
         secrets: every key this run has seen, scrubbed from any unexpected error text.
     """
 
@@ -73,10 +55,20 @@ class Runtime:
     paths: Paths
     feedback: Feedback
     prompter: Prompter | None = None
-    http_client: Callable[[], httpx.Client] = _default_client_factory
+    http_client: Callable[[], httpx.Client] | None = None
+    http_timeout: float = DEFAULT_TIMEOUT_SECONDS
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.time
     secrets: set[str] = field(default_factory=set)
 
     def remember_secret(self, key: str) -> str:
         """Note a key so that no error text can show it; returns the key."""
         self.secrets.add(key)
         return key
+
+    def gateway(self) -> GatewayClient:
+        """A bounded client for gateway requests (use it as a context manager)."""
+        from kilocli.gateway.http import GatewayClient, make_client
+
+        http = self.http_client() if self.http_client else make_client(self.http_timeout)
+        return GatewayClient(http, timeout=self.http_timeout, sleep=self.sleep)

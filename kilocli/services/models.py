@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from kilocli.catalog.assemble import Catalog
 from kilocli.catalog.cache import read_cache
 from kilocli.catalog.listing import ListedModel, ModelFilter, ModelListing, SortKey, build_listing
-from kilocli.catalog.service import Catalog, load_catalog
 from kilocli.config.files import load_config, update_config
 from kilocli.config.merge import (
     current_fallbacks,
@@ -17,15 +17,10 @@ from kilocli.config.merge import (
     set_primary_model,
 )
 from kilocli.errors import KilocliError
-from kilocli.providers import (
-    PROVIDERS,
-    Provider,
-    default_model_provider,
-    get_provider,
-    parse_model_ref,
-    resolve_base_url,
-)
-from kilocli.runtime import Runtime
+from kilocli.providers.registry import PROVIDERS, Provider, get_provider
+from kilocli.providers.resolve import default_model_provider, parse_model_ref, resolve_base_url
+from kilocli.services.catalog import load_catalog
+from kilocli.services.runtime import Runtime
 
 
 def list_models(
@@ -145,7 +140,6 @@ class ModelStatus:
 
 def model_status(rt: Runtime) -> ModelStatus:
     """Gather ``models status`` from config, the key chain and the caches (no network)."""
-    import time
 
     from kilocli.credentials.sources import resolve_key
     from kilocli.credentials.store import load_auth_store
@@ -167,7 +161,7 @@ def model_status(rt: Runtime) -> ModelStatus:
                 key_preview=found.preview if found else None,
                 shadowed=tuple(str(f.source) for f in resolution.shadowed),
                 cached_models=len(cached.models) if cached else None,
-                cache_age_seconds=time.time() - cached.fetched_at if cached else None,
+                cache_age_seconds=rt.clock() - cached.fetched_at if cached else None,
             )
         )
     return ModelStatus(

@@ -1,0 +1,1 @@
+"""Talking to a gateway: the bounded HTTP client, error mapping, verification, discovery."""

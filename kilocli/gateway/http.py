@@ -1,0 +1,167 @@
+"""The HTTP client kilocli uses to talk to gateways (httpx is imported only when needed).
+
+Every answer is bounded: it must arrive whole within the timeout and be at most
+:data:`MAX_BODY_BYTES`. Redirects are never followed, so a key is never sent to another host.
+The timeout and the pause before a retry are injected (``KILOCLI_HTTP_TIMEOUT``; tests pass a
+short one and a fake ``sleep``), so nothing waits through a real 5 s in a test.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from kilocli import __version__
+from kilocli.errors import GatewayUnreachable
+
+if TYPE_CHECKING:
+    from types import TracebackType
+
+    import httpx
+
+DEFAULT_TIMEOUT_SECONDS = 5.0  # connect, read, and the whole answer
+MAX_RETRY_AFTER_SECONDS = 3.0
+MAX_BODY_BYTES = 32 * 2**20  # a real model list is about 1 MiB
+USER_AGENT = f"kilocli/{__version__}"
+
+
+def make_client(timeout: float = DEFAULT_TIMEOUT_SECONDS) -> httpx.Client:
+    """An httpx client with ``timeout`` connect/read timeouts that honours HTTPS_PROXY,
+    NO_PROXY and SSL_CERT_FILE, and never follows redirects."""
+    import httpx
+
+    return httpx.Client(
+        timeout=httpx.Timeout(timeout),
+        follow_redirects=False,
+        trust_env=True,
+        headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+    )
+
+
+class AnswerTooLarge(GatewayUnreachable):
+    """The gateway sent more than :data:`MAX_BODY_BYTES`; the rest was not read."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A whole (bounded) HTTP answer."""
+
+    status_code: int
+    headers: Mapping[str, str]
+    content: bytes
+
+
+@dataclass
+class GatewayClient:
+    """An httpx client whose GETs are bounded in time and size, with one brief retry on 429.
+
+    Attributes:
+        http: the underlying client (closed with this one).
+        timeout: seconds the whole answer may take.
+        sleep: how to wait before the retry (``time.sleep``; tests pass a recorder).
+    """
+
+    http: httpx.Client
+    timeout: float = DEFAULT_TIMEOUT_SECONDS
+    sleep: Callable[[float], None] = field(default=time.sleep)
+
+    def __enter__(self) -> GatewayClient:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.http.close()
+
+    def get(self, url: str, headers: Mapping[str, str]) -> Answer:
+        """GET ``url``; after a 429, wait as ``Retry-After`` asks (if briefly) and try once more.
+
+        Raises:
+            httpx.TimeoutException: no complete answer within the timeout (also for a body
+                that trickles in byte by byte).
+            httpx.HTTPError: the connection failed.
+            AnswerTooLarge: the body is larger than ``MAX_BODY_BYTES``.
+        """
+        answer = self.get_once(url, headers)
+        if answer.status_code == 429:
+            delay = retry_after_seconds(answer.headers.get("retry-after"))
+            if delay is not None:
+                self.sleep(delay)
+                answer = self.get_once(url, headers)
+        return answer
+
+    def get_once(self, url: str, headers: Mapping[str, str]) -> Answer:
+        """One GET whose whole answer (status line, headers and body) must arrive within the
+        timeout and fit in MAX_BODY_BYTES.
+
+        httpx's timeouts bound each read, not the answer: a server that sends a byte now and
+        then would hold the command for as long as it likes. So the request runs on a worker
+        thread that is abandoned at the deadline (its connection is closed with the client).
+        """
+        import httpx
+
+        outcome: list[Answer | Exception] = []
+
+        def fetch() -> None:
+            try:
+                outcome.append(_read_answer(self.http, url, headers))
+            except Exception as exc:  # handed over to the caller's thread below
+                outcome.append(exc)
+
+        worker = threading.Thread(target=fetch, name="kilocli-http", daemon=True)
+        worker.start()
+        worker.join(self.timeout)
+        if not outcome:
+            raise httpx.ReadTimeout(
+                "the answer did not arrive in time", request=httpx.Request("GET", url)
+            )
+        if isinstance(outcome[0], Exception):
+            raise outcome[0]
+        return outcome[0]
+
+
+def _read_answer(client: httpx.Client, url: str, headers: Mapping[str, str]) -> Answer:
+    with client.stream("GET", url, headers=dict(headers)) as response:
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+            raise AnswerTooLarge(_too_large())
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > MAX_BODY_BYTES:
+                raise AnswerTooLarge(_too_large())
+            chunks.append(chunk)
+        return Answer(response.status_code, dict(response.headers), b"".join(chunks))
+
+
+def _too_large() -> str:
+    return f"the answer is larger than {MAX_BODY_BYTES // 2**20} MiB"
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """Seconds to wait before the one retry: 1 s without a header, None when the wait would not
+    be brief (over 3 s) or the header is not a number of seconds."""
+    if value is None:
+        return 1.0
+    try:
+        seconds = float(value)
+    except ValueError:
+        return None
+    return seconds if 0 <= seconds <= MAX_RETRY_AFTER_SECONDS else None
+
+
+def timeout_from_env(env: Mapping[str, str]) -> float:
+    """``KILOCLI_HTTP_TIMEOUT`` seconds (a positive number), else the 5 s default."""
+    raw = env.get("KILOCLI_HTTP_TIMEOUT", "").strip()
+    try:
+        seconds = float(raw) if raw else DEFAULT_TIMEOUT_SECONDS
+    except ValueError:
+        return DEFAULT_TIMEOUT_SECONDS
+    return seconds if 0 < seconds < float("inf") else DEFAULT_TIMEOUT_SECONDS

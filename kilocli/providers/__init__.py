@@ -1,0 +1,1 @@
+"""Providers: the registry as data (``registry``), and resolution beside it (``resolve``)."""

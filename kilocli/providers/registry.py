@@ -1,0 +1,163 @@
+"""The provider and auth-choice registry, as data.
+
+Adding a provider is a new :class:`Provider` entry and an :class:`AuthChoice`, not new control
+flow: onboarding, key resolution, verification and base-URL resolution all read this table.
+Resolution (which base URL is in effect, what a model ref names) lives beside it, in
+:mod:`kilocli.providers.resolve`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from kilocli.errors import UsageError
+
+SKIP_CHOICE = "skip"
+
+
+@dataclass(frozen=True)
+class FallbackModel:
+    """A model that is always in a provider's catalog, discovered or not."""
+
+    id: str
+    name: str
+    input: tuple[str, ...]
+    reasoning: bool
+    context_window: int
+    max_tokens: int
+
+    def as_config_entry(self) -> dict[str, Any]:
+        """The entry as written under ``models.providers.<p>.models``."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "input": list(self.input),
+            "reasoning": self.reasoning,
+            "contextWindow": self.context_window,
+            "maxTokens": self.max_tokens,
+        }
+
+
+@dataclass(frozen=True)
+class Provider:
+    """One provider kilocli can configure.
+
+    ``verify_url`` is a template over ``{base}`` (the base URL, ending in ``/``) and ``{origin}``
+    (the base URL with a trailing ``/api/gateway/`` removed).
+    """
+
+    id: str
+    label: str
+    hint: str
+    env_vars: tuple[str, ...]
+    base_url: str
+    default_model: str
+    verify_url: str
+    fallback_models: tuple[FallbackModel, ...] = ()
+    looks_like_jwt: bool = False
+    balance_url: str | None = None
+    keys_page: str = ""
+    credits_page: str | None = None
+
+    @property
+    def base_url_env(self) -> str:
+        """The env var that overrides the base URL for one command: ``<PROVIDER>_BASE_URL``."""
+        return f"{self.id.upper()}_BASE_URL"
+
+    @property
+    def default_profile_id(self) -> str:
+        """The profile onboarding and ``auth login`` write by default."""
+        return f"{self.id}:default"
+
+    @property
+    def key_flag(self) -> str:
+        """The onboarding flag that takes this provider's key."""
+        return f"--{self.id}-api-key"
+
+
+@dataclass(frozen=True)
+class AuthChoice:
+    """One answer to "Model/auth provider"; ``provider`` is None for "Skip for now"."""
+
+    id: str
+    label: str
+    hint: str
+    provider: str | None
+
+
+KILO_AUTO = FallbackModel(
+    id="kilo/auto",
+    name="Kilo Auto",
+    input=("text", "image"),
+    reasoning=True,
+    context_window=1_000_000,
+    max_tokens=128_000,
+)
+
+PROVIDERS: tuple[Provider, ...] = (
+    Provider(
+        id="kilocode",
+        label="Kilo Gateway",
+        hint="API key (OpenRouter-compatible)",
+        env_vars=("KILOCODE_API_KEY", "KILO_API_KEY"),
+        base_url="https://api.kilo.ai/api/gateway/",
+        default_model="kilocode/kilo/auto",
+        verify_url="{origin}/api/profile",
+        fallback_models=(KILO_AUTO,),
+        looks_like_jwt=True,
+        balance_url="{origin}/api/profile/balance",
+        keys_page="https://app.kilo.ai/profile",
+        credits_page="https://app.kilo.ai/profile",
+    ),
+    Provider(
+        id="openrouter",
+        label="OpenRouter",
+        hint="API key",
+        env_vars=("OPENROUTER_API_KEY",),
+        base_url="https://openrouter.ai/api/v1/",
+        default_model="openrouter/auto",
+        verify_url="{base}key",
+        keys_page="https://openrouter.ai/settings/keys",
+        credits_page="https://openrouter.ai/settings/credits",
+    ),
+)
+
+AUTH_CHOICES: tuple[AuthChoice, ...] = (
+    AuthChoice(
+        "kilocode-api-key", "Kilo Gateway API key", "OpenRouter-compatible gateway", "kilocode"
+    ),
+    AuthChoice("openrouter-api-key", "OpenRouter API key", "API key", "openrouter"),
+    AuthChoice(SKIP_CHOICE, "Skip for now", "configure a provider later", None),
+)
+
+
+def get_provider(provider_id: str) -> Provider:
+    """Look a provider up by id.
+
+    Raises:
+        UsageError: no such provider.
+    """
+    for provider in PROVIDERS:
+        if provider.id == provider_id:
+            return provider
+    known = ", ".join(p.id for p in PROVIDERS)
+    raise UsageError(f"Unknown provider '{provider_id}'.", hint=f"Use one of: {known}.")
+
+
+def get_auth_choice(choice_id: str) -> AuthChoice:
+    """Look an auth choice up by id.
+
+    Raises:
+        UsageError: no such choice.
+    """
+    for choice in AUTH_CHOICES:
+        if choice.id == choice_id:
+            return choice
+    known = ", ".join(c.id for c in AUTH_CHOICES)
+    raise UsageError(f"Unknown auth choice '{choice_id}'.", hint=f"Use one of: {known}.")
+
+
+def choices_for(provider_id: str) -> tuple[AuthChoice, ...]:
+    """The auth choices of one provider group, in registry order."""
+    return tuple(c for c in AUTH_CHOICES if c.provider == provider_id)

@@ -1,0 +1,96 @@
+"""Steps more than one command takes, written once: read both files before any prompt, warn
+about a key of the wrong shape, ask the gateway about a key (with a spinner), and store a
+profile together with its metadata in config."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from kilocli.config.files import load_config, update_config
+from kilocli.config.merge import apply_auth_profile
+from kilocli.credentials.keys import looks_like_jwt, preview
+from kilocli.credentials.store import (
+    load_auth_store,
+    stored_but_config_unchanged,
+    update_auth_store,
+    with_api_key_profile,
+)
+from kilocli.errors import FileProblem
+from kilocli.providers.registry import Provider
+from kilocli.services.runtime import Runtime
+from kilocli.storage import Document, check_writable, interrupts_deferred
+
+if TYPE_CHECKING:
+    from kilocli.gateway.verify import Verification
+
+
+def read_both_files(rt: Runtime) -> tuple[Document, Document]:
+    """The config and the auth store, validated, before anything is asked: a bad or unwritable
+    file stops the command before the user has typed a key for nothing."""
+    for path in (rt.paths.config_file, rt.paths.auth_file):
+        check_writable(path)
+    return load_config(rt.paths), load_auth_store(rt.paths, rt.feedback.warn)
+
+
+def warn_if_not_provider_shaped(rt: Runtime, provider: Provider, key: str) -> None:
+    """Kilo keys are JWTs; another shape is worth a warning, never a refusal (SPEC §4)."""
+    if provider.looks_like_jwt and not looks_like_jwt(key):
+        rt.feedback.warn(
+            f"This key ({preview(key)}) does not look like a {provider.label} key "
+            "(a JWT starting eyJ); using it anyway."
+        )
+
+
+def ask_gateway_about_key(
+    rt: Runtime, provider: Provider, base_url: str, key: str, *, doing: str = "Verifying"
+) -> Verification:
+    """Ask the provider's verify endpoint about ``key``, with a spinner; never raises for
+    network trouble (the answer is then ``unverified``)."""
+    from kilocli.gateway.verify import verify_key
+
+    with rt.feedback.working(f"{doing} the key with {provider.label}…"), rt.gateway() as client:
+        return verify_key(client, provider, base_url, key)
+
+
+def warn_unverified(rt: Runtime, provider: Provider, answer: Verification, going_on: str) -> None:
+    """Say that the key could not be checked and how the command goes on; a 402 adds the top-up
+    hint (SPEC §9)."""
+    rt.feedback.warn(f"Could not verify the key: {answer.detail}. {going_on}")
+    if answer.problem is not None and answer.problem.kind == "no_credits":
+        rt.feedback.note(answer.problem.hint_for(provider))
+
+
+def store_profile(
+    rt: Runtime,
+    provider: Provider,
+    profile_id: str,
+    key: str,
+    configure: Callable[[Document], Document] | None = None,
+) -> Document:
+    """Store ``key`` as ``profile_id``, then record the profile (and ``configure``'s changes) in
+    config, each in its own locked transaction, with Ctrl-C held back so it cannot split them.
+
+    The store is written first, so that config never names a profile that does not exist.
+
+    Returns:
+        The config as written.
+
+    Raises:
+        FileProblem: a write failed; when it was the config's, the message says the key was
+            stored already.
+    """
+
+    def record(config: Document) -> Document:
+        if configure is not None:
+            config = configure(config)
+        return apply_auth_profile(config, profile_id, provider.id)
+
+    with interrupts_deferred():
+        update_auth_store(
+            rt.paths, lambda store: with_api_key_profile(store, profile_id, provider.id, key)
+        )
+        try:
+            return update_config(rt.paths, record)
+        except FileProblem as problem:
+            raise stored_but_config_unchanged(problem, profile_id, rt.paths) from None
