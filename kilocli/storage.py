@@ -21,7 +21,8 @@ from typing import Any
 from kilocli.errors import FileProblem
 
 Document = dict[str, Any]
-Validator = Callable[[Document, Path], None]
+Validator = Callable[[Document, Path], object]
+"""Checks a document read from a path; raises FileProblem when it is invalid."""
 
 PRIVATE_FILE = 0o600
 PRIVATE_DIR = 0o700
@@ -36,7 +37,7 @@ def moved_aside_hint(path: Path) -> str:
 
 
 def read_toml(path: Path, validate: Validator | None = None) -> Document:
-    """Read and validate a TOML file; a missing file reads as an empty document.
+    """Read (and, given ``validate``, check) a TOML file; a missing file reads as ``{}``.
 
     Raises:
         FileProblem: the path is a directory, unreadable, not UTF-8, not TOML, or invalid.
@@ -103,17 +104,22 @@ def ensure_private_dir(directory: Path) -> None:
 def write_private_bytes(path: Path, data: bytes, *, reported_as: Path | None = None) -> None:
     """Write ``data`` to ``path`` atomically; the file is 0600 from its first byte.
 
+    The temp file comes from :func:`tempfile.mkstemp` in the same directory: created with
+    ``O_EXCL`` and mode 0600, under a random name (``.<name>.<random>.tmp``), so that neither a
+    leftover of a killed process nor another writer can collide with it.
+
     Raises:
         FileProblem: the write failed; the previous file is intact and no temp file is left.
             The message names ``reported_as`` (default ``path``).
     """
-    # A random part, so that a temp file left by a killed process with the same pid (pids are
-    # reused, and small, in containers) never blocks the O_EXCL create below.
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+    import tempfile
+
+    tmp: Path | None = None
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_TRUNC, PRIVATE_FILE)
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        tmp = Path(name)
         try:
-            os.fchmod(fd, PRIVATE_FILE)  # the umask may have narrowed, never widened, the mode
+            os.fchmod(fd, PRIVATE_FILE)  # mkstemp's 0600 already; never wider, whatever umask
             with os.fdopen(fd, "wb", closefd=False) as handle:
                 handle.write(data)
                 handle.flush()
@@ -122,8 +128,9 @@ def write_private_bytes(path: Path, data: bytes, *, reported_as: Path | None = N
             os.close(fd)
         os.replace(tmp, path)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
         raise FileProblem(
             f"Could not write {reported_as or path}: {exc.strerror or exc}. "
             "The previous version is unchanged.",

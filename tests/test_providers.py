@@ -6,10 +6,12 @@ from typing import Any
 
 import pytest
 
+from kilocli.config.model import Config
 from kilocli.errors import ExitCode, UsageError
 from kilocli.providers.registry import (
     AUTH_CHOICES,
     PROVIDERS,
+    Provider,
     choices_for,
     get_auth_choice,
     get_provider,
@@ -175,6 +177,11 @@ CONFIG_URL = {"models": {"providers": {"kilocode": {"baseUrl": "http://config.ex
 ENV_URL = {"KILOCODE_BASE_URL": "http://env.example/gw"}
 
 
+def configured_url(provider: Provider, config: dict[str, Any]) -> str | None:
+    """``models.providers.<p>.baseUrl`` of the config read from ``config``."""
+    return Config.model_validate(config).provider(provider.id).base_url
+
+
 @pytest.mark.parametrize(
     ("flag", "env", "config", "expected"),
     [
@@ -210,12 +217,12 @@ ENV_URL = {"KILOCODE_BASE_URL": "http://env.example/gw"}
 def test_resolve_base_url_precedence(
     flag: str | None, env: dict[str, str], config: dict[str, Any], expected: BaseUrl
 ) -> None:
-    assert resolve_base_url(KILO, flag, env, config) == expected
+    assert resolve_base_url(KILO, flag, env, configured_url(KILO, config)) == expected
 
 
 def test_resolve_base_url_for_openrouter_reads_its_own_env_var() -> None:
     env = {"OPENROUTER_BASE_URL": "http://other.example", "KILOCODE_BASE_URL": "http://kilo/"}
-    assert resolve_base_url(OPENROUTER, None, env, {}) == BaseUrl(
+    assert resolve_base_url(OPENROUTER, None, env, configured_url(OPENROUTER, {})) == BaseUrl(
         "http://other.example/", "env: OPENROUTER_BASE_URL"
     )
 
@@ -237,7 +244,7 @@ def test_resolve_base_url_rejects_a_bad_url_naming_its_source(
     flag: str | None, env: dict[str, str], config: dict[str, Any], names: str
 ) -> None:
     with pytest.raises(UsageError) as caught:
-        resolve_base_url(KILO, flag, env, config)
+        resolve_base_url(KILO, flag, env, configured_url(KILO, config))
     assert caught.value.message.startswith(f"The {names} '")
 
 

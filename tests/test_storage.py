@@ -17,9 +17,9 @@ import pytest
 
 from kilocli.config.files import load_config, update_config
 from kilocli.config.merge import apply_provider_config
+from kilocli.credentials.model import AuthStore
 from kilocli.credentials.store import (
     load_auth_store,
-    provider_profiles,
     update_auth_store,
     with_api_key_profile,
     without_profile,
@@ -185,7 +185,7 @@ def test_unknown_keys_and_tables_survive_a_round_trip(paths: Paths) -> None:
     paths.config_file.write_text(UNKNOWN_CONFIG)
     written = update_config(paths, lambda d: apply_provider_config(d, get_provider("kilocode")))
     on_disk = tomllib.loads(paths.config_file.read_text())
-    assert on_disk == written
+    assert on_disk == written.document()
     assert on_disk == {
         "version": 1,
         "telemetry": False,
@@ -226,15 +226,15 @@ def test_auth_store_is_written_in_the_documented_shape(paths: Paths) -> None:
         'provider = "kilocode"\n'
         f'key = "{JWT}"\n'
     )
-    assert load_auth_store(paths) == {
+    assert load_auth_store(paths).document() == {
         "version": 1,
         "profiles": {"kilocode:default": {"type": "api_key", "provider": "kilocode", "key": JWT}},
     }
 
 
 def test_missing_files_read_as_empty(paths: Paths) -> None:
-    assert load_config(paths) == {}
-    assert load_auth_store(paths) == {}
+    assert load_config(paths).document() == {}
+    assert load_auth_store(paths).document() == {}
     assert read_toml(paths.config_dir / "nothing.toml") == {}
     assert not paths.config_dir.exists()
 
@@ -477,7 +477,7 @@ def test_leftover_temp_file_from_a_dead_process_does_not_block_writes(
 def test_sequential_updates_both_survive(paths: Paths) -> None:
     update_config(paths, add("first", 1))
     update_config(paths, add("second", 2))
-    assert load_config(paths) == {"first": 1, "second": 2}
+    assert load_config(paths).document() == {"first": 1, "second": 2}
 
 
 def test_change_is_applied_to_the_file_as_it_is_now(paths: Paths) -> None:
@@ -493,9 +493,9 @@ def test_change_is_applied_to_the_file_as_it_is_now(paths: Paths) -> None:
         return document
 
     update_config(paths, change)
-    assert stale == {"first": 1}
+    assert stale.document() == {"first": 1}
     assert seen == [{"first": 1, "other": True}]
-    assert load_config(paths) == {"first": 1, "other": True, "second": 2}
+    assert load_config(paths).document() == {"first": 1, "other": True, "second": 2}
 
 
 def test_change_receives_a_copy(paths: Paths) -> None:
@@ -506,7 +506,7 @@ def test_change_receives_a_copy(paths: Paths) -> None:
         kept.append(document)
         return {"models": {"mode": "replace"}}
 
-    assert update_config(paths, change) == {"models": {"mode": "replace"}}
+    assert update_config(paths, change).document() == {"models": {"mode": "replace"}}
     assert kept == [{"models": {"mode": "merge"}}]
 
 
@@ -538,7 +538,7 @@ def test_concurrent_processes_never_lose_changes(paths: Paths) -> None:
     for process in processes:
         process.join(timeout=60)
     assert [p.exitcode for p in processes] == [0] * workers
-    assert load_config(paths) == {
+    assert load_config(paths).document() == {
         f"w{n}_{i}": i for n in range(workers) for i in range(UPDATES_PER_WORKER)
     }
     assert mode(paths.config_file) == 0o600
@@ -553,7 +553,7 @@ def test_concurrent_threads_never_lose_changes(paths: Paths) -> None:
     with ThreadPoolExecutor(max_workers=8) as pool:
         for future in [pool.submit(work, n) for n in range(8)]:
             future.result(timeout=60)
-    assert load_config(paths) == {
+    assert load_config(paths).document() == {
         f"t{n}_{i}": i for n in range(8) for i in range(UPDATES_PER_WORKER)
     }
 
@@ -644,13 +644,15 @@ def test_without_profile() -> None:
 
 def test_provider_profiles_in_file_order() -> None:
     original = copy.deepcopy(STORE)
-    assert provider_profiles(STORE, "kilocode") == {
+    store = AuthStore.model_validate(STORE)
+    kilo = store.of_provider("kilocode")
+    assert list(kilo) == ["kilocode:work", "kilocode:default"]
+    assert {pid: p.document() for pid, p in kilo.items()} == {
         "kilocode:work": STORE["profiles"]["kilocode:work"],
         "kilocode:default": STORE["profiles"]["kilocode:default"],
     }
-    assert list(provider_profiles(STORE, "kilocode")) == ["kilocode:work", "kilocode:default"]
-    assert provider_profiles(STORE, "openrouter") == {
+    assert {pid: p.document() for pid, p in store.of_provider("openrouter").items()} == {
         "openrouter:default": STORE["profiles"]["openrouter:default"]
     }
-    assert provider_profiles({}, "kilocode") == {}
+    assert AuthStore().of_provider("kilocode") == {}
     assert original == STORE

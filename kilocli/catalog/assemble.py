@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import Literal
 
 from kilocli.catalog.cache import CachedCatalog
 from kilocli.catalog.records import CatalogModel
+from kilocli.config.model import Config, ModelEntry
 from kilocli.providers.registry import Provider
-from kilocli.providers.resolve import configured_provider
 
 Source = Literal["gateway", "cache", "fallback"]
 DEFAULT_TTL_SECONDS = 3600
@@ -29,7 +29,7 @@ class Catalog:
 
 def merge_catalog(
     provider: Provider,
-    config: Mapping[str, Any],
+    config: Config,
     source: Source,
     cached: CachedCatalog | None,
     stale: bool,
@@ -40,16 +40,16 @@ def merge_catalog(
     discovered = cached.models if cached else ()
     known = {model.id for model in discovered}
     fallback = [
-        _from_fallback(entry.as_config_entry(), "fallback")
+        _from_entry(ModelEntry.model_validate(entry.as_config_entry()), "fallback")
         for entry in provider.fallback_models
         if entry.id not in known
     ]
     known.update(model.id for model in fallback)
     configured = []
-    for entry in configured_provider(config, provider.id).get("models", []):
-        if isinstance(entry.get("id"), str) and entry["id"] not in known:
-            known.add(entry["id"])
-            configured.append(_from_fallback(entry, "configured"))
+    for entry in config.provider(provider.id).models:
+        if entry.id not in known:
+            known.add(entry.id)
+            configured.append(_from_entry(entry, "configured"))
     return Catalog(
         provider=provider,
         source=source,
@@ -60,18 +60,15 @@ def merge_catalog(
     )
 
 
-def _from_fallback(
-    entry: Mapping[str, Any], origin: Literal["fallback", "configured"]
-) -> CatalogModel:
+def _from_entry(entry: ModelEntry, origin: Literal["fallback", "configured"]) -> CatalogModel:
     """A model from a config-shaped entry (the fallback catalog's or the user's)."""
-    base = CatalogModel(id=entry["id"], name=entry.get("name") or entry["id"], origin=origin)
-    inputs = entry.get("input")
+    base = CatalogModel(id=entry.id, name=entry.name or entry.id, origin=origin)
     return replace(
         base,
-        input=tuple(inputs) if inputs else base.input,
-        reasoning=bool(entry.get("reasoning", base.reasoning)),
-        context_window=entry.get("contextWindow") or base.context_window,
-        max_tokens=entry.get("maxTokens") or base.max_tokens,
+        input=tuple(entry.input) if entry.input else base.input,
+        reasoning=base.reasoning if entry.reasoning is None else entry.reasoning,
+        context_window=entry.context_window or base.context_window,
+        max_tokens=entry.max_tokens or base.max_tokens,
     )
 
 

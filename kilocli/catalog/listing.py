@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -10,7 +10,7 @@ from typing import Any, Literal
 from kilocli.catalog.assemble import Catalog
 from kilocli.catalog.policies import cache_ttl_eligible, transcript_sanitize
 from kilocli.catalog.records import CatalogModel
-from kilocli.config.merge import current_fallbacks, current_primary, model_aliases
+from kilocli.config.model import Config
 from kilocli.providers.resolve import ModelRef
 
 SortKey = Literal["id", "price", "context"]
@@ -86,7 +86,7 @@ class ModelListing:
 
 def build_listing(
     catalog: Catalog,
-    config: Mapping[str, Any],
+    config: Config,
     model_filter: ModelFilter = ModelFilter(),
     sort: SortKey | None = None,
 ) -> ModelListing:
@@ -120,10 +120,10 @@ _SORT_KEYS: dict[str, Any] = {
 class _Tagger:
     """Tags of SPEC §7: default, fallback#N, alias:<name>, configured, free."""
 
-    def __init__(self, config: Mapping[str, Any]) -> None:
-        self.primary = current_primary(config)
-        self.fallbacks: Sequence[str] = current_fallbacks(config)
-        self.aliases = model_aliases(config)
+    def __init__(self, config: Config) -> None:
+        self.primary = config.primary
+        self.fallbacks: Sequence[str] = config.fallbacks
+        self.aliases = config.aliases
 
     def tags(self, ref: str, model: CatalogModel) -> tuple[str, ...]:
         tags = []

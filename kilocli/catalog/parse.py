@@ -1,11 +1,29 @@
-"""Mapping the gateway's ``GET <base>models`` answer to catalog models (SPEC §6)."""
+"""Mapping the gateway's ``GET <base>models`` answer to catalog models (SPEC §6).
+
+One row of ``{"data": [...]}`` is read through :class:`GatewayModelRow`, a pydantic model that is
+lenient field by field: every field but ``id`` may be missing, and a field of the wrong type is
+treated as missing rather than making the row invalid. Only a row that is not an object, or whose
+``id`` is not a non-empty string, is invalid.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
-from typing import Any
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    OnErrorOmit,
+    StrictBool,
+    StrictStr,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+)
 
 from kilocli.catalog.records import (
     DEFAULT_CONTEXT_WINDOW,
@@ -21,6 +39,98 @@ class CatalogFormatError(ValueError):
     """The answer is not ``{"data": [...]}``."""
 
 
+def _lenient(default: Any) -> WrapValidator:
+    """A validator that turns a value of the wrong type into ``default`` (the field's missing)."""
+
+    def validate(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        try:
+            return handler(value)
+        except ValidationError:
+            return default
+
+    return WrapValidator(validate)
+
+
+# A token count is a positive whole number. JSON has no integer type of its own, so a float
+# that is integral (``4096.0``) counts as that number; ``4096.5``, ``0``, ``-5``, ``NaN``,
+# ``1e400`` (read as infinity), the string ``"131072"`` and ``true`` count as missing.
+_PositiveInt = Annotated[int, Field(strict=True, gt=0)]
+_WholeFloat = Annotated[float, Field(strict=True, gt=0, allow_inf_nan=False, multiple_of=1)]
+TokenCount = Annotated[_PositiveInt | _WholeFloat | None, _lenient(None)]
+
+# A per-token price: the string "-1" (priced per request, "variable"), or a finite,
+# non-negative number, given as a string or a number. The upper bound keeps it finite once it
+# is a float per million tokens. Anything else counts as missing.
+VARIABLE = "-1"
+_PerToken = Annotated[Decimal, Field(ge=0, lt=Decimal("1e300"), allow_inf_nan=False)]
+Price = Annotated[Literal["-1"] | _PerToken | None, _lenient(None)]
+
+
+def _text(value: str) -> str:
+    """Refuse a string that is not Unicode text.
+
+    JSON can escape a lone surrogate (``"\\ud800"``); such a string can be neither shown nor
+    saved in the cache.
+    """
+    value.encode()
+    return value
+
+
+# An id or a name: a string that can be written out as UTF-8.
+Text = Annotated[StrictStr, AfterValidator(_text)]
+
+# A list of strings; items that are not strings are left out, anything but a list is empty.
+Strings = Annotated[frozenset[OnErrorOmit[StrictStr]], _lenient(frozenset())]
+
+
+class _Lenient(BaseModel):
+    """Base of the row models: unknown fields are ignored, the parsed row never changes."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class Architecture(_Lenient):
+    """``architecture``: what a model reads and writes."""
+
+    input_modalities: Strings = frozenset()
+    output_modalities: Strings = frozenset()
+
+
+class TopProvider(_Lenient):
+    """``top_provider``: the limits of the provider the gateway routes to first."""
+
+    context_length: TokenCount = None
+    max_completion_tokens: TokenCount = None
+
+
+class Pricing(_Lenient):
+    """``pricing``: USD per token, as the strings the gateway sends."""
+
+    prompt: Price = None
+    completion: Price = None
+    input_cache_read: Price = None
+    input_cache_write: Price = None
+
+
+class GatewayModelRow(_Lenient):
+    """One row of ``{"data": [...]}``. A nested object of the wrong type reads as missing."""
+
+    id: Annotated[Text, Field(min_length=1)]
+    name: Annotated[Text | None, _lenient(None)] = None
+    architecture: Annotated[Architecture, _lenient(Architecture())] = Architecture()
+    top_provider: Annotated[TopProvider, _lenient(TopProvider())] = TopProvider()
+    context_length: TokenCount = None
+    pricing: Annotated[Pricing, _lenient(Pricing())] = Pricing()
+    supported_parameters: Strings = frozenset()
+    is_free: Annotated[StrictBool | None, _lenient(None)] = Field(default=None, alias="isFree")
+
+
+class _Payload(BaseModel):
+    """The answer's envelope: a ``data`` list of rows of any shape."""
+
+    data: Annotated[list[Any], Field(strict=True)]
+
+
 @dataclass(frozen=True)
 class ParsedCatalog:
     """The models of one answer, in gateway order, and how many rows were passed over."""
@@ -34,95 +144,107 @@ class ParsedCatalog:
 def parse_models_payload(payload: Any) -> ParsedCatalog:
     """Map every usable row of a ``{"data": [...]}`` answer.
 
-    Rows that are not objects or have no string ``id`` are skipped as invalid, a repeated id as a
-    duplicate (the first wins), and models that output images are left out.
+    Rows that are not objects or have no non-empty string ``id`` are skipped as invalid, a
+    repeated id as a duplicate (the first wins), and models that output images are left out.
+
+    Args:
+        payload: the decoded JSON answer.
+
+    Returns:
+        The mapped models in gateway order, with the counts of rows skipped.
 
     Raises:
         CatalogFormatError: the payload has no ``data`` list.
     """
-    if not isinstance(payload, Mapping) or not isinstance(payload.get("data"), list):
-        raise CatalogFormatError('no "data" list')
+    try:
+        data = _Payload.model_validate(payload).data
+    except ValidationError:
+        raise CatalogFormatError('no "data" list') from None
     models: list[CatalogModel] = []
     seen: set[str] = set()
     invalid = duplicate = image_output = 0
-    for row in payload["data"]:
-        if not isinstance(row, Mapping) or not isinstance(row.get("id"), str) or not row["id"]:
+    for item in data:  # one row at a time: 20,000 validated rows at once would take ~70 MiB
+        row = _valid_row(item)
+        if row is None:
             invalid += 1
-        elif row["id"] in seen:
+            continue
+        if row.id in seen:
             duplicate += 1
-        elif "image" in _strings(_table(row, "architecture").get("output_modalities")):
-            seen.add(row["id"])
+            continue
+        seen.add(row.id)
+        if "image" in row.architecture.output_modalities:
             image_output += 1
         else:
-            seen.add(row["id"])
             models.append(map_model(row))
     return ParsedCatalog(tuple(models), invalid, duplicate, image_output)
 
 
-def map_model(row: Mapping[str, Any]) -> CatalogModel:
-    """One gateway row as a :class:`CatalogModel`; every field but ``id`` may be missing."""
-    model_id: str = row["id"]
-    architecture = _table(row, "architecture")
-    top = _table(row, "top_provider")
-    pricing = _table(row, "pricing")
-    parameters = _strings(row.get("supported_parameters"))
-    name = row.get("name")
-    prompt, completion = _price(pricing.get("prompt")), _price(pricing.get("completion"))
+def _valid_row(item: Any) -> GatewayModelRow | None:
+    """``item`` as a row, or None when it is not an object with a non-empty string ``id``."""
+    try:
+        return GatewayModelRow.model_validate(item)
+    except ValidationError:
+        return None
+
+
+def map_model(row: GatewayModelRow) -> CatalogModel:
+    """One gateway row as a :class:`CatalogModel` (SPEC §6).
+
+    Args:
+        row: a validated row; every field but ``id`` may be missing.
+
+    Returns:
+        The model, with SPEC §6's defaults for what the row does not give.
+    """
+    top, pricing, parameters = row.top_provider, row.pricing, row.supported_parameters
     return CatalogModel(
-        id=model_id,
-        name=name if isinstance(name, str) and name.strip() else model_id,
-        input=("text", "image")
-        if "image" in _strings(architecture.get("input_modalities"))
-        else ("text",),
+        id=row.id,
+        name=row.name if row.name and row.name.strip() else row.id,
+        input=("text", "image") if "image" in row.architecture.input_modalities else ("text",),
         reasoning="reasoning" in parameters or "include_reasoning" in parameters,
-        context_window=_count(top.get("context_length"))
-        or _count(row.get("context_length"))
+        context_window=_count(top.context_length)
+        or _count(row.context_length)
         or DEFAULT_CONTEXT_WINDOW,
-        max_tokens=_count(top.get("max_completion_tokens")) or DEFAULT_MAX_TOKENS,
+        max_tokens=_count(top.max_completion_tokens) or DEFAULT_MAX_TOKENS,
         cost=Cost(
-            input=prompt,
-            output=completion,
-            cache_read=_price(pricing.get("input_cache_read")),
-            cache_write=_price(pricing.get("input_cache_write")),
+            input=_per_million(pricing.prompt),
+            output=_per_million(pricing.completion),
+            cache_read=_per_million(pricing.input_cache_read),
+            cache_write=_per_million(pricing.input_cache_write),
         ),
-        free=_is_free(row, model_id, pricing),
+        free=_is_free(row),
     )
 
 
-def _is_free(row: Mapping[str, Any], model_id: str, pricing: Mapping[str, Any]) -> bool:
-    if isinstance(row.get("isFree"), bool):
-        return bool(row["isFree"])
-    if model_id.endswith(":free"):
+def _is_free(row: GatewayModelRow) -> bool:
+    """``isFree``, else an id ending ``:free``, else prompt and completion given and both 0."""
+    if row.is_free is not None:
+        return row.is_free
+    if row.id.endswith(":free"):
         return True
-    given = [pricing.get("prompt"), pricing.get("completion")]
-    return all(p is not None for p in given) and all(_price(p) == 0 for p in given)
+    return _is_zero(row.pricing.prompt) and _is_zero(row.pricing.completion)
 
 
-def _price(value: Any) -> float | None:
-    """A per-token price string as USD per million tokens; "-1" (variable) or junk is None."""
-    if value is None:
-        return 0.0
-    try:
-        per_token = Decimal(str(value))
-    except InvalidOperation:
-        return None
-    if not per_token.is_finite() or per_token < 0:
-        return None
-    return float(per_token * PER_MILLION)
+def _is_zero(price: Price) -> bool:
+    """A price given as 0 (not missing, not variable)."""
+    return price == 0
 
 
-def _count(value: Any) -> int | None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        return None
-    return int(value)
+def _per_million(price: Price) -> float | None:
+    """A per-token price as USD per million tokens; variable is None.
+
+    A price the row does not give is 0.0 for now (SPEC §6 says unknown; the renderer and the
+    JSON output do not yet tell the two apart).
+    """
+    match price:
+        case None:
+            return 0.0
+        case Decimal():
+            return abs(float(price * PER_MILLION))  # abs: "-0" is 0.0, not -0.0
+        case _:  # "-1"
+            return None
 
 
-def _table(row: Mapping[str, Any], name: str) -> Mapping[str, Any]:
-    value = row.get(name)
-    return value if isinstance(value, Mapping) else {}
-
-
-def _strings(value: Any) -> frozenset[str]:
-    if not isinstance(value, list):
-        return frozenset()
-    return frozenset(item for item in value if isinstance(item, str))
+def _count(value: float | None) -> int | None:
+    """A validated token count as an int (an integral float such as ``4096.0`` included)."""
+    return None if value is None else int(value)

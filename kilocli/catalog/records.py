@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
 Origin = Literal["fallback", "gateway", "configured"]
+
+CostRecord = tuple[float | None, float | None, float | None, float | None]
+# A model in the cache file: id, name, input, reasoning, context window, max tokens, cost, free.
+Record = tuple[str, str, tuple[str, ...], bool, int, int, CostRecord, bool]
 
 DEFAULT_CONTEXT_WINDOW = 1_000_000
 DEFAULT_MAX_TOKENS = 128_000
@@ -21,6 +25,7 @@ class Cost:
     cache_write: float | None = 0.0
 
     def to_json(self) -> dict[str, float | None]:
+        """The ``cost`` object of ``--json`` (SPEC §7)."""
         return {
             "input": self.input,
             "output": self.output,
@@ -43,28 +48,28 @@ class CatalogModel:
     free: bool = False
     origin: Origin = "gateway"
 
-    def to_record(self) -> list[Any]:
+    def to_record(self) -> Record:
         """A compact form for the cache file (positional, so 20,000 models load fast)."""
         c = self.cost
-        return [
+        return (
             self.id,
             self.name,
-            list(self.input),
+            self.input,
             self.reasoning,
             self.context_window,
             self.max_tokens,
-            [c.input, c.output, c.cache_read, c.cache_write],
+            (c.input, c.output, c.cache_read, c.cache_write),
             self.free,
-        ]
+        )
 
     @classmethod
-    def from_record(cls, record: list[Any]) -> CatalogModel:
+    def from_record(cls, record: Record) -> CatalogModel:
         """The inverse of :meth:`to_record`."""
         model_id, name, inputs, reasoning, context, max_tokens, cost, free = record
         return cls(
             id=model_id,
             name=name,
-            input=tuple(inputs),
+            input=inputs,
             reasoning=reasoning,
             context_window=context,
             max_tokens=max_tokens,

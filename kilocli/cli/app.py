@@ -8,7 +8,10 @@ Click "lazily loading subcommands" pattern). Command modules import their servic
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import threading
+from collections.abc import Iterator
 from typing import Annotated, Any, TextIO
 
 import typer
@@ -95,7 +98,8 @@ def run(args: list[str], overrides: Overrides | None = None) -> int:
     overrides = overrides or Overrides()
     stderr = overrides.stderr_stream
     try:
-        result = app(args=args, prog_name="kilocli", standalone_mode=False, obj=overrides)
+        with _click_writes_to(overrides):
+            result = app(args=args, prog_name="kilocli", standalone_mode=False, obj=overrides)
     except typer.Abort:  # end of input while Typer itself was reading
         stderr.write("Aborted.\n")
         return 1
@@ -106,6 +110,20 @@ def run(args: list[str], overrides: Overrides | None = None) -> int:
         show(file=_RedactingWriter(stderr))
         return int(getattr(exc, "exit_code", 1))
     return result if isinstance(result, int) else 0
+
+
+@contextlib.contextmanager
+def _click_writes_to(overrides: Overrides) -> Iterator[None]:
+    """Send what Click prints itself (help, usage) to the injected streams, as kilocli's own
+    output goes there. Only on the main thread: ``sys.stdout`` is one for the whole process."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    with (
+        contextlib.redirect_stdout(overrides.stdout_stream),
+        contextlib.redirect_stderr(overrides.stderr_stream),
+    ):
+        yield
 
 
 class _RedactingWriter:

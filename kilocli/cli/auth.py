@@ -16,11 +16,12 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object.
 @app.command("list")
 def list_profiles(ctx: typer.Context, json_output: JsonOption = False) -> None:
     """List stored profiles, with key previews and which one is in effect."""
-    from kilocli.cli.render_auth import render_profiles
+    from kilocli.cli.render import show
+    from kilocli.cli.render_auth import profiles_text
     from kilocli.services.auth_status import list_profiles as gather
 
     with command_session(ctx, json_output=json_output) as session:
-        render_profiles(session, gather(session.runtime()))
+        show(session, gather(session.runtime()), profiles_text)
 
 
 @app.command("status")
@@ -35,13 +36,12 @@ def status(
     json_output: JsonOption = False,
 ) -> None:
     """Show which key is in effect, where it comes from, and what it shadows."""
-    from kilocli.cli.render_auth import render_status
+    from kilocli.cli.render import show
+    from kilocli.cli.render_auth import status_text
     from kilocli.services.auth_status import auth_status
 
     with command_session(ctx, json_output=json_output) as session:
-        result = auth_status(session.runtime(), provider, check=check)
-        render_status(session, result)
-    raise typer.Exit(int(result.exit_code))
+        show(session, auth_status(session.runtime(), provider, check=check), status_text)
 
 
 @app.command("login")
@@ -57,7 +57,8 @@ def login(
     json_output: JsonOption = False,
 ) -> None:
     """Store a key as a profile (asks, hidden, on a terminal)."""
-    from kilocli.cli.render_auth import render_login
+    from kilocli.cli.render import show
+    from kilocli.cli.render_auth import login_text
     from kilocli.services.login import LoginRequest
     from kilocli.services.login import login as store_key
 
@@ -70,7 +71,7 @@ def login(
             verify=not no_verify,
         )
         interactive = key is None and not stdin and session.can_prompt()
-        render_login(session, store_key(session.runtime(interactive=interactive), request))
+        show(session, store_key(session.runtime(interactive=interactive), request), login_text)
 
 
 @app.command("logout")
@@ -84,12 +85,13 @@ def logout(
     json_output: JsonOption = False,
 ) -> None:
     """Remove a stored profile (the key is not revoked at the gateway)."""
-    from kilocli.cli.render_auth import render_logout
+    from kilocli.cli.render import show
+    from kilocli.cli.render_auth import logout_text
     from kilocli.services.login import logout as remove
 
     with command_session(ctx, json_output=json_output) as session:
         rt = session.runtime(interactive=not yes and session.can_prompt())
-        render_logout(session, remove(rt, profile_id, provider, confirmed=yes))
+        show(session, remove(rt, profile_id, provider, confirmed=yes), logout_text)
 
 
 @app.command("token")

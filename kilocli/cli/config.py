@@ -16,19 +16,18 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object.
 @app.command("path")
 def path(ctx: typer.Context, json_output: JsonOption = False) -> None:
     """Print the config directory, both files and the cache directory."""
-    from kilocli.cli.render import render_paths
+    from kilocli.cli.render import paths_text, show
+    from kilocli.services.config import config_paths
 
     with command_session(ctx, json_output=json_output) as session:
-        render_paths(session, session.runtime().paths)
+        show(session, config_paths(session.runtime()), paths_text)
 
 
 @app.command("show")
 def show(ctx: typer.Context, json_output: JsonOption = False) -> None:
     """Print the config as TOML, with any key shown only as a preview."""
-    from kilocli.cli.render import render_config
-    from kilocli.config.files import load_config
-    from kilocli.services.config import redacted
+    from kilocli.cli.render import config_text, show
+    from kilocli.services.config import show_config
 
     with command_session(ctx, json_output=json_output) as session:
-        paths = session.runtime().paths
-        render_config(session, paths.config_file, redacted(load_config(paths)))
+        show(session, show_config(session.runtime()), config_text)

@@ -19,10 +19,8 @@ def doctor(
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Check the config, the credentials, their permissions, the key and the gateway."""
-    from kilocli.cli.render import render_diagnosis
+    from kilocli.cli.render import diagnosis_text, show
     from kilocli.services.doctor import diagnose
 
     with command_session(ctx, json_output=json_output) as session:
-        diagnosis = diagnose(session.runtime(), fix=fix, offline=offline)
-        render_diagnosis(session, diagnosis)
-    raise typer.Exit(0 if diagnosis.healthy else 1)
+        show(session, diagnose(session.runtime(), fix=fix, offline=offline), diagnosis_text)

@@ -48,7 +48,8 @@ def _list(
     json_output: bool,
 ) -> None:
     from kilocli.catalog.listing import ModelFilter
-    from kilocli.cli.render_models import render_listings
+    from kilocli.cli.render import show
+    from kilocli.cli.render_models import listing_plain, listing_text
     from kilocli.providers.registry import get_provider
     from kilocli.services.models import default_list_provider, list_models
 
@@ -67,8 +68,9 @@ def _list(
             sort=sort.value if sort else None,
             refresh=refresh,
             offline=offline,
+            every_provider=len(providers) > 1,
         )
-        render_listings(session, listings, plain=plain)
+        show(session, listings, listing_plain if plain else listing_text)
 
 
 def _listing_command(provider_id: str | None):  # type: ignore[no-untyped-def]
@@ -152,21 +154,23 @@ def set_default(
     json_output: JsonOption = False,
 ) -> None:
     """Make REF the default model (fallbacks are kept)."""
-    from kilocli.cli.render_models import render_default_change
+    from kilocli.cli.render import show
+    from kilocli.cli.render_models import default_change_text
     from kilocli.services.models import set_default_model
 
     with command_session(ctx, json_output=json_output) as session:
-        render_default_change(session, set_default_model(session.runtime(), ref))
+        show(session, set_default_model(session.runtime(), ref), default_change_text)
 
 
 @app.command("status")
 def status(ctx: typer.Context, json_output: JsonOption = False) -> None:
     """Show the default model, fallbacks, aliases, and each provider's key and cache."""
-    from kilocli.cli.render_models import render_model_status
+    from kilocli.cli.render import show
+    from kilocli.cli.render_models import model_status_text
     from kilocli.services.models import model_status
 
     with command_session(ctx, json_output=json_output) as session:
-        render_model_status(session, model_status(session.runtime()))
+        show(session, model_status(session.runtime()), model_status_text)
 
 
 @app.command("info")
@@ -178,10 +182,10 @@ def info(
     json_output: JsonOption = False,
 ) -> None:
     """Show every field of one model, its policies and where it came from."""
-    from kilocli.cli.render_models import render_model_info
+    from kilocli.cli.render import show
+    from kilocli.cli.render_models import model_info_text
     from kilocli.services.models import model_info
 
     with command_session(ctx, json_output=json_output) as session:
-        render_model_info(
-            session, model_info(session.runtime(), ref, refresh=refresh, offline=offline)
-        )
+        result = model_info(session.runtime(), ref, refresh=refresh, offline=offline)
+        show(session, result, model_info_text)

@@ -65,7 +65,7 @@ def onboard(
     ] = False,
 ) -> None:
     """Set up a provider: store its key, merge its config, choose a default model."""
-    from kilocli.cli.render import render_onboarding
+    from kilocli.cli.render import onboarding_text, show
     from kilocli.services.onboard import OnboardRequest, run_onboarding
 
     with command_session(ctx, json_output=json_output) as session:
@@ -82,4 +82,4 @@ def onboard(
         )
         interactive = session.can_prompt(non_interactive=non_interactive)
         result = run_onboarding(session.runtime(interactive=interactive), request)
-        render_onboarding(session, result)
+        show(session, result, onboarding_text)

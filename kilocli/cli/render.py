@@ -6,16 +6,15 @@ import contextlib
 import json
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from rich.console import Console
 
     from kilocli.cli.context import Session
     from kilocli.errors import ExitCode
-    from kilocli.paths import Paths
+    from kilocli.results import Result
+    from kilocli.services.config import ConfigPaths, ConfigShown
     from kilocli.services.doctor import Diagnosis
     from kilocli.services.onboard_result import OnboardingResult
 
@@ -55,6 +54,25 @@ class RichFeedback:
             yield
 
 
+R = TypeVar("R", bound="Result")
+
+
+def show(session: Session, result: R, as_text: Callable[[Session, R], None]) -> None:
+    """The one dispatcher: a result's warnings on stderr, then the result itself on stdout —
+    its ``--json`` document, or ``as_text`` (a table or lines) — and its exit code."""
+    for warning in result.warnings:
+        session.err.print(f"[yellow]Warning:[/yellow] {escape(warning)}")
+    if session.json_output:
+        print_json(session, result.to_json())
+    else:
+        as_text(session, result)
+    code = result.exit_code()
+    if code:
+        import typer
+
+        raise typer.Exit(int(code))
+
+
 def print_json(session: Session, document: dict[str, Any]) -> None:
     """One JSON document on stdout, and nothing else there: indented for a person at a
     terminal, compact (and several times faster to write) for a program reading a pipe."""
@@ -64,19 +82,22 @@ def print_json(session: Session, document: dict[str, Any]) -> None:
 
 
 def render_error(session: Session, message: str, hint: str | None, code: ExitCode) -> None:
-    """An error: a JSON error document with ``--json``, and always a message on stderr."""
-    if session.json_output:
-        print_json(session, {"ok": False, "error": message, "exitCode": int(code)})
+    """An error: always a message (and the hint) on stderr; with ``--json`` the error document
+    of SPEC §5 on stdout too."""
+    from kilocli.results import ErrorResult
+
     session.err.print(f"[bold red]Error:[/bold red] {escape(message)}")
     if hint:
         session.err.print(escape(hint))
+    show(session, ErrorResult(error=message, hint=hint, exit_code_value=int(code)), _no_text)
 
 
-def render_onboarding(session: Session, result: OnboardingResult) -> None:
-    """The summary of SPEC §5 step 6, or the ``--json`` document."""
-    if session.json_output:
-        print_json(session, result.to_json())
-        return
+def _no_text(session: Session, result: Result) -> None:
+    """Errors are told on stderr only."""
+
+
+def onboarding_text(session: Session, result: OnboardingResult) -> None:
+    """The summary of SPEC §5 step 7."""
     out = session.out
     if not result.wrote_files:
         out.print("Skipped: no provider was configured and nothing was written.")
@@ -105,41 +126,29 @@ def render_onboarding(session: Session, result: OnboardingResult) -> None:
     out.print(f"Next: [bold]kilocli models {escape(str(result.provider))}[/bold]")
 
 
-def render_paths(session: Session, paths: Paths) -> None:
+def paths_text(session: Session, result: ConfigPaths) -> None:
     """``config path``: where everything lives."""
     rows = {
-        "configDir": paths.config_dir,
-        "configFile": paths.config_file,
-        "authStore": paths.auth_file,
-        "cacheDir": paths.cache_dir,
+        "config dir": result.config_dir,
+        "config": result.config_file,
+        "auth store": result.auth_store,
+        "cache dir": result.cache_dir,
     }
-    if session.json_output:
-        print_json(session, {name: str(value) for name, value in rows.items()})
-        return
-    labels = {
-        "configDir": "config dir",
-        "configFile": "config",
-        "authStore": "auth store",
-        "cacheDir": "cache dir",
-    }
-    for name, value in rows.items():
-        session.out.print(f"{labels[name]:<11} {escape(str(value))}")
+    for label, value in rows.items():
+        session.out.print(f"{label:<11} {escape(value)}")
 
 
-def render_config(session: Session, path: Path, config: dict[str, Any]) -> None:
-    """``config show``: the config as TOML (or JSON); keys already reduced to previews."""
-    if session.json_output:
-        print_json(session, {"path": str(path), "exists": path.exists(), "config": config})
-        return
-    if not config:
+def config_text(session: Session, result: ConfigShown) -> None:
+    """``config show``: the config as TOML; keys already reduced to previews."""
+    if not result.config:
         session.err.print(
-            f"No config yet at {escape(str(path))}. Run: [bold]kilocli onboard[/bold]"
+            f"No config yet at {escape(result.path)}. Run: [bold]kilocli onboard[/bold]"
         )
         return
     import tomli_w
 
-    session.err.print(f"# {escape(str(path))}")
-    session.out.print(escape(tomli_w.dumps(config)), end="")
+    session.err.print(f"# {escape(result.path)}")
+    session.out.print(escape(tomli_w.dumps(result.config)), end="")
 
 
 _MARKS = {
@@ -150,14 +159,8 @@ _MARKS = {
 }
 
 
-def render_diagnosis(session: Session, diagnosis: Diagnosis) -> None:
+def diagnosis_text(session: Session, diagnosis: Diagnosis) -> None:
     """``doctor``: one line per finding, with the command that fixes it."""
-    if session.json_output:
-        print_json(
-            session,
-            {"ok": diagnosis.healthy, "findings": [f.to_json() for f in diagnosis.findings]},
-        )
-        return
     for finding in diagnosis.findings:
         mark = "[green]fixed[/green]" if finding.fixed else _MARKS[finding.severity]
         session.out.print(f"{mark}  {escape(finding.check)}: {escape(finding.message)}")

@@ -1,28 +1,20 @@
-"""How ``kilocli auth`` shows credentials: previews and sources, never keys."""
+"""How ``kilocli auth`` shows credentials as text: previews and sources, never keys."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from kilocli.cli.render import escape, print_json
+from kilocli.cli.render import escape
 
 if TYPE_CHECKING:
     from kilocli.cli.context import Session
-    from kilocli.services.auth_status import AuthStatus, ProfileRow, ProviderAuth
+    from kilocli.services.auth_status import AuthStatus, ProfileList, ProviderAuth
     from kilocli.services.login import LoginResult, LogoutResult
 
 
-def _warn(session: Session, text: str) -> None:
-    session.err.print(f"[yellow]Warning:[/yellow] {escape(text)}")
-
-
-def render_profiles(session: Session, rows: Sequence[ProfileRow]) -> None:
-    """``auth list``."""
-    if session.json_output:
-        print_json(session, {"profiles": [row.to_json() for row in rows]})
-        return
-    if not rows:
+def profiles_text(session: Session, result: ProfileList) -> None:
+    """``auth list``: a table of the stored profiles."""
+    if not result.profiles:
         session.err.print("No stored profiles. Store one with: kilocli auth login kilocode")
         return
     from rich.table import Table
@@ -30,56 +22,20 @@ def render_profiles(session: Session, rows: Sequence[ProfileRow]) -> None:
     table = Table(box=None, padding=(0, 2, 0, 0), pad_edge=False, header_style="bold")
     for header in ("Profile", "Provider", "Type", "Key", "In config", "Active"):
         table.add_column(header, no_wrap=True)
-    for row in rows:
+    for row in result.profiles:
         table.add_row(
             escape(row.profile_id),
             escape(row.provider),
             escape(row.type),
             escape(row.key_preview or "-"),
-            "yes" if row.referenced else "no",
+            "yes" if row.referenced_by_config else "no",
             "yes" if row.active else "",
         )
     session.out.print(table)
 
 
-def _status_json(entry: ProviderAuth) -> dict[str, Any]:
-    found = entry.resolution.in_effect
-    check = entry.check
-    return {
-        "provider": entry.provider.id,
-        "baseUrl": entry.base_url,
-        "keySource": str(found.source) if found else None,
-        "keyPreview": found.preview if found else None,
-        "shadowed": [
-            {"source": str(s.source), "keyPreview": s.preview} for s in entry.resolution.shadowed
-        ],
-        "check": None
-        if check is None
-        else {
-            "outcome": check.outcome,
-            "detail": check.detail,
-            "email": check.email,
-            "organizations": list(check.organizations),
-            "balance": entry.balance,
-            "details": dict(check.details),
-        },
-        "exitCode": int(entry.exit_code),
-    }
-
-
-def render_status(session: Session, status: AuthStatus) -> None:
+def status_text(session: Session, status: AuthStatus) -> None:
     """``auth status``: the key in effect per provider, its source, what it shadows."""
-    if session.json_output:
-        print_json(
-            session,
-            {
-                "ok": status.exit_code == 0,
-                "exitCode": int(status.exit_code),
-                "decidingProvider": status.deciding,
-                "providers": [_status_json(entry) for entry in status.providers],
-            },
-        )
-        return
     for index, entry in enumerate(status.providers):
         if index:
             session.out.print()
@@ -88,22 +44,20 @@ def render_status(session: Session, status: AuthStatus) -> None:
 
 def _status_block(session: Session, entry: ProviderAuth) -> None:
     out = session.out
-    provider = entry.provider
-    found = entry.resolution.in_effect
-    out.print(f"[bold]{escape(provider.id)}[/bold] ({escape(provider.label)})")
-    if found is None:
+    out.print(f"[bold]{escape(entry.provider)}[/bold] ({escape(entry.label)})")
+    if entry.key_preview is None:
         out.print(
-            f"  Key in effect  none (looked in {', '.join(provider.env_vars)}, profiles, config)"
+            f"  Key in effect  none (looked in {', '.join(entry.env_vars)}, profiles, config)"
         )
-        out.print(f"  Next           kilocli auth login {provider.id}")
+        out.print(f"  Next           kilocli auth login {entry.provider}")
         return
-    out.print(f"  Key in effect  {escape(found.preview)} ({escape(str(found.source))})")
-    for shadowed in entry.resolution.shadowed:
-        out.print(f"  Shadowed       {escape(shadowed.preview)} ({escape(str(shadowed.source))})")
-    env = entry.env_shadows_profile
-    if env:
+    out.print(f"  Key in effect  {escape(entry.key_preview)} ({escape(str(entry.key_source))})")
+    for shadowed in entry.shadowed:
+        out.print(f"  Shadowed       {escape(shadowed.key_preview)} ({escape(shadowed.source)})")
+    if entry.env_shadows_profile:
         out.print(
-            f"  Hint           {env} wins over the stored profile; unset it to use the profile."
+            f"  Hint           {entry.env_shadows_profile} wins over the stored profile; "
+            "unset it to use the profile."
         )
     check = entry.check
     if check is None:
@@ -112,49 +66,28 @@ def _status_block(session: Session, entry: ProviderAuth) -> None:
         out.print(f"  Check          accepted: {escape(check.detail)}")
         if check.organizations:
             out.print(f"  Organisations  {escape(', '.join(check.organizations))}")
-        if entry.balance:
-            out.print(f"  Balance        {escape(entry.balance)}")
-        for label, value in check.details:
+        if check.balance:
+            out.print(f"  Balance        {escape(check.balance)}")
+        for label, value in check.details.items():
             out.print(f"  {label:<14} {escape(value)}")
     else:
         word = "REJECTED" if check.outcome == "rejected" else "could not check"
         out.print(f"  Check          {word}: {escape(check.detail)}")
-        if check.problem is not None:
-            out.print(f"  Next           {escape(check.problem.hint_for(provider))}")
+        if check.hint is not None:
+            out.print(f"  Next           {escape(check.hint)}")
 
 
-def render_login(session: Session, result: LoginResult) -> None:
-    """``auth login``."""
-    if result.env_override:
-        _warn(
-            session,
-            f"{result.env_override} is set in the environment and wins over this profile "
-            "until you unset it.",
-        )
-    if session.json_output:
-        print_json(session, result.to_json())
-        return
+def login_text(session: Session, result: LoginResult) -> None:
+    """``auth login``: what was stored, and whether the gateway accepted it."""
     verified = f"verified: {result.detail}" if result.verified else result.detail
     session.out.print(
         f"Stored {escape(result.profile_id)} ({escape(result.key_preview)}), {escape(verified)}"
     )
 
 
-def render_logout(session: Session, result: LogoutResult) -> None:
-    """``auth logout``: what went, that the key still works, and any env var still set."""
-    for name in result.env_still_set:
-        _warn(session, f"{name} is still set in the environment and still supplies a key.")
-    if session.json_output:
-        print_json(session, result.to_json())
-        return
-    from kilocli.providers.registry import PROVIDERS
-
-    pages = [
-        f"{p.keys_page} for {p.label}"
-        for p in PROVIDERS
-        if p.id in result.providers and p.keys_page
-    ]
-    where = f" ({'; '.join(pages)})" if pages else ""
+def logout_text(session: Session, result: LogoutResult) -> None:
+    """``auth logout``: what went, and that the key itself still works."""
+    where = f" ({'; '.join(result.key_pages)})" if result.key_pages else ""
     session.out.print(f"Removed {escape(', '.join(result.removed))} from this machine.")
     session.out.print(
         "The key itself was not revoked: it still works until you delete it in your account"

@@ -2,34 +2,41 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from kilocli.cli.columns import Column, render_table
-from kilocli.cli.render import escape, print_json
+from kilocli.cli.render import escape
 
 if TYPE_CHECKING:
-    from kilocli.catalog.listing import ListedModel, ModelListing
-    from kilocli.catalog.records import Cost
     from kilocli.cli.context import Session
-    from kilocli.services.models import DefaultModelChange, ModelInfo, ModelStatus
+    from kilocli.services.models import (
+        AllListings,
+        DefaultModelChange,
+        ListedModelRecord,
+        ModelCost,
+        ModelInfo,
+        ModelStatus,
+        ProviderListing,
+    )
 
 
-def render_listings(session: Session, listings: Sequence[ModelListing], *, plain: bool) -> None:
-    """A table on a terminal, one ref per line with ``--plain``, or the ``--json`` document."""
-    for listing in listings:
-        for warning in listing.catalog.warnings:
-            session.err.print(f"[yellow]Warning:[/yellow] {escape(warning)}")
-    if session.json_output:
-        documents = [listing.to_json() for listing in listings]
-        print_json(session, documents[0] if len(documents) == 1 else {"providers": documents})
-        return
-    for listing in listings:
-        if plain:
-            for listed in listing.models:
-                session.out.print(escape(str(listed.ref)), soft_wrap=True)
-        else:
-            _table(session, listing)
+def listing_text(session: Session, result: ProviderListing | AllListings) -> None:
+    """A table of each listing (fitted to the terminal), with a count on stderr."""
+    for listing in _listings(result):
+        _table(session, listing)
+
+
+def listing_plain(session: Session, result: ProviderListing | AllListings) -> None:
+    """``--plain``: one model ref per line."""
+    for listing in _listings(result):
+        for model in listing.models:
+            session.out.print(escape(model.ref), soft_wrap=True)
+
+
+def _listings(result: ProviderListing | AllListings) -> list[ProviderListing]:
+    from kilocli.services.models import AllListings
+
+    return result.providers if isinstance(result, AllListings) else [result]
 
 
 COLUMNS = (
@@ -43,32 +50,30 @@ COLUMNS = (
 )
 
 
-def _table(session: Session, listing: ModelListing) -> None:
+def _table(session: Session, listing: ProviderListing) -> None:
     """All columns on a wide terminal. When the width runs short, Name is cut (or left out)
     first and Tags wrap, so the Model column is always shown whole."""
-    rows = [_row(listed) for listed in listing.models]
+    rows = [_row(model) for model in listing.models]
     header, *body = render_table(COLUMNS, rows, session.out.width)
     session.out.print(header, style="bold", markup=False, highlight=False, soft_wrap=True)
     if body:
         session.out.file.write("\n".join(body) + "\n")
-    catalog = listing.catalog
     source = {"gateway": "from the gateway", "cache": "cached", "fallback": "built-in catalog"}
     session.err.print(
-        f"{len(listing.models)} {catalog.provider.label} model(s), {source[catalog.source]}"
-        + (" (stale)" if catalog.stale else "")
+        f"{listing.count} {listing.label} model(s), {source[listing.source]}"
+        + (" (stale)" if listing.stale else "")
     )
 
 
-def _row(listed: ListedModel) -> tuple[str, ...]:
-    m = listed.model
+def _row(m: ListedModelRecord) -> tuple[str, ...]:
     return (
-        str(listed.ref),
+        m.ref,
         printable(m.name),
         "+".join(m.input),
         format_tokens(m.context_window),
         format_tokens(m.max_tokens),
         format_price(m.cost, free=m.free),
-        " ".join(listed.tags),
+        " ".join(m.tags),
     )
 
 
@@ -81,7 +86,17 @@ def format_tokens(count: int) -> str:
     return str(count)
 
 
-def format_price(cost: Cost, *, free: bool = False) -> str:
+class Prices(Protocol):
+    """Input and output prices, USD per million tokens (None: variable)."""
+
+    @property
+    def input(self) -> float | None: ...
+
+    @property
+    def output(self) -> float | None: ...
+
+
+def format_price(cost: Prices, *, free: bool = False) -> str:
     """``$3.00/$15.00``, ``free`` or ``variable`` (USD per million input/output tokens)."""
     if free:
         return "free"
@@ -90,62 +105,22 @@ def format_price(cost: Cost, *, free: bool = False) -> str:
     return f"${cost.input:.2f}/${cost.output:.2f}"
 
 
-def render_default_change(session: Session, change: DefaultModelChange) -> None:
-    """``models set``: what the default is now, and a warning for a ref not in the catalog."""
-    if not change.in_catalog:
-        session.err.print(
-            f"[yellow]Warning:[/yellow] {escape(change.ref)} is not in the catalog "
-            f"({change.catalog_source}); set anyway. Check it with: kilocli models "
-            f"{escape(change.ref.split('/', 1)[0])} --refresh"
-        )
-    if session.json_output:
-        print_json(
-            session,
-            {
-                "ok": True,
-                "defaultModel": change.ref,
-                "previous": change.previous,
-                "inCatalog": change.in_catalog,
-            },
-        )
-        return
+def default_change_text(session: Session, change: DefaultModelChange) -> None:
+    """``models set``: what the default is now."""
     before = (
-        f" (was {change.previous})" if change.previous and change.previous != change.ref else ""
+        f" (was {change.previous})"
+        if change.previous and change.previous != change.default_model
+        else ""
     )
-    session.out.print(f"Default model set to {escape(change.ref)}{escape(before)}")
+    session.out.print(f"Default model set to {escape(change.default_model)}{escape(before)}")
 
 
-def render_model_status(session: Session, status: ModelStatus) -> None:
+def model_status_text(session: Session, status: ModelStatus) -> None:
     """``models status``."""
     from kilocli.catalog.assemble import describe_age
 
-    if session.json_output:
-        print_json(
-            session,
-            {
-                "defaultModel": status.primary,
-                "fallbacks": list(status.fallbacks),
-                "aliases": status.aliases,
-                "providers": [
-                    {
-                        "provider": p.provider,
-                        "baseUrl": p.base_url,
-                        "baseUrlSource": p.base_url_source,
-                        "keySource": p.key_source,
-                        "keyPreview": p.key_preview,
-                        "shadowed": list(p.shadowed),
-                        "cachedModels": p.cached_models,
-                        "cacheAgeSeconds": round(p.cache_age_seconds)
-                        if p.cache_age_seconds is not None
-                        else None,
-                    }
-                    for p in status.providers
-                ],
-            },
-        )
-        return
     out = session.out
-    out.print(f"Default model  {escape(status.primary or '(none) - run: kilocli onboard')}")
+    out.print(f"Default model  {escape(status.default_model or '(none) - run: kilocli onboard')}")
     out.print(f"Fallbacks      {escape(', '.join(status.fallbacks) or '(none)')}")
     for ref, alias in status.aliases.items():
         out.print(f"Alias          {escape(alias)} -> {escape(ref)}")
@@ -164,35 +139,26 @@ def render_model_status(session: Session, status: ModelStatus) -> None:
         out.print(f"  Model cache  {escape(cache)}")
 
 
-def render_model_info(session: Session, info: ModelInfo) -> None:
+def model_info_text(session: Session, info: ModelInfo) -> None:
     """``models info``: every field, the policies, and where the model came from."""
-    for warning in info.catalog.warnings:
-        session.err.print(f"[yellow]Warning:[/yellow] {escape(warning)}")
-    document = info.to_json()
-    if session.json_output:
-        print_json(session, document)
-        return
-    listed: ListedModel = info.listed
-    m = listed.model
-    cost = m.cost
     rows = [
-        ("Ref", str(listed.ref)),
-        ("Name", m.name),
-        ("Input", ", ".join(m.input)),
-        ("Reasoning", "yes" if m.reasoning else "no"),
-        ("Context", f"{m.context_window:,} tokens"),
-        ("Max output", f"{m.max_tokens:,} tokens"),
-        ("Price $/M", _cost_line(cost, free=m.free)),
-        ("Tags", " ".join(listed.tags) or "-"),
-        ("Cache TTL", "eligible" if document["cacheTtlEligible"] else "no"),
-        ("Sanitise", "transcripts sanitised" if document["transcriptSanitize"] else "no"),
-        ("Origin", f"{m.origin} (catalog: {info.catalog.source})"),
+        ("Ref", info.ref),
+        ("Name", info.name),
+        ("Input", ", ".join(info.input)),
+        ("Reasoning", "yes" if info.reasoning else "no"),
+        ("Context", f"{info.context_window:,} tokens"),
+        ("Max output", f"{info.max_tokens:,} tokens"),
+        ("Price $/M", _cost_line(info.cost, free=info.free)),
+        ("Tags", " ".join(info.tags) or "-"),
+        ("Cache TTL", "eligible" if info.cache_ttl_eligible else "no"),
+        ("Sanitise", "transcripts sanitised" if info.transcript_sanitize else "no"),
+        ("Origin", f"{info.origin} (catalog: {info.source})"),
     ]
     for label, value in rows:
         session.out.print(f"{label:<11} {escape(value)}")
 
 
-def _cost_line(cost: Cost, *, free: bool) -> str:
+def _cost_line(cost: ModelCost, *, free: bool) -> str:
     def one(value: float | None) -> str:
         return "variable" if value is None else f"${value:g}"
 

@@ -1,29 +1,36 @@
-"""Loading and saving ``config.toml``."""
+"""Loading and saving ``config.toml``: read once into a :class:`~kilocli.config.model.Config`,
+changed by the pure merges of :mod:`kilocli.config.merge` inside a locked transaction."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
 
+from kilocli.config.model import CONFIG_VERSION, Config
 from kilocli.paths import Paths
+from kilocli.schema import validate_file
 from kilocli.storage import Document, read_toml, update_toml
 
-CONFIG_VERSION = 1
+
+def parse_config(document: Document, path: Path) -> Config:
+    """A config document read from ``path``, as typed objects.
+
+    Raises:
+        FileProblem: known keys of the wrong type, or a config from a newer kilocli.
+    """
+    return validate_file(Config, document, path, known_version=CONFIG_VERSION)
 
 
-def validate_config(document: Document, path: Path) -> None:
-    """Refuse a config whose known keys have the wrong type, or from a newer kilocli."""
-    from kilocli.config.shape import CONFIG_SHAPE
-    from kilocli.validation import check_document
-
-    check_document(CONFIG_SHAPE, document, path, known_version=CONFIG_VERSION)
+def load_config(paths: Paths) -> Config:
+    """The config; an empty one when there is no file yet."""
+    return parse_config(read_toml(paths.config_file), paths.config_file)
 
 
-def load_config(paths: Paths) -> Document:
-    """The validated config; ``{}`` when there is none yet."""
-    return read_toml(paths.config_file, validate_config)
+def update_config(paths: Paths, change: Callable[[Document], Document]) -> Config:
+    """Apply ``change`` to the config on disk, atomically and under its lock.
 
-
-def update_config(paths: Paths, change: Callable[[Document], Document]) -> Document:
-    """Apply ``change`` to the config on disk, atomically and under its lock."""
-    return update_toml(paths.config_file, change, validate_config)
+    Returns:
+        The config as written.
+    """
+    written = update_toml(paths.config_file, change, parse_config)
+    return parse_config(written, paths.config_file)

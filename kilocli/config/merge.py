@@ -53,25 +53,6 @@ def apply_default_alias(config: Mapping[str, Any], provider: Provider) -> Docume
     return result
 
 
-def current_primary(config: Mapping[str, Any]) -> str | None:
-    """``agents.defaults.model.primary``, if one is set."""
-    model = config.get("agents", {}).get("defaults", {}).get("model", {})
-    primary = model.get("primary")
-    return primary if isinstance(primary, str) and primary.strip() else None
-
-
-def current_fallbacks(config: Mapping[str, Any]) -> tuple[str, ...]:
-    """``agents.defaults.model.fallbacks``, in the user's order."""
-    model = config.get("agents", {}).get("defaults", {}).get("model", {})
-    return tuple(model.get("fallbacks") or ())
-
-
-def model_aliases(config: Mapping[str, Any]) -> dict[str, str]:
-    """``agents.defaults.models.<ref>.alias`` for every ref that has one."""
-    models = config.get("agents", {}).get("defaults", {}).get("models", {})
-    return {ref: e["alias"] for ref, e in models.items() if isinstance(e.get("alias"), str)}
-
-
 def set_primary_model(config: Mapping[str, Any], ref: str) -> Document:
     """Make ``ref`` the default model; ``fallbacks`` stay exactly as the user wrote them."""
     result = copy.deepcopy(dict(config))

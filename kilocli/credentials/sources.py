@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
+from kilocli.config.model import Config
 from kilocli.credentials.keys import normalise_key, preview
-from kilocli.credentials.store import provider_profiles
+from kilocli.credentials.model import AuthStore, StoredProfile
 from kilocli.providers.registry import Provider
 
 SourceKind = Literal["flag", "stdin", "prompt", "env", "profile", "config"]
@@ -51,8 +52,8 @@ def resolve_key(
     *,
     explicit: FoundKey | None = None,
     env: Mapping[str, str],
-    store: Mapping[str, Any],
-    config: Mapping[str, Any],
+    store: AuthStore,
+    config: Config,
 ) -> KeyResolution:
     """Find the key in effect for ``provider``.
 
@@ -78,8 +79,8 @@ def _candidates(
     provider: Provider,
     explicit: FoundKey | None,
     env: Mapping[str, str],
-    store: Mapping[str, Any],
-    config: Mapping[str, Any],
+    store: AuthStore,
+    config: Config,
 ) -> Iterator[FoundKey]:
     if explicit is not None:
         yield explicit
@@ -87,23 +88,22 @@ def _candidates(
         value = env.get(name, "")
         if value.strip():
             yield FoundKey(KeySource("env", name), normalise_key(value, source=name))
-    profiles = provider_profiles(store, provider.id)
+    profiles = store.of_provider(provider.id)
     for profile_id in profile_order(provider, profiles, config):
-        key = profiles[profile_id].get("key")
-        if isinstance(key, str) and key.strip():
-            yield FoundKey(KeySource("profile", profile_id), key.strip())
-    settings = config.get("models", {}).get("providers", {}).get(provider.id, {})
-    api_key = settings.get("apiKey")
-    if isinstance(api_key, str) and api_key.strip():
+        key = profiles[profile_id].usable_key
+        if key is not None:
+            yield FoundKey(KeySource("profile", profile_id), key)
+    api_key = config.provider(provider.id).api_key
+    if api_key and api_key.strip():
         location = f"models.providers.{provider.id}.apiKey"
         yield FoundKey(KeySource("config", location), api_key.strip())
 
 
 def profile_order(
-    provider: Provider, profiles: Mapping[str, Any], config: Mapping[str, Any]
+    provider: Provider, profiles: Mapping[str, StoredProfile], config: Config
 ) -> list[str]:
     """Profile ids in the order they are tried: ``auth.order.<p>``, ``<p>:default``, the rest."""
-    ordered = [p for p in config.get("auth", {}).get("order", {}).get(provider.id, [])]
+    ordered = list(config.profile_order(provider.id))
     ordered.append(provider.default_profile_id)
     ordered.extend(profiles)
     return [p for p in dict.fromkeys(ordered) if p in profiles]

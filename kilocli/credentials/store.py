@@ -7,29 +7,30 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from kilocli.credentials.model import AUTH_STORE_VERSION, AuthStore
 from kilocli.errors import FileProblem
 from kilocli.paths import Paths
+from kilocli.schema import validate_file
 from kilocli.storage import Document, loose_mode, read_toml, update_toml
 
-AUTH_STORE_VERSION = 1
+
+def parse_auth_store(document: Document, path: Path) -> AuthStore:
+    """A store document read from ``path``, as typed objects.
+
+    Raises:
+        FileProblem: known keys of the wrong type, or a store from a newer kilocli.
+    """
+    return validate_file(AuthStore, document, path, known_version=AUTH_STORE_VERSION)
 
 
-def validate_auth_store(document: Document, path: Path) -> None:
-    """Refuse a store whose known keys have the wrong type, or from a newer kilocli."""
-    from kilocli.credentials.shape import AUTH_STORE_SHAPE
-    from kilocli.validation import check_document
-
-    check_document(AUTH_STORE_SHAPE, document, path, known_version=AUTH_STORE_VERSION)
-
-
-def load_auth_store(paths: Paths, warn: Callable[[str], None] | None = None) -> Document:
-    """The validated store; ``{}`` when there is none yet.
+def load_auth_store(paths: Paths, warn: Callable[[str], None] | None = None) -> AuthStore:
+    """The store; an empty one when there is none yet.
 
     ``warn`` hears about a store that other users can read (it is re-tightened on the next
     write; ``kilocli doctor --fix`` does it now).
     """
-    store = read_toml(paths.auth_file, validate_auth_store)
-    mode = loose_mode(paths.auth_file) if warn is not None and store else None
+    store = parse_auth_store(read_toml(paths.auth_file), paths.auth_file)
+    mode = loose_mode(paths.auth_file) if warn is not None and store.profiles else None
     if warn is not None and mode is not None:
         warn(
             f"{paths.auth_file} is {mode:04o}: other users can read your keys. kilocli makes it "
@@ -40,7 +41,7 @@ def load_auth_store(paths: Paths, warn: Callable[[str], None] | None = None) -> 
 
 def update_auth_store(paths: Paths, change: Callable[[Document], Document]) -> Document:
     """Apply ``change`` to the store on disk, atomically, privately and under its lock."""
-    return update_toml(paths.auth_file, change, validate_auth_store)
+    return update_toml(paths.auth_file, change, parse_auth_store)
 
 
 def stored_but_config_unchanged(problem: FileProblem, profile_id: str, paths: Paths) -> FileProblem:
@@ -73,13 +74,3 @@ def without_profile(store: Mapping[str, Any], profile_id: str) -> Document:
     result = copy.deepcopy(dict(store))
     result.get("profiles", {}).pop(profile_id, None)
     return result
-
-
-def provider_profiles(store: Mapping[str, Any], provider_id: str) -> dict[str, Mapping[str, Any]]:
-    """The profiles of one provider, in file order."""
-    profiles = store.get("profiles", {})
-    return {
-        profile_id: profile
-        for profile_id, profile in profiles.items()
-        if profile.get("provider") == provider_id
-    }

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from kilocli.errors import UsageError
 from kilocli.providers.registry import PROVIDERS, Provider
@@ -54,13 +53,13 @@ class BaseUrl:
 
 
 def resolve_base_url(
-    provider: Provider, flag: str | None, env: Mapping[str, str], config: Mapping[str, Any]
+    provider: Provider, flag: str | None, env: Mapping[str, str], configured: str | None
 ) -> BaseUrl:
     """The base URL in effect, first found.
 
     1. the ``--base-url`` flag;
     2. the ``<PROVIDER>_BASE_URL`` env var (applies to this command only);
-    3. ``models.providers.<p>.baseUrl`` in config;
+    3. ``configured``: ``models.providers.<p>.baseUrl`` in config;
     4. the registry default.
     """
     if flag and flag.strip():
@@ -69,18 +68,10 @@ def resolve_base_url(
     if from_env:
         url = normalise_base_url(from_env, given_as=provider.base_url_env)
         return BaseUrl(url, f"env: {provider.base_url_env}")
-    configured = configured_provider(config, provider.id).get("baseUrl")
-    if isinstance(configured, str) and configured.strip():
+    if configured and configured.strip():
         name = f"models.providers.{provider.id}.baseUrl"
         return BaseUrl(normalise_base_url(configured, given_as=name), f"config: {name}")
     return BaseUrl(provider.base_url, "default")
-
-
-def configured_provider(config: Mapping[str, Any], provider_id: str) -> Mapping[str, Any]:
-    """``models.providers.<p>`` of a validated config document, or an empty mapping."""
-    providers = config.get("models", {}).get("providers", {})
-    entry = providers.get(provider_id, {})
-    return entry if isinstance(entry, Mapping) else {}
 
 
 @dataclass(frozen=True)
@@ -116,12 +107,10 @@ def parse_model_ref(text: str) -> ModelRef:
     return ModelRef(provider_id, model_id)
 
 
-def default_model_provider(config: Mapping[str, Any]) -> Provider:
-    """The provider of the default model (``agents.defaults.model.primary``), else the first
-    provider (Kilo Gateway)."""
-    model = config.get("agents", {}).get("defaults", {}).get("model", {})
-    primary = model.get("primary")
-    if isinstance(primary, str):
+def default_model_provider(primary: str | None) -> Provider:
+    """The provider of the default model ``primary`` (``agents.defaults.model.primary``), else
+    the first provider (Kilo Gateway)."""
+    if primary is not None:
         provider_id = primary.strip().partition("/")[0]
         for provider in PROVIDERS:
             if provider.id == provider_id:

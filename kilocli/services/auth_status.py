@@ -2,115 +2,111 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Literal
+
+from pydantic import Field
 
 from kilocli.config.files import load_config
-from kilocli.credentials.sources import KeyResolution, resolve_key
+from kilocli.credentials.keys import preview
+from kilocli.credentials.sources import FoundKey, KeyResolution
 from kilocli.credentials.store import load_auth_store
 from kilocli.errors import ExitCode, NotAuthenticated
 from kilocli.providers.registry import PROVIDERS, Provider, get_provider
-from kilocli.providers.resolve import default_model_provider, resolve_base_url
+from kilocli.providers.resolve import default_model_provider
+from kilocli.results import Record, Result
 from kilocli.services.runtime import Runtime
-from kilocli.services.steps import ask_gateway_about_key
-
-if TYPE_CHECKING:
-    from kilocli.gateway.verify import Verification
+from kilocli.services.steps import ask_gateway_about_key, base_url_in_effect, keys_of
 
 
-@dataclass(frozen=True)
-class ProfileRow:
+class ProfileRow(Record):
     """One stored profile, as ``auth list`` shows it."""
 
     profile_id: str
     provider: str
     type: str
     key_preview: str | None
-    referenced: bool
+    referenced_by_config: bool
     active: bool
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "profileId": self.profile_id,
-            "provider": self.provider,
-            "type": self.type,
-            "keyPreview": self.key_preview,
-            "referencedByConfig": self.referenced,
-            "active": self.active,
-        }
+
+class ProfileList(Result):
+    """``auth list``: every stored profile; ``active`` marks those whose key is in effect."""
+
+    profiles: list[ProfileRow]
 
 
-def list_profiles(rt: Runtime) -> list[ProfileRow]:
-    """Every profile in the store; ``active`` marks the one whose key is in effect."""
-    from kilocli.credentials.keys import preview
-
+def list_profiles(rt: Runtime) -> ProfileList:
+    """Every profile in the store, in file order."""
     config = load_config(rt.paths)
     store = load_auth_store(rt.paths, rt.feedback.warn)
-    referenced = set(config.get("auth", {}).get("profiles", {}))
     in_effect = set()
     for provider in PROVIDERS:
-        found = _resolve(rt, provider, store, config).in_effect
+        found = keys_of(rt, provider, config, store).in_effect
         if found is not None and found.source.kind == "profile":
             in_effect.add(found.source.name)
-    rows = []
-    for profile_id, profile in store.get("profiles", {}).items():
-        key = profile.get("key")
-        rows.append(
-            ProfileRow(
-                profile_id=profile_id,
-                provider=str(profile.get("provider")),
-                type=str(profile.get("type")),
-                key_preview=preview(key) if isinstance(key, str) and key else None,
-                referenced=profile_id in referenced,
-                active=profile_id in in_effect,
-            )
+    rows = [
+        ProfileRow(
+            profile_id=profile_id,
+            provider=profile.provider,
+            type=profile.type,
+            key_preview=preview(profile.key) if profile.key else None,
+            referenced_by_config=profile_id in config.auth.profiles,
+            active=profile_id in in_effect,
         )
-    return rows
+        for profile_id, profile in store.profiles.items()
+    ]
+    return ProfileList(profiles=rows)
 
 
-@dataclass(frozen=True)
-class ProviderAuth:
+class ShadowedKey(Record):
+    """A lower source that holds a key too."""
+
+    source: str
+    key_preview: str
+
+
+class KeyCheck(Record):
+    """What the verify endpoint said (``auth status --check``)."""
+
+    outcome: Literal["verified", "rejected", "unverified"]
+    detail: str
+    email: str | None
+    organizations: list[str]
+    balance: str | None
+    details: dict[str, str]
+    hint: str | None = Field(default=None, exclude=True)
+
+
+class ProviderAuth(Record):
     """One provider in ``auth status``: the key in effect, what it shadows, and the check."""
 
-    provider: Provider
+    provider: str
+    label: str = Field(exclude=True)
     base_url: str
-    resolution: KeyResolution
-    check: Verification | None = None  # only with --check
-    balance: str | None = None
+    env_vars: list[str] = Field(exclude=True)
+    key_source: str | None
+    key_preview: str | None
+    shadowed: list[ShadowedKey]
+    env_shadows_profile: str | None = Field(exclude=True)
+    check: KeyCheck | None = None
+    exit_code: int
 
     @property
-    def exit_code(self) -> ExitCode:
-        """0 present (and accepted); 3 missing or rejected; 4 gateway unreachable."""
-        if self.resolution.in_effect is None:
-            return ExitCode.NOT_AUTHENTICATED
-        if self.check is None or self.check.outcome == "verified":
-            return ExitCode.OK
-        if self.check.outcome == "rejected":
-            return ExitCode.NOT_AUTHENTICATED
-        return ExitCode.UNREACHABLE
-
-    @property
-    def env_shadows_profile(self) -> str | None:
-        """The env var that hides a stored profile, if one does."""
-        found = self.resolution.in_effect
-        if found is None or found.source.kind != "env":
-            return None
-        if any(s.source.kind == "profile" for s in self.resolution.shadowed):
-            return found.source.name
-        return None
+    def exit(self) -> ExitCode:
+        return ExitCode(self.exit_code)
 
 
-@dataclass(frozen=True)
-class AuthStatus:
+class AuthStatus(Result):
     """``auth status``: one entry per provider asked about, and the provider that decides the
     exit code (the one named, else the default model's, else Kilo Gateway)."""
 
-    providers: tuple[ProviderAuth, ...]
-    deciding: str
+    ok: bool
+    exit_code_value: int = Field(alias="exitCode")
+    deciding_provider: str
+    providers: list[ProviderAuth]
 
-    @property
     def exit_code(self) -> ExitCode:
-        return next(p.exit_code for p in self.providers if p.provider.id == self.deciding)
+        return ExitCode(self.exit_code_value)
 
 
 def auth_status(rt: Runtime, provider_id: str | None, *, check: bool) -> AuthStatus:
@@ -120,25 +116,76 @@ def auth_status(rt: Runtime, provider_id: str | None, *, check: bool) -> AuthSta
     providers = [get_provider(provider_id)] if provider_id else list(PROVIDERS)
     entries = []
     for provider in providers:
-        base_url = resolve_base_url(provider, None, rt.env, config).url
-        resolution = _resolve(rt, provider, store, config)
-        entry = ProviderAuth(provider, base_url, resolution)
+        base_url = base_url_in_effect(rt, provider, config).url
+        resolution = keys_of(rt, provider, config, store)
+        key_check = None
         if check and resolution.in_effect is not None:
-            entry = _checked(rt, entry, rt.remember_secret(resolution.in_effect.key))
-        entries.append(entry)
-    deciding = provider_id or default_model_provider(config).id
-    return AuthStatus(tuple(entries), deciding)
+            key_check = _check(rt, provider, base_url, resolution.in_effect.key)
+        entries.append(_entry(provider, base_url, resolution, key_check))
+    deciding = provider_id or default_model_provider(config.primary).id
+    code = next(e.exit_code for e in entries if e.provider == deciding)
+    return AuthStatus(
+        ok=code == ExitCode.OK,
+        exit_code_value=code,
+        deciding_provider=deciding,
+        providers=entries,
+    )
 
 
-def _checked(rt: Runtime, entry: ProviderAuth, key: str) -> ProviderAuth:
+def _entry(
+    provider: Provider, base_url: str, resolution: KeyResolution, key_check: KeyCheck | None
+) -> ProviderAuth:
+    found = resolution.in_effect
+    return ProviderAuth(
+        provider=provider.id,
+        label=provider.label,
+        base_url=base_url,
+        env_vars=list(provider.env_vars),
+        key_source=str(found.source) if found else None,
+        key_preview=found.preview if found else None,
+        shadowed=[
+            ShadowedKey(source=str(s.source), key_preview=s.preview) for s in resolution.shadowed
+        ],
+        env_shadows_profile=_env_shadowing_profile(found, resolution.shadowed),
+        check=key_check,
+        exit_code=_exit_code(found, key_check),
+    )
+
+
+def _exit_code(found: FoundKey | None, key_check: KeyCheck | None) -> ExitCode:
+    """0 present (and accepted); 3 missing or rejected; 4 gateway unreachable."""
+    if found is None:
+        return ExitCode.NOT_AUTHENTICATED
+    if key_check is None or key_check.outcome == "verified":
+        return ExitCode.OK
+    if key_check.outcome == "rejected":
+        return ExitCode.NOT_AUTHENTICATED
+    return ExitCode.UNREACHABLE
+
+
+def _env_shadowing_profile(found: FoundKey | None, shadowed: tuple[FoundKey, ...]) -> str | None:
+    if found is None or found.source.kind != "env":
+        return None
+    return found.source.name if any(s.source.kind == "profile" for s in shadowed) else None
+
+
+def _check(rt: Runtime, provider: Provider, base_url: str, key: str) -> KeyCheck:
     from kilocli.gateway.verify import fetch_balance
 
-    verification = ask_gateway_about_key(rt, entry.provider, entry.base_url, key, doing="Checking")
+    answer = ask_gateway_about_key(rt, provider, base_url, key, doing="Checking")
     balance = None
-    if verification.outcome == "verified":
+    if answer.outcome == "verified":
         with rt.gateway() as client:
-            balance = fetch_balance(client, entry.provider, entry.base_url, key)
-    return ProviderAuth(entry.provider, entry.base_url, entry.resolution, verification, balance)
+            balance = fetch_balance(client, provider, base_url, key)
+    return KeyCheck(
+        outcome=answer.outcome,
+        detail=answer.detail,
+        email=answer.email,
+        organizations=list(answer.organizations),
+        balance=balance,
+        details=dict(answer.details),
+        hint=answer.problem.hint_for(provider) if answer.problem else None,
+    )
 
 
 def key_in_effect(rt: Runtime, provider_id: str) -> str:
@@ -149,7 +196,7 @@ def key_in_effect(rt: Runtime, provider_id: str) -> str:
     """
     provider = get_provider(provider_id)
     config = load_config(rt.paths)
-    found = _resolve(rt, provider, load_auth_store(rt.paths, rt.feedback.warn), config).in_effect
+    found = keys_of(rt, provider, config, load_auth_store(rt.paths, rt.feedback.warn)).in_effect
     if found is None:
         raise NotAuthenticated(
             f"No {provider.label} key: none in {', '.join(provider.env_vars)}, "
@@ -157,13 +204,3 @@ def key_in_effect(rt: Runtime, provider_id: str) -> str:
             hint=f"Store one with: kilocli auth login {provider.id}",
         )
     return found.key
-
-
-def _resolve(
-    rt: Runtime, provider: Provider, store: dict[str, Any], config: dict[str, Any]
-) -> KeyResolution:
-    resolution = resolve_key(provider, env=rt.env, store=store, config=config)
-    for found in (resolution.in_effect, *resolution.shadowed):
-        if found is not None:
-            rt.remember_secret(found.key)
-    return resolution

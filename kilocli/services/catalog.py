@@ -3,21 +3,19 @@ any age or the fallback catalog, merged with the config."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from kilocli.catalog.assemble import Catalog, describe_age, merge_catalog, ttl_from_env
 from kilocli.catalog.cache import CachedCatalog, read_cache, write_cache
+from kilocli.config.model import Config
 from kilocli.errors import KilocliError
 from kilocli.providers.registry import Provider
-from kilocli.providers.resolve import resolve_base_url
 from kilocli.services.runtime import Runtime
+from kilocli.services.steps import base_url_in_effect, keys_of
 
 
 def load_catalog(
     rt: Runtime,
     provider: Provider,
-    config: Mapping[str, Any],
+    config: Config,
     *,
     refresh: bool = False,
     offline: bool = False,
@@ -30,7 +28,7 @@ def load_catalog(
     with a warning that says why. ``offline`` never asks. ``base_url`` overrides the one in
     effect (onboarding passes its ``--base-url`` before it is saved).
     """
-    base_url = base_url or resolve_base_url(provider, None, rt.env, config).url
+    base_url = base_url or base_url_in_effect(rt, provider, config).url
     path = rt.paths.models_cache(provider.id)
     cached = read_cache(path, base_url)
     ttl, warnings = ttl_from_env(rt.env)
@@ -78,17 +76,12 @@ def load_catalog(
     return merge_catalog(provider, config, "gateway", fetched, False, warnings)
 
 
-def _key_for(rt: Runtime, provider: Provider, config: Mapping[str, Any]) -> str | None:
+def _key_for(rt: Runtime, provider: Provider, config: Config) -> str | None:
     """The key in effect, if any: the model list is public, a key only personalises it."""
-    from kilocli.credentials.sources import resolve_key
     from kilocli.credentials.store import load_auth_store
 
     try:
-        resolution = resolve_key(
-            provider, env=rt.env, store=load_auth_store(rt.paths, rt.feedback.warn), config=config
-        )
+        found = keys_of(rt, provider, config, load_auth_store(rt.paths, rt.feedback.warn))
     except KilocliError:
         return None
-    if resolution.in_effect is None:
-        return None
-    return rt.remember_secret(resolution.in_effect.key)
+    return found.in_effect.key if found.in_effect is not None else None

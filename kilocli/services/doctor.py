@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import stat
 from collections.abc import Callable
-from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal, TypeVar
 
-from kilocli.errors import KilocliError
+from kilocli.config.model import Config
+from kilocli.credentials.model import AuthStore
+from kilocli.errors import ExitCode, KilocliError
 from kilocli.providers.registry import Provider
+from kilocli.results import Record, Result
 from kilocli.services.runtime import Runtime
 from kilocli.storage import PRIVATE_DIR, PRIVATE_FILE, Document
 
 Severity = Literal["ok", "info", "warning", "error"]
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(Record):
     """One thing doctor looked at."""
 
     check: str
@@ -30,57 +31,59 @@ class Finding:
     def is_problem(self) -> bool:
         return self.severity in {"warning", "error"} and not self.fixed
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "check": self.check,
-            "severity": self.severity,
-            "message": self.message,
-            "fix": self.fix,
-            "fixed": self.fixed,
-        }
+
+def finding(check: str, severity: Severity, message: str, fix: str | None = None) -> Finding:
+    """A :class:`Finding`, written the short way."""
+    return Finding(check=check, severity=severity, message=message, fix=fix)
 
 
-@dataclass(frozen=True)
-class Diagnosis:
-    """Every finding, in the order checked."""
+class Diagnosis(Result):
+    """Every finding, in the order checked; ``ok`` when none is a problem left unfixed."""
 
-    findings: tuple[Finding, ...]
+    ok: bool
+    findings: list[Finding]
 
-    @property
-    def healthy(self) -> bool:
-        return not any(f.is_problem for f in self.findings)
+    def exit_code(self) -> ExitCode:
+        return ExitCode.OK if self.ok else ExitCode.ERROR
+
+    @classmethod
+    def of(cls, findings: list[Finding]) -> Diagnosis:
+        return cls(ok=not any(f.is_problem for f in findings), findings=findings)
 
 
 def diagnose(rt: Runtime, *, fix: bool = False, offline: bool = False) -> Diagnosis:
     """Check both files, their permissions, the key of the default model's provider, the
     gateway (unless ``offline``), the model cache and env vars that shadow profiles."""
-    from kilocli.config.files import validate_config
-    from kilocli.credentials.store import validate_auth_store
+    from kilocli.config.files import parse_config
+    from kilocli.credentials.store import parse_auth_store
 
     findings: list[Finding] = []
-    config = _check_file(findings, "config", rt.paths.config_file, validate_config)
-    store = _check_file(findings, "auth store", rt.paths.auth_file, validate_auth_store)
+    config = _check_file(findings, "config", rt.paths.config_file, parse_config)
+    store = _check_file(findings, "auth store", rt.paths.auth_file, parse_auth_store)
     findings += _check_permissions(rt, fix=fix)
     if config is not None and store is not None:
         findings += _check_key(rt, config, store, offline=offline)
-    return Diagnosis(tuple(findings))
+    return Diagnosis.of(findings)
+
+
+Parsed = TypeVar("Parsed")
 
 
 def _check_file(
-    findings: list[Finding], name: str, path: Path, validate: Callable[[Document, Path], None]
-) -> Document | None:
+    findings: list[Finding], name: str, path: Path, parse: Callable[[Document, Path], Parsed]
+) -> Parsed | None:
     from kilocli.storage import read_toml
 
     try:
-        document = read_toml(path, validate)
+        document = parse(read_toml(path), path)
     except KilocliError as exc:
-        findings.append(Finding(name, "error", exc.message, exc.hint))
+        findings.append(finding(name, "error", exc.message, exc.hint))
         return None
     if not path.exists():
-        findings.append(Finding(name, "warning", f"{path} does not exist yet.", "kilocli onboard"))
+        findings.append(finding(name, "warning", f"{path} does not exist yet.", "kilocli onboard"))
     elif path.is_symlink():
         findings.append(
-            Finding(
+            finding(
                 name,
                 "warning",
                 f"{path} is a symbolic link; kilocli will not write it.",
@@ -88,7 +91,7 @@ def _check_file(
             )
         )
     else:
-        findings.append(Finding(name, "ok", f"{path} is valid."))
+        findings.append(finding(name, "ok", f"{path} is valid."))
     return document
 
 
@@ -103,7 +106,7 @@ def _check_permissions(rt: Runtime, *, fix: bool) -> list[Finding]:
         for path, wanted in targets
         if (found := _permission_finding(rt, path, wanted, fix=fix)) is not None
     ]
-    return findings or [Finding("permissions", "ok", "Files are 0600 in a 0700 directory.")]
+    return findings or [finding("permissions", "ok", "Files are 0600 in a 0700 directory.")]
 
 
 def _permission_finding(rt: Runtime, path: Path, wanted: int, *, fix: bool) -> Finding | None:
@@ -125,34 +128,36 @@ def _permission_finding(rt: Runtime, path: Path, wanted: int, *, fix: bool) -> F
     linked = path.is_symlink()
     shown = path.resolve() if linked else path
     where = f"{shown} (behind the link {path})" if linked else str(shown)
-    finding = Finding(
+    found = finding(
         "permissions",
         "error" if path == rt.paths.auth_file else "warning",
         f"{where} is {mode:04o}; others can read it (should be {wanted:04o}).",
         f"chmod {wanted:o} '{shown}'" + ("" if linked else "  (or: kilocli doctor --fix)"),
     )
     if not fix or linked:
-        return finding
+        return found
     try:
         path.chmod(wanted)
     except OSError as exc:
-        return replace(finding, message=finding.message + f" Could not fix: {exc.strerror}.")
-    return replace(finding, message=finding.message + f" Now {wanted:04o}.", fixed=True)
+        message = found.message + f" Could not fix: {exc.strerror}."
+        return found.model_copy(update={"message": message})
+    message = found.message + f" Now {wanted:04o}."
+    return found.model_copy(update={"message": message, "fixed": True})
 
 
-def _check_key(rt: Runtime, config: Document, store: Document, *, offline: bool) -> list[Finding]:
-    from kilocli.credentials.sources import resolve_key
-    from kilocli.providers.resolve import default_model_provider, resolve_base_url
+def _check_key(rt: Runtime, config: Config, store: AuthStore, *, offline: bool) -> list[Finding]:
+    from kilocli.providers.resolve import default_model_provider
+    from kilocli.services.steps import base_url_in_effect, keys_of
 
-    provider = default_model_provider(config)
+    provider = default_model_provider(config.primary)
     try:
-        resolution = resolve_key(provider, env=rt.env, store=store, config=config)
+        resolution = keys_of(rt, provider, config, store)
     except KilocliError as exc:
-        return [Finding("key", "error", exc.message, exc.hint)]
+        return [finding("key", "error", exc.message, exc.hint)]
     found = resolution.in_effect
     if found is None:
         return [
-            Finding(
+            finding(
                 "key",
                 "error",
                 f"No {provider.label} key (the default model's provider).",
@@ -160,10 +165,10 @@ def _check_key(rt: Runtime, config: Document, store: Document, *, offline: bool)
             )
         ]
     rt.remember_secret(found.key)
-    findings = [Finding("key", "ok", f"{provider.label} key {found.preview} from {found.source}.")]
+    findings = [finding("key", "ok", f"{provider.label} key {found.preview} from {found.source}.")]
     if found.source.kind == "env" and any(s.source.kind == "profile" for s in resolution.shadowed):
         findings.append(
-            Finding(
+            finding(
                 "shadowing",
                 "info",
                 f"{found.source.name} wins over the stored profile(s) of {provider.id}.",
@@ -171,12 +176,12 @@ def _check_key(rt: Runtime, config: Document, store: Document, *, offline: bool)
             )
         )
     try:
-        base_url = resolve_base_url(provider, None, rt.env, config).url
+        base_url = base_url_in_effect(rt, provider, config).url
     except KilocliError as exc:  # a base URL that is not one: a finding, not the end of doctor
-        return [*findings, Finding("gateway", "error", exc.message, exc.hint)]
+        return [*findings, finding("gateway", "error", exc.message, exc.hint)]
     findings.append(_check_cache(rt, provider, base_url))
     if offline:
-        findings.append(Finding("gateway", "info", "Not checked (--offline)."))
+        findings.append(finding("gateway", "info", "Not checked (--offline)."))
     else:
         findings.append(_check_gateway(rt, provider, base_url, found.key))
     return findings
@@ -187,11 +192,11 @@ def _check_gateway(rt: Runtime, provider: Provider, base_url: str, key: str) -> 
 
     answer = ask_gateway_about_key(rt, provider, base_url, key, doing="Checking")
     if answer.outcome == "verified":
-        return Finding("gateway", "ok", f"{provider.label} accepts the key ({answer.detail}).")
+        return finding("gateway", "ok", f"{provider.label} accepts the key ({answer.detail}).")
     if answer.outcome == "rejected":
-        return Finding("gateway", "error", answer.detail, f"kilocli auth login {provider.id}")
+        return finding("gateway", "error", answer.detail, f"kilocli auth login {provider.id}")
     hint = answer.problem.hint_for(provider) if answer.problem else "check your network or proxy"
-    return Finding("gateway", "warning", f"Could not check the key: {answer.detail}.", hint)
+    return finding("gateway", "warning", f"Could not check the key: {answer.detail}.", hint)
 
 
 def _check_cache(rt: Runtime, provider: Provider, base_url: str) -> Finding:
@@ -201,13 +206,13 @@ def _check_cache(rt: Runtime, provider: Provider, base_url: str) -> Finding:
 
     cached = read_cache(rt.paths.models_cache(provider.id), base_url)
     if cached is None:
-        return Finding(
+        return finding(
             "cache",
             "info",
             f"No cached {provider.label} model list yet.",
             f"kilocli models {provider.id}",
         )
     age = describe_age(rt.clock() - cached.fetched_at)
-    return Finding(
+    return finding(
         "cache", "ok", f"{len(cached.models)} cached {provider.label} models, {age} old."
     )

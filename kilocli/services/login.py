@@ -4,21 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pydantic import Field
+
 from kilocli.config.files import update_config
 from kilocli.config.merge import remove_auth_profile
 from kilocli.credentials.keys import key_problem, normalise_key, preview
 from kilocli.credentials.store import (
     load_auth_store,
-    provider_profiles,
     update_auth_store,
     without_profile,
 )
 from kilocli.errors import InputRequired, KilocliError, NotAuthenticated, UsageError
-from kilocli.providers.registry import Provider, get_provider
-from kilocli.providers.resolve import resolve_base_url
+from kilocli.providers.registry import PROVIDERS, Provider, get_provider
+from kilocli.results import Result
 from kilocli.services.runtime import Runtime
 from kilocli.services.steps import (
     ask_gateway_about_key,
+    base_url_in_effect,
     read_both_files,
     store_profile,
     warn_if_not_provider_shaped,
@@ -38,26 +40,16 @@ class LoginRequest:
     verify: bool = True
 
 
-@dataclass(frozen=True)
-class LoginResult:
+class LoginResult(Result):
     """What ``auth login`` stored. Holds a preview, never the key."""
 
+    ok: bool = True
     profile_id: str
     provider: str
     key_preview: str
     verified: bool | None
-    detail: str
+    detail: str = Field(exclude=True)
     env_override: str | None
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "ok": True,
-            "profileId": self.profile_id,
-            "provider": self.provider,
-            "keyPreview": self.key_preview,
-            "verified": self.verified,
-            "envOverride": self.env_override,
-        }
 
 
 def login(rt: Runtime, request: LoginRequest) -> LoginResult:
@@ -70,12 +62,24 @@ def login(rt: Runtime, request: LoginRequest) -> LoginResult:
     warn_if_not_provider_shaped(rt, provider, key)
     verified, detail = None, "not checked (--no-verify)"
     if request.verify:
-        verified, detail = _verify(
-            rt, provider, resolve_base_url(provider, None, rt.env, config).url, key
-        )
+        verified, detail = _verify(rt, provider, base_url_in_effect(rt, provider, config).url, key)
     store_profile(rt, provider, profile_id, key)
     env_override = next((name for name in provider.env_vars if rt.env.get(name, "").strip()), None)
-    return LoginResult(profile_id, provider.id, preview(key), verified, detail, env_override)
+    warnings = []
+    if env_override:
+        warnings.append(
+            f"{env_override} is set in the environment and wins over this profile "
+            "until you unset it."
+        )
+    return LoginResult(
+        profile_id=profile_id,
+        provider=provider.id,
+        key_preview=preview(key),
+        verified=verified,
+        detail=detail,
+        env_override=env_override,
+        warnings=warnings,
+    )
 
 
 def _check_profile_id(profile_id: str) -> None:
@@ -117,21 +121,14 @@ def _verify(rt: Runtime, provider: Provider, base_url: str, key: str) -> tuple[b
     return True, answer.detail
 
 
-@dataclass(frozen=True)
-class LogoutResult:
+class LogoutResult(Result):
     """What ``auth logout`` removed, and whether an env var still supplies a key."""
 
-    removed: tuple[str, ...]
-    providers: tuple[str, ...]
-    env_still_set: tuple[str, ...]
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "ok": True,
-            "removed": list(self.removed),
-            "keyRevoked": False,
-            "envStillSet": list(self.env_still_set),
-        }
+    ok: bool = True
+    removed: list[str]
+    key_revoked: bool = False
+    env_still_set: list[str]
+    key_pages: list[str] = Field(exclude=True)
 
 
 def logout(
@@ -150,10 +147,10 @@ def logout(
             hint="For example: kilocli auth logout kilocode:default",
         )
     store = load_auth_store(rt.paths, rt.feedback.warn)
-    profiles = store.get("profiles", {})
+    profiles = store.profiles
     targets: tuple[str, ...] = ()
     if provider_id is not None:
-        targets = tuple(provider_profiles(store, get_provider(provider_id).id))
+        targets = tuple(store.of_provider(get_provider(provider_id).id))
     elif profile_id in profiles:
         targets = (str(profile_id),)
     if not targets:
@@ -165,7 +162,7 @@ def logout(
         )
     if not confirmed:
         _confirm(rt, targets)
-    providers = tuple(dict.fromkeys(str(profiles[t].get("provider")) for t in targets))
+    providers = tuple(dict.fromkeys(profiles[t].provider for t in targets))
 
     def drop_profiles(store: Document) -> Document:
         for target in targets:
@@ -180,17 +177,17 @@ def logout(
     with interrupts_deferred():
         update_auth_store(rt.paths, drop_profiles)
         update_config(rt.paths, drop_metadata)
-    env_still_set = tuple(
-        name for pid in providers for name in _env_vars_of(pid) if rt.env.get(name, "").strip()
+    affected = [p for p in PROVIDERS if p.id in providers]
+    env_still_set = [name for p in affected for name in p.env_vars if rt.env.get(name, "").strip()]
+    return LogoutResult(
+        removed=list(targets),
+        env_still_set=env_still_set,
+        key_pages=[f"{p.keys_page} for {p.label}" for p in affected if p.keys_page],
+        warnings=[
+            f"{name} is still set in the environment and still supplies a key."
+            for name in env_still_set
+        ],
     )
-    return LogoutResult(targets, providers, env_still_set)
-
-
-def _env_vars_of(provider_id: str) -> tuple[str, ...]:
-    try:
-        return get_provider(provider_id).env_vars
-    except UsageError:
-        return ()
 
 
 def _confirm(rt: Runtime, targets: tuple[str, ...]) -> None:

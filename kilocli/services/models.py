@@ -3,24 +3,102 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar, Literal
 
-from kilocli.catalog.assemble import Catalog
+from pydantic import Field
+
 from kilocli.catalog.cache import read_cache
-from kilocli.catalog.listing import ListedModel, ModelFilter, ModelListing, SortKey, build_listing
+from kilocli.catalog.listing import ListedModel, ModelFilter, SortKey, build_listing, iso_time
+from kilocli.catalog.policies import cache_ttl_eligible, transcript_sanitize
 from kilocli.config.files import load_config, update_config
-from kilocli.config.merge import (
-    current_fallbacks,
-    current_primary,
-    model_aliases,
-    set_primary_model,
-)
+from kilocli.config.merge import set_primary_model
 from kilocli.errors import KilocliError
 from kilocli.providers.registry import PROVIDERS, Provider, get_provider
-from kilocli.providers.resolve import default_model_provider, parse_model_ref, resolve_base_url
+from kilocli.providers.resolve import default_model_provider, parse_model_ref
+from kilocli.results import Record, Result
 from kilocli.services.catalog import load_catalog
 from kilocli.services.runtime import Runtime
+from kilocli.services.steps import base_url_in_effect, keys_of
+
+CatalogSource = Literal["gateway", "cache", "fallback"]
+
+
+class ModelCost(Record):
+    """USD per million tokens; null means the gateway prices it per request ("variable")."""
+
+    input: float | None
+    output: float | None
+    cache_read: float | None
+    cache_write: float | None
+
+
+class ListedModelRecord(Record):
+    """One model as ``models`` lists it (SPEC §7)."""
+
+    ref: str
+    id: str
+    name: str
+    input: list[str]
+    reasoning: bool
+    context_window: int
+    max_tokens: int
+    cost: ModelCost
+    free: bool
+    tags: list[str]
+    cache_ttl_eligible: bool
+    transcript_sanitize: bool
+
+
+class ProviderListing(Result):
+    """``models list`` for one provider: the ``--json`` document of SPEC §7."""
+
+    json_order: ClassVar[tuple[str, ...]] = (
+        "provider",
+        "count",
+        "source",
+        "fetchedAt",
+        "stale",
+        "warnings",
+        "models",
+    )
+
+    provider: str
+    label: str = Field(exclude=True)
+    count: int
+    source: CatalogSource
+    fetched_at: str | None
+    stale: bool
+    warnings: list[str] = Field(default_factory=list)
+    models: list[ListedModelRecord]
+
+
+class AllListings(Result):
+    """``models list --all``: one listing per provider."""
+
+    providers: list[ProviderListing]
+
+
+def _model_document(listed: ListedModel) -> dict[str, Any]:
+    m, c = listed.model, listed.model.cost
+    return {
+        "ref": str(listed.ref),
+        "id": m.id,
+        "name": m.name,
+        "input": list(m.input),
+        "reasoning": m.reasoning,
+        "contextWindow": m.context_window,
+        "maxTokens": m.max_tokens,
+        "cost": {
+            "input": c.input,
+            "output": c.output,
+            "cacheRead": c.cache_read,
+            "cacheWrite": c.cache_write,
+        },
+        "free": m.free,
+        "tags": list(listed.tags),
+        "cacheTtlEligible": cache_ttl_eligible(listed.ref),
+        "transcriptSanitize": transcript_sanitize(listed.ref),
+    }
 
 
 def list_models(
@@ -31,38 +109,53 @@ def list_models(
     sort: SortKey | None = None,
     refresh: bool = False,
     offline: bool = False,
-) -> list[ModelListing]:
-    """One listing per provider, filtered and sorted."""
+    every_provider: bool = False,
+) -> ProviderListing | AllListings:
+    """One listing per provider, filtered and sorted (all of them in one result with
+    ``every_provider``)."""
     config = load_config(rt.paths)
-    return [
-        build_listing(
-            load_catalog(rt, provider, config, refresh=refresh, offline=offline),
-            config,
-            model_filter,
-            sort,
+    listings = []
+    for provider in providers:
+        catalog = load_catalog(rt, provider, config, refresh=refresh, offline=offline)
+        listing = build_listing(catalog, config, model_filter, sort)
+        # One validation of the whole document: 20,000 models are read in one pass of
+        # pydantic's core rather than model by model.
+        listings.append(
+            ProviderListing.model_validate(
+                {
+                    "provider": provider.id,
+                    "label": provider.label,
+                    "count": len(listing.models),
+                    "source": catalog.source,
+                    "fetchedAt": iso_time(catalog.fetched_at),
+                    "stale": catalog.stale,
+                    "warnings": list(catalog.warnings),
+                    "models": [_model_document(listed) for listed in listing.models],
+                }
+            )
         )
-        for provider in providers
-    ]
+    if every_provider:
+        return AllListings(providers=listings)
+    return listings[0]
 
 
 def default_list_provider(rt: Runtime) -> Provider:
     """The provider ``models list`` shows without ``--provider``: the default model's."""
-    return default_model_provider(load_config(rt.paths))
+    return default_model_provider(load_config(rt.paths).primary)
 
 
-@dataclass(frozen=True)
-class DefaultModelChange:
+class DefaultModelChange(Result):
     """What ``models set`` did."""
 
-    ref: str
+    ok: bool = True
+    default_model: str
     previous: str | None
     in_catalog: bool
-    catalog_source: str
 
 
 def set_default_model(rt: Runtime, text: str) -> DefaultModelChange:
     """Make ``text`` the default model; fallbacks are kept. A ref not in the catalog is set
-    anyway (with a warning by the caller): the catalog may simply be out of date.
+    anyway, with a warning: the catalog may simply be out of date.
 
     Raises:
         UsageError: a malformed ref or an unknown provider.
@@ -72,22 +165,23 @@ def set_default_model(rt: Runtime, text: str) -> DefaultModelChange:
     catalog = load_catalog(rt, get_provider(ref.provider), config)
     in_catalog = any(model.id == ref.model_id for model in catalog.models)
     update_config(rt.paths, lambda doc: set_primary_model(doc, str(ref)))
-    return DefaultModelChange(str(ref), current_primary(config), in_catalog, catalog.source)
+    warnings = []
+    if not in_catalog:
+        warnings.append(
+            f"{ref} is not in the catalog ({catalog.source}); set anyway. Check it with: "
+            f"kilocli models {ref.provider} --refresh"
+        )
+    return DefaultModelChange(
+        default_model=str(ref), previous=config.primary, in_catalog=in_catalog, warnings=warnings
+    )
 
 
-@dataclass(frozen=True)
-class ModelInfo:
-    """``models info``: one listed model and the catalog it was found in."""
+class ModelInfo(ListedModelRecord, Result):
+    """``models info``: every field of one model, its policies, and where it came from."""
 
-    listed: ListedModel
-    catalog: Catalog
-
-    def to_json(self) -> dict[str, Any]:
-        document = self.listed.to_json()
-        document["origin"] = self.listed.model.origin
-        document["source"] = self.catalog.source
-        document["warnings"] = list(self.catalog.warnings)
-        return document
+    origin: Literal["fallback", "gateway", "configured"]
+    source: CatalogSource
+    warnings: list[str] = Field(default_factory=list)
 
 
 def model_info(
@@ -105,7 +199,11 @@ def model_info(
     listing = build_listing(catalog, config)
     for listed in listing.models:
         if listed.ref == ref:
-            return ModelInfo(listed, catalog)
+            document = _model_document(listed)
+            document.update(
+                origin=listed.model.origin, source=catalog.source, warnings=list(catalog.warnings)
+            )
+            return ModelInfo.model_validate(document)
     for warning in catalog.warnings:  # why the catalog may be short (e.g. the gateway is down)
         rt.feedback.warn(warning)
     raise KilocliError(
@@ -114,8 +212,7 @@ def model_info(
     )
 
 
-@dataclass(frozen=True)
-class ProviderStatus:
+class ProviderStatus(Record):
     """One provider in ``models status``."""
 
     provider: str
@@ -123,33 +220,30 @@ class ProviderStatus:
     base_url_source: str
     key_source: str | None
     key_preview: str | None
-    shadowed: tuple[str, ...]
+    shadowed: list[str]
     cached_models: int | None
-    cache_age_seconds: float | None
+    cache_age_seconds: int | None
 
 
-@dataclass(frozen=True)
-class ModelStatus:
+class ModelStatus(Result):
     """``models status``: the default model, fallbacks, aliases, and each provider's state."""
 
-    primary: str | None
-    fallbacks: tuple[str, ...]
+    default_model: str | None
+    fallbacks: list[str]
     aliases: dict[str, str]
-    providers: tuple[ProviderStatus, ...]
+    providers: list[ProviderStatus]
 
 
 def model_status(rt: Runtime) -> ModelStatus:
     """Gather ``models status`` from config, the key chain and the caches (no network)."""
-
-    from kilocli.credentials.sources import resolve_key
     from kilocli.credentials.store import load_auth_store
 
     config = load_config(rt.paths)
     store = load_auth_store(rt.paths, rt.feedback.warn)
     providers = []
     for provider in PROVIDERS:
-        base = resolve_base_url(provider, None, rt.env, config)
-        resolution = resolve_key(provider, env=rt.env, store=store, config=config)
+        base = base_url_in_effect(rt, provider, config)
+        resolution = keys_of(rt, provider, config, store)
         found = resolution.in_effect
         cached = read_cache(rt.paths.models_cache(provider.id), base.url)
         providers.append(
@@ -159,14 +253,14 @@ def model_status(rt: Runtime) -> ModelStatus:
                 base_url_source=base.source,
                 key_source=str(found.source) if found else None,
                 key_preview=found.preview if found else None,
-                shadowed=tuple(str(f.source) for f in resolution.shadowed),
+                shadowed=[str(f.source) for f in resolution.shadowed],
                 cached_models=len(cached.models) if cached else None,
-                cache_age_seconds=rt.clock() - cached.fetched_at if cached else None,
+                cache_age_seconds=round(rt.clock() - cached.fetched_at) if cached else None,
             )
         )
     return ModelStatus(
-        primary=current_primary(config),
-        fallbacks=current_fallbacks(config),
-        aliases=model_aliases(config),
-        providers=tuple(providers),
+        default_model=config.primary,
+        fallbacks=list(config.fallbacks),
+        aliases=config.aliases,
+        providers=providers,
     )

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from kilocli.config.merge import (
     apply_default_alias,
     apply_provider_config,
-    current_primary,
     set_primary_model,
 )
+from kilocli.config.model import Config
 from kilocli.credentials.keys import normalise_key
+from kilocli.credentials.model import AuthStore
 from kilocli.credentials.sources import FoundKey, KeySource, resolve_key
 from kilocli.errors import NotAuthenticated
 from kilocli.onboarding.decisions import (
@@ -34,11 +35,12 @@ from kilocli.onboarding.prompts import (
     ask_what_after_rejection,
 )
 from kilocli.providers.registry import Provider, get_provider
-from kilocli.providers.resolve import normalise_base_url, parse_model_ref, resolve_base_url
+from kilocli.providers.resolve import normalise_base_url, parse_model_ref
 from kilocli.services.onboard_result import OnboardingResult, Verdict
 from kilocli.services.runtime import Runtime
 from kilocli.services.steps import (
     ask_gateway_about_key,
+    base_url_in_effect,
     read_both_files,
     store_profile,
     warn_if_not_provider_shaped,
@@ -87,7 +89,7 @@ def run_onboarding(rt: Runtime, request: OnboardRequest) -> OnboardingResult:
     if is_skip(choice):
         return OnboardingResult.skipped(choice.id, rt.paths)
     provider = get_provider(str(choice.provider))
-    base_url = resolve_base_url(provider, base_url_flag, rt.env, config).url
+    base_url = base_url_in_effect(rt, provider, config, base_url_flag).url
     given = next((item for item in inputs if item.provider in {provider.id, None}), None)
     found = _obtain_key(rt, provider, given, store, config)
     found, verdict = _verify(rt, provider, base_url, found, enabled=request.verify)
@@ -97,7 +99,7 @@ def run_onboarding(rt: Runtime, request: OnboardRequest) -> OnboardingResult:
     )
     # A default chosen only because none was set must not replace one that another process
     # set meanwhile (SPEC §2: the change applies to the file as it is when written).
-    fill_only = requested_model is None and not request.set_default and not current_primary(config)
+    fill_only = requested_model is None and not request.set_default and not config.primary
     written = _write(
         rt,
         provider,
@@ -107,7 +109,7 @@ def run_onboarding(rt: Runtime, request: OnboardRequest) -> OnboardingResult:
         model_ref=model_ref,
         fill_only=fill_only,
     )
-    primary = current_primary(written)
+    primary = written.primary
     if fill_only and model_ref is not None and primary == model_ref:
         rt.feedback.note(f"Default model set to {model_ref}")
     return OnboardingResult(
@@ -117,7 +119,8 @@ def run_onboarding(rt: Runtime, request: OnboardRequest) -> OnboardingResult:
         key_source=str(found.source),
         key_preview=found.preview,
         key_copied_from_env=found.source.kind == "env",
-        verdict=verdict,
+        verified=verdict.verified,
+        verification_detail=verdict.detail,
         default_model=primary,
         default_model_changed=model_ref is not None and primary == model_ref,
         config_path=rt.paths.config_file,
@@ -129,8 +132,8 @@ def _obtain_key(
     rt: Runtime,
     provider: Provider,
     given: KeyInput | None,
-    store: Mapping[str, Any],
-    config: Mapping[str, Any],
+    store: AuthStore,
+    config: Config,
 ) -> FoundKey:
     """Step 3: the key given up front, a stored profile, an env var, or one typed in."""
     if given is not None:
@@ -199,13 +202,13 @@ def _verify(
 def _choose_default_model(
     rt: Runtime,
     provider: Provider,
-    config: Mapping[str, Any],
+    config: Config,
     request: OnboardRequest,
     requested: str | None,
     base_url: str,
 ) -> str | None:
     """Step 5: the new default model, or None to leave the current one alone."""
-    current = current_primary(config)
+    current = config.primary
     decision = decide_default_model(
         current=current,
         requested=requested,
@@ -224,9 +227,7 @@ def _choose_default_model(
     return None if ref == current else ref
 
 
-def _catalog_refs(
-    rt: Runtime, provider: Provider, config: Mapping[str, Any], base_url: str
-) -> list[str]:
+def _catalog_refs(rt: Runtime, provider: Provider, config: Config, base_url: str) -> list[str]:
     """The refs of the provider's catalog (cache, gateway or fallback), for a searchable list."""
     from kilocli.services.catalog import load_catalog
 
@@ -245,7 +246,7 @@ def _write(
     base_url: str | None,
     model_ref: str | None,
     fill_only: bool,
-) -> Document:
+) -> Config:
     """Step 6: the credential first, then the config, each in its own locked transaction.
 
     ``fill_only``: set ``model_ref`` only if the config on disk still has no default model.
@@ -256,8 +257,13 @@ def _write(
 
     def configure(config: Document) -> Document:
         config = apply_provider_config(config, provider, base_url=base_url)
-        if model_ref is not None and not (fill_only and current_primary(config)):
+        if model_ref is not None and not (fill_only and _has_primary(config)):
             config = set_primary_model(config, model_ref)
         return apply_default_alias(config, provider)
 
     return store_profile(rt, provider, profile_id, key, configure)
+
+
+def _has_primary(document: Document) -> bool:
+    """Whether the config document (as re-read inside the write's lock) has a default model."""
+    return Config.model_validate(document).primary is not None

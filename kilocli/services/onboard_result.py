@@ -2,32 +2,34 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import NamedTuple
+
+from pydantic import Field
 
 from kilocli.paths import Paths
+from kilocli.results import Result
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(NamedTuple):
     """Whether the gateway accepted the key: True, False (saved anyway) or None (not known)."""
 
     verified: bool | None
     detail: str
 
 
-@dataclass(frozen=True)
-class OnboardingResult:
-    """The outcome of ``kilocli onboard``. Holds a key preview, never a key."""
+class OnboardingResult(Result):
+    """The outcome of ``kilocli onboard`` (SPEC §5). Holds a key preview, never a key."""
 
+    ok: bool = True
     auth_choice: str
     provider: str | None
     profile_id: str | None
     key_source: str | None
     key_preview: str | None
-    key_copied_from_env: bool
-    verdict: Verdict
+    key_copied_from_env: bool = Field(exclude=True)
+    verified: bool | None
+    verification_detail: str = Field(exclude=True)
     default_model: str | None
     default_model_changed: bool
     config_path: Path
@@ -43,7 +45,8 @@ class OnboardingResult:
             key_source=None,
             key_preview=None,
             key_copied_from_env=False,
-            verdict=Verdict(None, "skipped"),
+            verified=None,
+            verification_detail="skipped",
             default_model=None,
             default_model_changed=False,
             config_path=paths.config_file,
@@ -51,22 +54,11 @@ class OnboardingResult:
         )
 
     @property
+    def verdict(self) -> Verdict:
+        """The verification, as the wizard settled it."""
+        return Verdict(self.verified, self.verification_detail)
+
+    @property
     def wrote_files(self) -> bool:
         """Whether onboarding wrote anything."""
         return self.provider is not None
-
-    def to_json(self) -> dict[str, Any]:
-        """The ``--json`` document of SPEC §5."""
-        return {
-            "ok": True,
-            "authChoice": self.auth_choice,
-            "provider": self.provider,
-            "profileId": self.profile_id,
-            "keySource": self.key_source,
-            "keyPreview": self.key_preview,
-            "verified": self.verdict.verified,
-            "defaultModel": self.default_model,
-            "defaultModelChanged": self.default_model_changed,
-            "configPath": str(self.config_path),
-            "authStorePath": str(self.auth_store_path),
-        }

@@ -9,7 +9,10 @@ from typing import TYPE_CHECKING
 
 from kilocli.config.files import load_config, update_config
 from kilocli.config.merge import apply_auth_profile
+from kilocli.config.model import Config
 from kilocli.credentials.keys import looks_like_jwt, preview
+from kilocli.credentials.model import AuthStore
+from kilocli.credentials.sources import KeyResolution, resolve_key
 from kilocli.credentials.store import (
     load_auth_store,
     stored_but_config_unchanged,
@@ -18,6 +21,7 @@ from kilocli.credentials.store import (
 )
 from kilocli.errors import FileProblem
 from kilocli.providers.registry import Provider
+from kilocli.providers.resolve import BaseUrl, resolve_base_url
 from kilocli.services.runtime import Runtime
 from kilocli.storage import Document, check_writable, interrupts_deferred
 
@@ -25,12 +29,28 @@ if TYPE_CHECKING:
     from kilocli.gateway.verify import Verification
 
 
-def read_both_files(rt: Runtime) -> tuple[Document, Document]:
+def read_both_files(rt: Runtime) -> tuple[Config, AuthStore]:
     """The config and the auth store, validated, before anything is asked: a bad or unwritable
     file stops the command before the user has typed a key for nothing."""
     for path in (rt.paths.config_file, rt.paths.auth_file):
         check_writable(path)
     return load_config(rt.paths), load_auth_store(rt.paths, rt.feedback.warn)
+
+
+def base_url_in_effect(
+    rt: Runtime, provider: Provider, config: Config, flag: str | None = None
+) -> BaseUrl:
+    """The base URL in effect for ``provider`` (SPEC §3: flag, env, config, default)."""
+    return resolve_base_url(provider, flag, rt.env, config.provider(provider.id).base_url)
+
+
+def keys_of(rt: Runtime, provider: Provider, config: Config, store: AuthStore) -> KeyResolution:
+    """The key chain of ``provider``; every key found is remembered, so no error shows it."""
+    resolution = resolve_key(provider, env=rt.env, store=store, config=config)
+    for found in (resolution.in_effect, *resolution.shadowed):
+        if found is not None:
+            rt.remember_secret(found.key)
+    return resolution
 
 
 def warn_if_not_provider_shaped(rt: Runtime, provider: Provider, key: str) -> None:
@@ -67,7 +87,7 @@ def store_profile(
     profile_id: str,
     key: str,
     configure: Callable[[Document], Document] | None = None,
-) -> Document:
+) -> Config:
     """Store ``key`` as ``profile_id``, then record the profile (and ``configure``'s changes) in
     config, each in its own locked transaction, with Ctrl-C held back so it cannot split them.
 

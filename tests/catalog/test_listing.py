@@ -10,6 +10,7 @@ from kilocli.catalog.assemble import Catalog
 from kilocli.catalog.listing import ModelFilter, SortKey, build_listing
 from kilocli.catalog.policies import cache_ttl_eligible, transcript_sanitize
 from kilocli.catalog.records import CatalogModel, Cost
+from kilocli.config.model import Config
 from kilocli.providers.registry import get_provider
 from kilocli.providers.resolve import ModelRef
 
@@ -72,10 +73,16 @@ CATALOG = Catalog(KILOCODE, "gateway", 1_795_000_000.0, False, (), CATALOG_MODEL
 
 
 NO_FILTER = ModelFilter()
+NO_CONFIG = Config()
+
+
+def config_of(document: dict[str, Any]) -> Config:
+    """The config as it would be read from ``document``."""
+    return Config.model_validate(document)
 
 
 def listed_ids(model_filter: ModelFilter = NO_FILTER, sort: SortKey | None = None) -> list[str]:
-    listing = build_listing(CATALOG, {}, model_filter, sort)
+    listing = build_listing(CATALOG, NO_CONFIG, model_filter, sort)
     return [listed.model.id for listed in listing.models]
 
 
@@ -233,7 +240,7 @@ def test_tags() -> None:
             }
         }
     }
-    listing = build_listing(CATALOG, config)
+    listing = build_listing(CATALOG, config_of(config))
     assert {listed.model.id: listed.tags for listed in listing.models} == {
         "kilo/auto": ("alias:Kilo Gateway",),
         "anthropic/claude-sonnet-4.5": ("default", "fallback#4", "alias:sonnet"),
@@ -248,7 +255,7 @@ def test_tags() -> None:
 
 
 def test_no_config_means_only_configured_and_free_tags() -> None:
-    listing = build_listing(CATALOG, {})
+    listing = build_listing(CATALOG, NO_CONFIG)
     tagged = {listed.model.id: listed.tags for listed in listing.models if listed.tags}
     assert tagged == {"qwen/qwen3-coder:free": ("free",), "mine/custom": ("configured",)}
 
@@ -265,7 +272,7 @@ def test_a_configured_free_default_has_every_tag_in_order() -> None:
             }
         }
     }
-    (listed,) = build_listing(catalog, config).models
+    (listed,) = build_listing(catalog, config_of(config)).models
     assert listed.tags == ("default", "fallback#1", "alias:cheap", "configured", "free")
 
 
@@ -314,7 +321,7 @@ def test_to_json_has_every_key_of_spec_section_7() -> None:
         KILOCODE, "cache", 1_795_000_000.0, True, ("Could not refresh (test).",), models
     )
     config = {"agents": {"defaults": {"model": {"primary": "kilocode/kilo/auto"}}}}
-    document = build_listing(catalog, config, ModelFilter(reasoning=True)).to_json()
+    document = build_listing(catalog, config_of(config), ModelFilter(reasoning=True)).to_json()
     expected: dict[str, Any] = {
         "provider": "kilocode",
         "count": 4,
@@ -388,7 +395,7 @@ def test_to_json_has_every_key_of_spec_section_7() -> None:
 
 def test_to_json_of_the_fallback_has_no_fetch_time() -> None:
     catalog = Catalog(KILOCODE, "fallback", None, False, ("why",), CATALOG_MODELS[:1])
-    document = build_listing(catalog, {}).to_json()
+    document = build_listing(catalog, NO_CONFIG).to_json()
     assert (document["source"], document["fetchedAt"], document["stale"]) == (
         "fallback",
         None,

@@ -392,3 +392,260 @@ def test_the_generator_mixes_every_shape_and_every_outcome() -> None:
     assert any(m["cost"]["input"] is None for m in expected)
     assert any(m["cost"]["cacheRead"] not in (0.0, None) for m in expected)
     assert any(m["name"] == m["id"] for m in expected)
+
+
+# SPEC §6: a value of the wrong kind is treated as missing, never as a crash or an invalid row.
+
+
+def parse_json_row(text: str) -> dict[str, Any]:
+    """Map a row written as JSON text, so that ``1e400`` and ``NaN`` arrive as the gateway's
+    answer would (Python's json module reads them as inf and nan)."""
+    return parse_one(json.loads(text))
+
+
+NOT_A_TOKEN_COUNT = [
+    "1e400",  # read as inf
+    "-1e400",
+    "NaN",
+    "Infinity",
+    "4096.5",
+    "0.5",
+    "0",
+    "0.0",
+    "-5",
+    "-4096.0",
+    '"131072"',
+    '""',
+    "true",
+    "false",
+    "null",
+    "[131072]",
+    '{"value": 131072}',
+]
+
+
+@pytest.mark.parametrize("value", NOT_A_TOKEN_COUNT)
+def test_a_top_provider_context_that_is_not_a_positive_whole_number_is_missing(
+    value: str,
+) -> None:
+    row = parse_json_row(f'{{"id": "v/m", "top_provider": {{"context_length": {value}}}}}')
+    assert row["contextWindow"] == 1_000_000
+    # Missing, so the top-level context_length is used instead.
+    text = f'{{"id": "v/m", "top_provider": {{"context_length": {value}}}, "context_length": 8192}}'
+    assert parse_json_row(text)["contextWindow"] == 8192
+
+
+@pytest.mark.parametrize("value", NOT_A_TOKEN_COUNT)
+def test_a_top_level_context_that_is_not_a_positive_whole_number_is_missing(value: str) -> None:
+    assert parse_json_row(f'{{"id": "v/m", "context_length": {value}}}')["contextWindow"] == (
+        1_000_000
+    )
+
+
+@pytest.mark.parametrize("value", NOT_A_TOKEN_COUNT)
+def test_max_tokens_that_are_not_a_positive_whole_number_are_missing(value: str) -> None:
+    text = f'{{"id": "v/m", "top_provider": {{"max_completion_tokens": {value}}}}}'
+    assert parse_json_row(text)["maxTokens"] == 128_000
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("4096", 4096),
+        ("4096.0", 4096),  # JSON has one number type: an integral float is that whole number
+        ("1e5", 100_000),
+        ("1", 1),
+        ("100000000000000000000", 100_000_000_000_000_000_000),
+    ],
+)
+def test_token_counts_that_are_positive_whole_numbers(value: str, expected: int) -> None:
+    text = (
+        f'{{"id": "v/m", "context_length": {value}, '
+        f'"top_provider": {{"max_completion_tokens": {value}}}}}'
+    )
+    row = parse_json_row(text)
+    assert (row["contextWindow"], row["maxTokens"]) == (expected, expected)
+    assert type(row["contextWindow"]) is int
+    assert type(row["maxTokens"]) is int
+
+
+NOT_A_PRICE = [
+    '"abc"',
+    '""',
+    '" "',
+    '"NaN"',
+    '"Infinity"',
+    '"-Infinity"',
+    '"1e400"',  # finite as a decimal, but not as a float per million tokens
+    "1e400",  # read as inf
+    "NaN",
+    '"-0.5"',
+    '"-2"',
+    '"-1.0"',  # only the string "-1" means variable
+    "-1",
+    "true",
+    "false",
+    "[]",
+    '["0.000003"]',
+    '{"usd": "0.000003"}',
+]
+
+
+@pytest.mark.parametrize("value", NOT_A_PRICE)
+def test_a_price_that_is_not_a_finite_non_negative_number_is_missing(value: str) -> None:
+    """Missing is $0 for now (see ``_per_million``); it is never "variable" and never free."""
+    prices = ", ".join(
+        f'"{name}": {value}'
+        for name in ("prompt", "completion", "input_cache_read", "input_cache_write")
+    )
+    row = parse_json_row(f'{{"id": "v/m", "pricing": {{{prices}}}}}')
+    assert row["cost"] == ZERO_COST
+    assert row["free"] is False  # no price was given, so "both 0" does not hold
+
+
+@pytest.mark.parametrize("value", NOT_A_PRICE)
+def test_one_bad_price_leaves_the_others_alone(value: str) -> None:
+    text = (
+        f'{{"id": "v/m", "pricing": {{"prompt": {value}, "completion": "0.000015", '
+        f'"input_cache_read": "-1", "input_cache_write": "0.00000375"}}}}'
+    )
+    assert parse_json_row(text)["cost"] == {
+        "input": 0.0,
+        "output": 15.0,
+        "cacheRead": None,
+        "cacheWrite": 3.75,
+    }
+
+
+@pytest.mark.parametrize(
+    ("value", "per_million"),
+    [
+        ("0.000003", 3.0),  # a JSON number, not a string
+        ('"3e-6"', 3.0),
+        ('" 0.000003 "', 3.0),
+        ("0", 0.0),
+        ('"-0"', 0.0),
+        ('"0.0001"', 100.0),
+        ('"1e-400"', 0.0),  # below what a float can hold: rounds to 0
+    ],
+)
+def test_prices_written_other_ways(value: str, per_million: float) -> None:
+    cost = parse_json_row(f'{{"id": "v/m", "pricing": {{"prompt": {value}}}}}')["cost"]
+    assert cost["input"] == per_million
+    assert str(cost["input"]) != "-0.0"
+
+
+def test_prices_given_as_the_number_0_make_a_model_free() -> None:
+    assert parse_json_row('{"id": "v/m", "pricing": {"prompt": 0, "completion": 0.0}}')["free"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("name", "42"),
+        ("name", '["A name"]'),
+        ("name", "null"),
+        ("architecture", '"text"'),
+        ("architecture", '["text", "image"]'),
+        ("architecture", "7"),
+        ("architecture", '{"input_modalities": "text", "output_modalities": "text"}'),
+        ("architecture", '{"input_modalities": {"image": true}, "output_modalities": null}'),
+        ("top_provider", '"big"'),
+        ("top_provider", "[200000, 64000]"),
+        ("pricing", '"free"'),
+        ("pricing", '["0", "0"]'),
+        ("pricing", "0"),
+        ("supported_parameters", '"tools"'),
+        ("supported_parameters", '{"tools": true}'),
+        ("isFree", '"yes"'),
+        ("isFree", "1"),
+        ("isFree", "null"),
+        ("context_length", '{"max": 1}'),
+    ],
+)
+def test_a_field_of_the_wrong_type_is_missing_and_the_row_still_counts(
+    field: str, value: str
+) -> None:
+    parsed = parse_models_payload(json.loads(f'{{"data": [{{"id": "v/m", "{field}": {value}}}]}}'))
+    assert [mapped(m) for m in parsed.models] == [model("v/m")]
+    assert (parsed.skipped_invalid, parsed.skipped_duplicate, parsed.skipped_image_output) == (
+        0,
+        0,
+        0,
+    )
+
+
+def test_a_row_with_every_field_of_the_wrong_type_takes_every_default() -> None:
+    row = {
+        "id": "v/m",
+        "name": 1,
+        "architecture": "text->image",
+        "top_provider": [],
+        "context_length": "1000",
+        "pricing": "cheap",
+        "supported_parameters": "reasoning",
+        "isFree": "true",
+    }
+    assert parse_one(row) == model("v/m")
+
+
+@pytest.mark.parametrize(
+    ("architecture", "expected"),
+    [
+        ({"input_modalities": "image"}, ["text"]),  # a string, not a list: missing
+        ({"input_modalities": ["image", 5, None]}, ["text", "image"]),  # non-strings left out
+        ({"input_modalities": [["image"]]}, ["text"]),
+    ],
+)
+def test_input_modalities_of_the_wrong_type(
+    architecture: dict[str, Any], expected: list[str]
+) -> None:
+    assert parse_one({"id": "v/m", "architecture": architecture})["input"] == expected
+
+
+@pytest.mark.parametrize(
+    ("output_modalities", "image_output"),
+    [
+        ("image", 0),  # a string, not a list: missing, so not an image model
+        (["text", 3, "image"], 1),
+        ([{"image": True}], 0),
+        (None, 0),
+    ],
+)
+def test_output_modalities_of_the_wrong_type(output_modalities: Any, image_output: int) -> None:
+    row = {"id": "v/m", "architecture": {"output_modalities": output_modalities}}
+    parsed = parse_models_payload({"data": [row]})
+    assert (len(parsed.models), parsed.skipped_image_output) == (1 - image_output, image_output)
+
+
+def test_supported_parameters_skip_items_that_are_not_strings() -> None:
+    assert parse_one({"id": "v/m", "supported_parameters": [1, None, "reasoning"]})["reasoning"]
+
+
+@pytest.mark.parametrize(
+    ("is_free", "expected"),
+    [("true", False), (1, False), (0, True), (None, True)],  # not a bool: the pricing decides
+)
+def test_an_is_free_that_is_not_a_bool_is_missing(is_free: Any, expected: bool) -> None:
+    pricing = {"prompt": "0.000003", "completion": "0"} if expected is False else ZERO
+    assert parse_one({"id": "v/m", "isFree": is_free, "pricing": pricing})["free"] is expected
+
+
+def test_text_that_is_not_unicode_is_not_kept() -> None:
+    """JSON can escape half a surrogate pair; such an id is invalid and such a name missing
+    (neither could be shown or saved in the cache)."""
+    payload = json.loads('{"data": [{"id": "v/\\ud800"}, {"id": "v/m", "name": "Half \\udc00"}]}')
+    parsed = parse_models_payload(payload)
+    assert [(m.id, m.name) for m in parsed.models] == [("v/m", "v/m")]
+    assert parsed.skipped_invalid == 1
+
+
+def test_a_whitespace_id_is_still_an_id() -> None:
+    assert parse_one({"id": " "})["id"] == " "
+
+
+def test_nested_junk_in_ignored_fields_costs_nothing() -> None:
+    deep: Any = "x"
+    for _ in range(10_000):
+        deep = {"a": [deep]}
+    assert parse_one({"id": "v/m", "autoRouting": deep, "pricing": {"extra": deep}}) == model("v/m")

@@ -13,6 +13,7 @@ import pytest
 
 from kilocli.catalog.assemble import Catalog
 from kilocli.catalog.records import CatalogModel
+from kilocli.config.model import Config
 from kilocli.providers.registry import get_provider
 from kilocli.services.catalog import load_catalog
 from kilocli.services.runtime import Runtime
@@ -23,7 +24,7 @@ from tests.fakes import OTHER_VALID_KEY, RESPONSES, VALID_KEY, FakeGateway
 
 KILOCODE = get_provider("kilocode")
 MODELS_PATH = "/api/gateway/models"
-NO_CONFIG: dict[str, Any] = {}
+NO_CONFIG = Config()
 SMALL_BODY = {
     "data": [
         {"id": "zeta/last-by-name", "name": "Zeta"},
@@ -32,6 +33,11 @@ SMALL_BODY = {
     ]
 }
 KILO_500_BODY = json.dumps(RESPONSES["GET /api/gateway/models 500"]).encode()
+
+
+def config_of(document: dict[str, Any]) -> Config:
+    """The config as it would be read from ``document``."""
+    return Config.model_validate(document)
 
 
 def ids(catalog: Catalog) -> list[str]:
@@ -76,27 +82,29 @@ def rt(make_runtime: MakeRuntime, gateway: FakeGateway) -> Runtime:
 def test_fallback_first_then_discovered_in_gateway_order_then_configured(
     rt: Runtime, gateway: FakeGateway
 ) -> None:
-    config = {
-        "models": {
-            "providers": {
-                "kilocode": {
-                    "models": [
-                        {"id": "mid/both", "name": "Configured loses"},
-                        {"id": "kilo/auto", "name": "Configured Kilo Auto"},
-                        {
-                            "id": "mine/custom",
-                            "name": "My Custom",
-                            "input": ["text", "image"],
-                            "reasoning": True,
-                            "contextWindow": 64_000,
-                            "maxTokens": 8_000,
-                        },
-                        {"id": "mine/bare"},
-                    ]
+    config = config_of(
+        {
+            "models": {
+                "providers": {
+                    "kilocode": {
+                        "models": [
+                            {"id": "mid/both", "name": "Configured loses"},
+                            {"id": "kilo/auto", "name": "Configured Kilo Auto"},
+                            {
+                                "id": "mine/custom",
+                                "name": "My Custom",
+                                "input": ["text", "image"],
+                                "reasoning": True,
+                                "contextWindow": 64_000,
+                                "maxTokens": 8_000,
+                            },
+                            {"id": "mine/bare"},
+                        ]
+                    }
                 }
             }
         }
-    }
+    )
     catalog = load_catalog(rt, KILOCODE, config)
     assert catalog.source == "gateway"
     assert [(m.id, m.name, m.origin) for m in catalog.models] == [
@@ -140,7 +148,7 @@ def test_a_discovered_fallback_model_takes_the_gateway_place_and_values(
 
 def test_a_configured_model_survives_a_failed_discovery(rt: Runtime, gateway: FakeGateway) -> None:
     gateway.fail(MODELS_PATH, status=500, body=KILO_500_BODY)
-    config = {"models": {"providers": {"kilocode": {"models": [{"id": "mine/custom"}]}}}}
+    config = config_of({"models": {"providers": {"kilocode": {"models": [{"id": "mine/custom"}]}}}})
     catalog = load_catalog(rt, KILOCODE, config)
     assert catalog.source == "fallback"
     assert [(m.id, m.origin) for m in catalog.models] == [
@@ -191,7 +199,7 @@ def test_the_path_is_base_url_models_and_never_v1(
 
 def test_the_configured_base_url_is_used(make_runtime: MakeRuntime, gateway: FakeGateway) -> None:
     rt = make_runtime(KILOCODE_BASE_URL="")
-    config = {"models": {"providers": {"kilocode": {"baseUrl": gateway.base_url}}}}
+    config = config_of({"models": {"providers": {"kilocode": {"baseUrl": gateway.base_url}}}})
     assert load_catalog(rt, KILOCODE, config).source == "gateway"
     assert gateway.paths_requested() == [MODELS_PATH]
 
@@ -372,7 +380,7 @@ def test_a_failure_without_a_cache_falls_back_and_says_why(
 ) -> None:
     fault, reason = FAILURES[failure]
     gateway.fail(MODELS_PATH, **fault)
-    config = {"models": {"providers": {"kilocode": {"models": [{"id": "mine/custom"}]}}}}
+    config = config_of({"models": {"providers": {"kilocode": {"models": [{"id": "mine/custom"}]}}}})
     catalog = load_catalog(rt, KILOCODE, config)
     assert (catalog.source, catalog.stale, catalog.fetched_at) == ("fallback", False, None)
     assert ids(catalog) == ["kilo/auto", "mine/custom"]

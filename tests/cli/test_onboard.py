@@ -254,6 +254,8 @@ def test_no_key_with_json_is_a_json_error(kilo: Kilo, home: Path) -> None:
     assert document(run) == {
         "ok": False,
         "error": MISSING,
+        "hint": 'Run: kilocli onboard --kilocode-api-key "$KEY"  '
+        "(or pipe it: ... | kilocli onboard --api-key-stdin)",
         "exitCode": ExitCode.NOT_AUTHENTICATED,
     }
     assert not home.exists()

@@ -12,7 +12,6 @@ from kilocli.config.merge import (
     apply_auth_profile,
     apply_default_alias,
     apply_provider_config,
-    current_primary,
     remove_auth_profile,
     set_primary_model,
 )
@@ -184,23 +183,6 @@ def test_set_primary_model_on_an_empty_document_adds_no_fallbacks() -> None:
     }
 
 
-@pytest.mark.parametrize(
-    ("config", "expected"),
-    [
-        ({}, None),
-        ({"agents": {"defaults": {"model": {"fallbacks": ["a/b"]}}}}, None),
-        ({"agents": {"defaults": {"model": {"primary": ""}}}}, None),
-        ({"agents": {"defaults": {"model": {"primary": "  "}}}}, None),
-        (
-            {"agents": {"defaults": {"model": {"primary": "kilocode/kilo/auto"}}}},
-            "kilocode/kilo/auto",
-        ),
-    ],
-)
-def test_current_primary(config: dict[str, Any], expected: str | None) -> None:
-    assert current_primary(config) == expected
-
-
 def test_apply_auth_profile_writes_metadata_without_creating_an_order() -> None:
     assert apply_auth_profile({}, "kilocode:default", "kilocode") == {
         "auth": {"profiles": {"kilocode:default": {"provider": "kilocode", "mode": "api_key"}}}
@@ -301,7 +283,6 @@ MERGES: list[Callable[[dict[str, Any]], Any]] = [
     lambda c: set_primary_model(c, "kilocode/kilo/auto"),
     lambda c: apply_auth_profile(c, "kilocode:default", "kilocode"),
     lambda c: remove_auth_profile(c, "kilocode:work"),
-    current_primary,
 ]
 
 

@@ -52,13 +52,28 @@ def test_secret_sounding_names_are_previewed(name: str) -> None:
 
 @pytest.mark.parametrize("name", ["id", "keySource", "monkey", "baseUrl", "alias", "provider"])
 def test_other_names_are_shown(name: str) -> None:
-    assert redacted({name: JWT}) == {name: JWT}
+    assert redacted({name: "https://api.kilo.ai/api/gateway/"}) == {
+        name: "https://api.kilo.ai/api/gateway/"
+    }
+
+
+@pytest.mark.parametrize("name", ["id", "keySource", "monkey", "baseUrl", "alias", "provider"])
+def test_a_key_under_any_other_name_is_still_a_preview(name: str) -> None:
+    """SPEC §4: a value that looks like a key is a preview wherever it sits."""
+    assert redacted({name: JWT}) == {name: "eyJh…Qk0s"}
+
+
+def test_a_bearer_header_is_shown_with_a_preview_of_its_key() -> None:
+    headers = {"headers": {"Authorization": f"Bearer {JWT}", "X-Title": "my app"}}
+    assert redacted(headers) == {
+        "headers": {"Authorization": "Bearer eyJh…Qk0s", "X-Title": "my app"}
+    }
 
 
 def test_lists_under_a_secret_name_are_previewed_item_by_item() -> None:
-    assert redacted({"tokens": [JWT, "abcdefghi"], "ids": [JWT]}) == {
+    assert redacted({"tokens": [JWT, "abcdefghi"], "ids": ["a", JWT]}) == {
         "tokens": ["eyJh…Qk0s", "ab…i"],
-        "ids": [JWT],
+        "ids": ["a", "eyJh…Qk0s"],
     }
 
 

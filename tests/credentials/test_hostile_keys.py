@@ -182,6 +182,7 @@ def test_the_command_line(home: Path, case: Hostile, command: str) -> None:
         assert json.loads(result.stdout) == {
             "ok": False,
             "error": message,
+            "hint": hint,
             "exitCode": ExitCode.USAGE,
         }
     assert result.stderr.endswith(error)

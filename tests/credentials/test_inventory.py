@@ -10,10 +10,18 @@ import pytest
 
 from kilocli.credentials.sources import FoundKey, KeyResolution, KeySource
 from kilocli.errors import ExitCode, NotAuthenticated
-from kilocli.gateway.verify import Outcome, Verification
+from kilocli.gateway.verify import Outcome
 from kilocli.paths import resolve_paths
 from kilocli.providers.registry import get_provider
-from kilocli.services.auth_status import ProviderAuth, auth_status, key_in_effect, list_profiles
+from kilocli.services.auth_status import (
+    KeyCheck,
+    ProfileRow,
+    ProviderAuth,
+    _entry,
+    auth_status,
+    key_in_effect,
+    list_profiles,
+)
 from kilocli.services.runtime import Runtime
 from tests.fakes import RESPONSES, FakeGateway, RecordingFeedback
 from tests.key_sources import (
@@ -29,6 +37,7 @@ from tests.key_sources import (
     ZETA,
     Place,
     arrange,
+    preview_of,
     profile,
     write_private,
 )
@@ -55,15 +64,17 @@ def runtime(home: Path, gateway: FakeGateway) -> RuntimeFactory:
     return build
 
 
-def chain_of(rt: Runtime, provider: str = "kilocode") -> list[tuple[str, str]]:
-    """The key in effect, then every shadowed one, as (source, key) pairs."""
+def chain_of(rt: Runtime, provider: str = "kilocode") -> list[tuple[str, str | None]]:
+    """The key in effect, then every shadowed one, as (source, key preview) pairs."""
     (entry,) = auth_status(rt, provider, check=False).providers
-    found = [entry.resolution.in_effect, *entry.resolution.shadowed]
-    return [(str(item.source), item.key) for item in found if item is not None]
+    in_effect = [(entry.key_source, entry.key_preview)] if entry.key_source is not None else []
+    return [*in_effect, *((s.source, s.key_preview) for s in entry.shadowed)]
 
 
 def pairs(places: tuple[Place, ...]) -> list[tuple[str, str]]:
-    return [(place.source, place.key) for place in places]
+    """The (source, key preview) pairs ``auth status`` shows for ``places``; every place holds
+    a key of its own, so equal previews mean equal keys."""
+    return [(place.source, preview_of(place.key)) for place in places]
 
 
 @pytest.mark.parametrize(
@@ -116,7 +127,7 @@ def test_every_key_seen_is_remembered_for_scrubbing(home: Path, runtime: Runtime
 
 
 def active_profiles(rt: Runtime) -> dict[str, bool]:
-    return {row.profile_id: row.active for row in list_profiles(rt)}
+    return {row.profile_id: row.active for row in list_profiles(rt).profiles}
 
 
 def test_the_ordered_profile_is_active(home: Path, runtime: RuntimeFactory) -> None:
@@ -152,9 +163,10 @@ def test_a_profile_without_a_key_is_never_active(home: Path, runtime: RuntimeFac
     )
     rt = runtime()
 
-    (row,) = list_profiles(rt)
+    (row,) = list_profiles(rt).profiles
 
-    assert (row.key_preview, row.referenced, row.active) == (None, True, False)
+    assert isinstance(row, ProfileRow)
+    assert (row.key_preview, row.referenced_by_config, row.active) == (None, True, False)
     assert chain_of(rt) == pairs((CONFIG,))
 
 
@@ -180,6 +192,13 @@ def test_token_without_a_key_is_not_authenticated(runtime: RuntimeFactory) -> No
 FOUND = FoundKey(KeySource("profile", "kilocode:default"), DEFAULT.key)
 
 
+def checked(outcome: Outcome) -> KeyCheck:
+    """What the verify endpoint said, with nothing but the outcome."""
+    return KeyCheck(
+        outcome=outcome, detail="detail", email=None, organizations=[], balance=None, details={}
+    )
+
+
 @pytest.mark.parametrize(
     ("in_effect", "outcome", "exit_code"),
     [
@@ -193,10 +212,12 @@ FOUND = FoundKey(KeySource("profile", "kilocode:default"), DEFAULT.key)
 def test_provider_exit_code(
     in_effect: FoundKey | None, outcome: Outcome | None, exit_code: ExitCode
 ) -> None:
-    check = Verification(outcome, "detail") if outcome else None
-    entry = ProviderAuth(KILO, KILO.base_url, KeyResolution("kilocode", in_effect), check)
+    check = checked(outcome) if outcome else None
+    entry = _entry(KILO, KILO.base_url, KeyResolution("kilocode", in_effect), check)
 
+    assert isinstance(entry, ProviderAuth)
     assert entry.exit_code == exit_code
+    assert entry.exit is exit_code
 
 
 @pytest.mark.parametrize(
@@ -232,12 +253,12 @@ def test_check_asks_each_provider_that_has_a_key_and_the_default_decides(
     assert (kilo.check.outcome, kilo.check.email, kilo.check.organizations) == (
         "verified",
         EMAIL,
-        ("Team",),
+        ["Team"],
     )
-    assert kilo.balance == "$12.34"
+    assert kilo.check.balance == "$12.34"
     assert openrouter.check is not None
     assert openrouter.check.outcome == "rejected"
-    assert (status.deciding, status.exit_code) == ("kilocode", ExitCode.OK)
+    assert (status.deciding_provider, status.exit_code()) == ("kilocode", ExitCode.OK)
     assert [(seen.path, seen.headers["Authorization"]) for seen in gateway.requests] == [
         ("/api/profile", f"Bearer {KILOCODE_ENV.key}"),
         ("/api/profile/balance", f"Bearer {KILOCODE_ENV.key}"),
@@ -254,5 +275,5 @@ def test_check_without_a_key_asks_nothing(runtime: RuntimeFactory, gateway: Fake
     status = auth_status(runtime(), "kilocode", check=True)
 
     assert status.providers[0].check is None
-    assert status.exit_code == ExitCode.NOT_AUTHENTICATED
+    assert status.exit_code() == ExitCode.NOT_AUTHENTICATED
     assert gateway.requests == []

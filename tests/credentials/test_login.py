@@ -291,10 +291,10 @@ def test_logout_with_yes_never_asks(world: WorldFactory, home: Path) -> None:
 
     result = logout(w.runtime, None, "openrouter", confirmed=True)
 
-    assert (result.removed, result.providers, result.env_still_set) == (
-        ("openrouter:default",),
-        ("openrouter",),
-        ("OPENROUTER_API_KEY",),
+    assert (result.removed, result.key_pages, result.env_still_set) == (
+        ["openrouter:default"],
+        ["https://openrouter.ai/settings/keys for OpenRouter"],  # only openrouter's page
+        ["OPENROUTER_API_KEY"],
     )
     assert stored(home) == {"kilocode:default": profile("kilocode", DEFAULT.key)}
 
@@ -307,10 +307,10 @@ def test_logout_of_a_profile_of_an_unknown_provider(world: WorldFactory, home: P
 
     result = logout(world().runtime, "other:default", None, confirmed=True)
 
-    assert (result.removed, result.providers, result.env_still_set) == (
-        ("other:default",),
-        ("other",),
-        (),
+    assert (result.removed, result.key_pages, result.env_still_set) == (
+        ["other:default"],
+        [],  # kilocli knows no keys page (nor env vars) for "other"
+        [],
     )
     assert stored(home) == {}
 

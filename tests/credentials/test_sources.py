@@ -6,9 +6,12 @@ from typing import Any
 
 import pytest
 
-from kilocli.credentials.sources import FoundKey, KeySource, profile_order, resolve_key
+from kilocli.config.model import Config
+from kilocli.credentials.model import AuthStore, StoredProfile
+from kilocli.credentials.sources import FoundKey, KeyResolution, KeySource, resolve_key
+from kilocli.credentials.sources import profile_order as typed_profile_order
 from kilocli.errors import ExitCode, InvalidKey
-from kilocli.providers.registry import get_provider
+from kilocli.providers.registry import Provider, get_provider
 
 KILO = get_provider("kilocode")
 OPENROUTER = get_provider("openrouter")
@@ -37,18 +40,43 @@ def config_with_api_key(key: str) -> dict[str, Any]:
     return {"models": {"providers": {"kilocode": {"apiKey": key}}}}
 
 
+def resolve(
+    provider: Provider,
+    *,
+    explicit: FoundKey | None = None,
+    env: dict[str, str],
+    store: dict[str, Any],
+    config: dict[str, Any],
+) -> KeyResolution:
+    """``resolve_key`` over the files as they would be read (typed from these documents)."""
+    return resolve_key(
+        provider,
+        explicit=explicit,
+        env=env,
+        store=AuthStore.model_validate(store),
+        config=Config.model_validate(config),
+    )
+
+
+def profile_order(
+    provider: Provider, profiles: dict[str, dict[str, Any]], config: dict[str, Any]
+) -> list[str]:
+    typed = {pid: StoredProfile.model_validate(p) for pid, p in profiles.items()}
+    return typed_profile_order(provider, typed, Config.model_validate(config))
+
+
 def chain(**kwargs: Any) -> list[tuple[str, str]]:
     """Every source found, in effect first, as (source, key) pairs."""
     kwargs.setdefault("env", {})
     kwargs.setdefault("store", {})
     kwargs.setdefault("config", {})
-    resolution = resolve_key(kwargs.pop("provider", KILO), **kwargs)
+    resolution = resolve(kwargs.pop("provider", KILO), **kwargs)
     found = ([resolution.in_effect] if resolution.in_effect else []) + list(resolution.shadowed)
     return [(str(item.source), item.key) for item in found]
 
 
 def test_nothing_found() -> None:
-    resolution = resolve_key(KILO, env={}, store={}, config={})
+    resolution = resolve(KILO, env={}, store={}, config={})
     assert resolution.provider == "kilocode"
     assert resolution.in_effect is None
     assert resolution.shadowed == ()
@@ -143,7 +171,7 @@ def test_the_whole_chain_in_order() -> None:
         **config_with_api_key(CONFIG_KEY),
     }
     env = {"KILOCODE_API_KEY": ENV_KEY, "KILO_API_KEY": ALT_ENV_KEY}
-    resolution = resolve_key(KILO, explicit=FLAG, env=env, store=store, config=config)
+    resolution = resolve(KILO, explicit=FLAG, env=env, store=store, config=config)
     assert resolution.in_effect == FLAG
     assert [(str(s.source), s.key) for s in resolution.shadowed] == [
         ("env: KILOCODE_API_KEY", ENV_KEY),
@@ -176,7 +204,7 @@ def test_env_vars_of_another_provider_are_ignored() -> None:
     assert chain(provider=OPENROUTER, env={"KILOCODE_API_KEY": ENV_KEY}) == []
 
 
-@pytest.mark.parametrize("key", [None, "", "   ", 42])
+@pytest.mark.parametrize("key", [None, "", "   "])  # (a key that is no string: the file is refused)
 def test_profiles_without_a_usable_key_are_skipped(key: Any) -> None:
     store = store_of(kilocode__default=profile(key), kilocode__work=profile(WORK_KEY))
     assert chain(store=store) == [("profile: kilocode:work", WORK_KEY)]
@@ -185,7 +213,7 @@ def test_profiles_without_a_usable_key_are_skipped(key: Any) -> None:
 @pytest.mark.parametrize("value", ["SECRETone SECRETtwo", "SECRETone\x00SECRETtwo"])
 def test_bad_env_value_names_the_variable_and_hides_the_value(value: str) -> None:
     with pytest.raises(InvalidKey) as caught:
-        resolve_key(KILO, env={"KILO_API_KEY": value}, store={}, config={})
+        resolve(KILO, env={"KILO_API_KEY": value}, store={}, config={})
     error = caught.value
     assert error.message.startswith("KILO_API_KEY ")
     assert error.exit_code is ExitCode.USAGE
@@ -213,7 +241,7 @@ def test_source_reads_as_users_see_it(source: KeySource, text: str) -> None:
 def test_repr_never_contains_the_key() -> None:
     store = store_of(kilocode__default=profile(DEFAULT_KEY))
     env = {"KILOCODE_API_KEY": ENV_KEY}
-    resolution = resolve_key(KILO, explicit=FLAG, env=env, store=store, config={})
+    resolution = resolve(KILO, explicit=FLAG, env=env, store=store, config={})
     shown = repr(resolution) + repr(FLAG) + str(FLAG)
     for key in (FLAG_KEY, ENV_KEY, DEFAULT_KEY):
         assert key not in shown

@@ -163,9 +163,12 @@ def test_a_default_model_set_meanwhile_by_another_process_is_kept(
     ``--set-default``, and §2 applies every change to the file as re-read inside the lock."""
     paths = resolve_paths({"KILOCLI_HOME": str(home)})
     real_update_auth_store = steps.update_auth_store
+    interleaved = 0
 
     def update_auth_store_then_another_process_sets_a_default(*args: Any) -> Any:
+        nonlocal interleaved
         written = real_update_auth_store(*args)
+        interleaved += 1
         home.joinpath("config.toml").write_text(
             '[agents.defaults.model]\nprimary = "openrouter/auto"\n'
         )
@@ -178,6 +181,9 @@ def test_a_default_model_set_meanwhile_by_another_process_is_kept(
 
     result = run_onboarding(rt, OnboardRequest(flag_keys={"kilocode": VALID_KEY}, verify=False))
 
-    assert load_config(paths)["agents"]["defaults"]["model"] == {"primary": "openrouter/auto"}
+    assert interleaved == 1  # the other process did write between the two files
+    assert load_config(paths).document()["agents"]["defaults"]["model"] == {
+        "primary": "openrouter/auto"
+    }
     assert result.default_model == "openrouter/auto"
     assert result.default_model_changed is False

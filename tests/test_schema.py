@@ -1,18 +1,26 @@
-"""The declared shapes of both files, and the problems found in documents that miss them."""
+"""The pydantic models of both files, and the problems found in documents that miss them."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
-from kilocli.config.shape import CONFIG_SHAPE
-from kilocli.credentials.shape import AUTH_STORE_SHAPE
-from kilocli.validation import find_problems
+from kilocli.config.model import Config
+from kilocli.credentials.model import AuthStore
+from kilocli.schema import FileModel, problems_of
+
+CONFIG_SHAPE = Config
+AUTH_STORE_SHAPE = AuthStore
 
 
-def problems(shape: Any, document: Any) -> list[tuple[tuple[str | int, ...], str]]:
-    return list(find_problems(shape, document))
+def problems(model: type[FileModel], document: Any) -> list[tuple[tuple[str | int, ...], str]]:
+    try:
+        model.model_validate(document)
+    except ValidationError as exc:
+        return list(problems_of(exc))
+    return []
 
 
 def test_the_spec_example_config_is_valid() -> None:
@@ -123,3 +131,20 @@ def test_auth_store_profiles_need_a_type_and_a_provider() -> None:
         (("profiles", "p", "provider"), "is required"),
         (("profiles", "q", "provider"), "should be a string"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("config", "expected"),
+    [
+        ({}, None),
+        ({"agents": {"defaults": {"model": {"fallbacks": ["a/b"]}}}}, None),
+        ({"agents": {"defaults": {"model": {"primary": ""}}}}, None),
+        ({"agents": {"defaults": {"model": {"primary": "  "}}}}, None),
+        (
+            {"agents": {"defaults": {"model": {"primary": "kilocode/kilo/auto"}}}},
+            "kilocode/kilo/auto",
+        ),
+    ],
+)
+def test_the_primary_model(config: dict[str, Any], expected: str | None) -> None:
+    assert Config.model_validate(config).primary == expected

@@ -1,0 +1,118 @@
+"""The known parts of ``config.toml``, as pydantic models read once at the edge.
+
+Every table keeps the keys kilocli does not know (``extra="allow"``). Fields are optional as
+the file is: a missing table reads as an empty one. The names in the file are OpenClaw's
+(camelCase); the attributes are Python's.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from kilocli.schema import FileModel
+
+CONFIG_VERSION = 1
+
+
+class ModelEntry(FileModel):
+    """One of ``models.providers.<p>.models``."""
+
+    id: str
+    name: str | None = None
+    input: list[str] | None = None
+    reasoning: bool | None = None
+    context_window: int | None = Field(default=None, alias="contextWindow")
+    max_tokens: int | None = Field(default=None, alias="maxTokens")
+
+
+class ProviderSettings(FileModel):
+    """``models.providers.<p>``."""
+
+    base_url: str | None = Field(default=None, alias="baseUrl")
+    api: str | None = None
+    api_key: str | None = Field(default=None, alias="apiKey", repr=False)
+    models: list[ModelEntry] = Field(default_factory=list)
+
+
+class ModelsSection(FileModel):
+    """``[models]``."""
+
+    mode: str | None = None
+    providers: dict[str, ProviderSettings] = Field(default_factory=dict)
+
+
+class DefaultModel(FileModel):
+    """``agents.defaults.model``."""
+
+    primary: str | None = None
+    fallbacks: list[str] = Field(default_factory=list)
+
+
+class ModelSettings(FileModel):
+    """``agents.defaults.models.<ref>``."""
+
+    alias: str | None = None
+
+
+class AgentDefaults(FileModel):
+    """``agents.defaults``."""
+
+    model: DefaultModel = Field(default_factory=DefaultModel)
+    models: dict[str, ModelSettings] = Field(default_factory=dict)
+
+
+class Agents(FileModel):
+    """``[agents]``."""
+
+    defaults: AgentDefaults = Field(default_factory=AgentDefaults)
+
+
+class ProfileMetadata(FileModel):
+    """``auth.profiles.<id>``: what config records about a stored profile (never its key)."""
+
+    provider: str | None = None
+    mode: str | None = None
+
+
+class AuthSection(FileModel):
+    """``[auth]``."""
+
+    profiles: dict[str, ProfileMetadata] = Field(default_factory=dict)
+    order: dict[str, list[str]] = Field(default_factory=dict)
+
+
+class Config(FileModel):
+    """The whole of ``config.toml``."""
+
+    version: int | None = None
+    models: ModelsSection = Field(default_factory=ModelsSection)
+    agents: Agents = Field(default_factory=Agents)
+    auth: AuthSection = Field(default_factory=AuthSection)
+
+    def provider(self, provider_id: str) -> ProviderSettings:
+        """``models.providers.<p>``, empty when the config has none."""
+        return self.models.providers.get(provider_id) or ProviderSettings()
+
+    @property
+    def primary(self) -> str | None:
+        """``agents.defaults.model.primary``, when it is set to something."""
+        primary = self.agents.defaults.model.primary
+        return primary if primary and primary.strip() else None
+
+    @property
+    def fallbacks(self) -> tuple[str, ...]:
+        """``agents.defaults.model.fallbacks``, in the user's order."""
+        return tuple(self.agents.defaults.model.fallbacks)
+
+    @property
+    def aliases(self) -> dict[str, str]:
+        """``agents.defaults.models.<ref>.alias`` for every ref that has one."""
+        return {
+            ref: entry.alias
+            for ref, entry in self.agents.defaults.models.items()
+            if entry.alias is not None
+        }
+
+    def profile_order(self, provider_id: str) -> tuple[str, ...]:
+        """``auth.order.<p>``: the profiles to try first, in order."""
+        return tuple(self.auth.order.get(provider_id, ()))

@@ -1,0 +1,34 @@
+"""The known parts of ``auth-profiles.toml``, the only file that holds keys."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from kilocli.schema import FileModel
+
+AUTH_STORE_VERSION = 1
+
+
+class StoredProfile(FileModel):
+    """``profiles.<id>``: one credential. The key never appears in ``repr``."""
+
+    type: str
+    provider: str
+    key: str | None = Field(default=None, repr=False)
+    organization_id: str | None = Field(default=None, alias="organizationId")
+
+    @property
+    def usable_key(self) -> str | None:
+        """The key, trimmed; None when there is none."""
+        return self.key.strip() if self.key and self.key.strip() else None
+
+
+class AuthStore(FileModel):
+    """The whole of ``auth-profiles.toml``."""
+
+    version: int | None = None
+    profiles: dict[str, StoredProfile] = Field(default_factory=dict)
+
+    def of_provider(self, provider_id: str) -> dict[str, StoredProfile]:
+        """The profiles of one provider, in file order."""
+        return {pid: p for pid, p in self.profiles.items() if p.provider == provider_id}
