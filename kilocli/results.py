@@ -21,7 +21,11 @@ class Result(BaseModel):
     """Base of every command result."""
 
     model_config = ConfigDict(
-        alias_generator=to_camel, validate_by_name=True, serialize_by_alias=True, frozen=True
+        alias_generator=to_camel,
+        validate_by_name=True,
+        serialize_by_alias=True,
+        frozen=True,
+        defer_build=True,
     )
 
     warnings: list[str] = Field(default_factory=list, exclude=True)
@@ -46,7 +50,11 @@ class Record(BaseModel):
     """A part of a result (a row, a provider's entry): camelCase in JSON like its result."""
 
     model_config = ConfigDict(
-        alias_generator=to_camel, validate_by_name=True, serialize_by_alias=True, frozen=True
+        alias_generator=to_camel,
+        validate_by_name=True,
+        serialize_by_alias=True,
+        frozen=True,
+        defer_build=True,
     )
 
 

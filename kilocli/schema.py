@@ -24,7 +24,11 @@ class FileModel(BaseModel):
     """A table of one of kilocli's TOML files: known keys typed, unknown keys kept."""
 
     model_config = ConfigDict(
-        extra="allow", strict=True, populate_by_name=True, validate_by_alias=True
+        extra="allow",
+        strict=True,
+        populate_by_name=True,
+        validate_by_alias=True,
+        defer_build=True,
     )
 
     def document(self) -> dict[str, Any]:

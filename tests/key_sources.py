@@ -26,11 +26,6 @@ def jwt(tag: str) -> str:
     return f"eyJhbGciOiJIUzI1NiJ9.eyJzb3VyY2UiOiJ0ZXN0In0.signature-of-the-{tag}-key-{tag}"
 
 
-def preview_of(key: str) -> str:
-    """SPEC §4: a long key shows its first and last four characters only."""
-    return f"{key[:4]}…{key[-4:]}"
-
-
 @dataclass(frozen=True)
 class Place:
     """One source of a key: how ``auth status`` names it, and the key it holds there."""

@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from kilocli.catalog.assemble import Catalog
-from kilocli.catalog.policies import cache_ttl_eligible, transcript_sanitize
 from kilocli.catalog.records import CatalogModel
 from kilocli.config.model import Config
 from kilocli.providers.resolve import ModelRef
@@ -44,24 +43,6 @@ class ListedModel:
     ref: ModelRef
     tags: tuple[str, ...]
 
-    def to_json(self) -> dict[str, Any]:
-        """One entry of ``models`` in ``--json`` (SPEC §7)."""
-        m = self.model
-        return {
-            "ref": str(self.ref),
-            "id": m.id,
-            "name": m.name,
-            "input": list(m.input),
-            "reasoning": m.reasoning,
-            "contextWindow": m.context_window,
-            "maxTokens": m.max_tokens,
-            "cost": m.cost.to_json(),
-            "free": m.free,
-            "tags": list(self.tags),
-            "cacheTtlEligible": cache_ttl_eligible(self.ref),
-            "transcriptSanitize": transcript_sanitize(self.ref),
-        }
-
 
 @dataclass(frozen=True)
 class ModelListing:
@@ -69,19 +50,6 @@ class ModelListing:
 
     catalog: Catalog
     models: tuple[ListedModel, ...]
-
-    def to_json(self) -> dict[str, Any]:
-        """The ``--json`` document of SPEC §7."""
-        c = self.catalog
-        return {
-            "provider": c.provider.id,
-            "count": len(self.models),
-            "source": c.source,
-            "fetchedAt": iso_time(c.fetched_at),
-            "stale": c.stale,
-            "warnings": list(c.warnings),
-            "models": [listed.to_json() for listed in self.models],
-        }
 
 
 def build_listing(

@@ -24,15 +24,6 @@ class Cost:
     cache_read: float | None = 0.0
     cache_write: float | None = 0.0
 
-    def to_json(self) -> dict[str, float | None]:
-        """The ``cost`` object of ``--json`` (SPEC §7)."""
-        return {
-            "input": self.input,
-            "output": self.output,
-            "cacheRead": self.cache_read,
-            "cacheWrite": self.cache_write,
-        }
-
 
 @dataclass(frozen=True)
 class CatalogModel:

@@ -7,8 +7,16 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
+from kilocli.catalog.assemble import Catalog
 from kilocli.catalog.cache import read_cache
-from kilocli.catalog.listing import ListedModel, ModelFilter, SortKey, build_listing, iso_time
+from kilocli.catalog.listing import (
+    ListedModel,
+    ModelFilter,
+    ModelListing,
+    SortKey,
+    build_listing,
+    iso_time,
+)
 from kilocli.catalog.policies import cache_ttl_eligible, transcript_sanitize
 from kilocli.config.files import load_config, update_config
 from kilocli.config.merge import set_primary_model
@@ -101,6 +109,24 @@ def _model_document(listed: ListedModel) -> dict[str, Any]:
     }
 
 
+def listing_result(catalog: Catalog, listing: ModelListing) -> ProviderListing:
+    """The result of one provider's listing."""
+    # One validation of the whole document: 20,000 models are read in one pass of pydantic's
+    # core rather than model by model.
+    return ProviderListing.model_validate(
+        {
+            "provider": catalog.provider.id,
+            "label": catalog.provider.label,
+            "count": len(listing.models),
+            "source": catalog.source,
+            "fetchedAt": iso_time(catalog.fetched_at),
+            "stale": catalog.stale,
+            "warnings": list(catalog.warnings),
+            "models": [_model_document(listed) for listed in listing.models],
+        }
+    )
+
+
 def list_models(
     rt: Runtime,
     providers: Sequence[Provider],
@@ -117,23 +143,7 @@ def list_models(
     listings = []
     for provider in providers:
         catalog = load_catalog(rt, provider, config, refresh=refresh, offline=offline)
-        listing = build_listing(catalog, config, model_filter, sort)
-        # One validation of the whole document: 20,000 models are read in one pass of
-        # pydantic's core rather than model by model.
-        listings.append(
-            ProviderListing.model_validate(
-                {
-                    "provider": provider.id,
-                    "label": provider.label,
-                    "count": len(listing.models),
-                    "source": catalog.source,
-                    "fetchedAt": iso_time(catalog.fetched_at),
-                    "stale": catalog.stale,
-                    "warnings": list(catalog.warnings),
-                    "models": [_model_document(listed) for listed in listing.models],
-                }
-            )
-        )
+        listings.append(listing_result(catalog, build_listing(catalog, config, model_filter, sort)))
     if every_provider:
         return AllListings(providers=listings)
     return listings[0]

@@ -13,6 +13,7 @@ from kilocli.catalog.records import CatalogModel, Cost
 from kilocli.config.model import Config
 from kilocli.providers.registry import get_provider
 from kilocli.providers.resolve import ModelRef
+from kilocli.services.models import listing_result
 
 KILOCODE = get_provider("kilocode")
 
@@ -321,7 +322,8 @@ def test_to_json_has_every_key_of_spec_section_7() -> None:
         KILOCODE, "cache", 1_795_000_000.0, True, ("Could not refresh (test).",), models
     )
     config = {"agents": {"defaults": {"model": {"primary": "kilocode/kilo/auto"}}}}
-    document = build_listing(catalog, config_of(config), ModelFilter(reasoning=True)).to_json()
+    listing = build_listing(catalog, config_of(config), ModelFilter(reasoning=True))
+    document = listing_result(catalog, listing).to_json()
     expected: dict[str, Any] = {
         "provider": "kilocode",
         "count": 4,
@@ -395,7 +397,7 @@ def test_to_json_has_every_key_of_spec_section_7() -> None:
 
 def test_to_json_of_the_fallback_has_no_fetch_time() -> None:
     catalog = Catalog(KILOCODE, "fallback", None, False, ("why",), CATALOG_MODELS[:1])
-    document = build_listing(catalog, NO_CONFIG).to_json()
+    document = listing_result(catalog, build_listing(catalog, NO_CONFIG)).to_json()
     assert (document["source"], document["fetchedAt"], document["stale"]) == (
         "fallback",
         None,

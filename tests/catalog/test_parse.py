@@ -24,7 +24,12 @@ def mapped(model: CatalogModel) -> dict[str, Any]:
         "reasoning": model.reasoning,
         "contextWindow": model.context_window,
         "maxTokens": model.max_tokens,
-        "cost": model.cost.to_json(),
+        "cost": {
+            "input": model.cost.input,
+            "output": model.cost.output,
+            "cacheRead": model.cost.cache_read,
+            "cacheWrite": model.cost.cache_write,
+        },
         "free": model.free,
     }
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import stat
 import time
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,6 @@ from kilocli.cli.app import app
 from kilocli.cli.context import Overrides
 from kilocli.errors import ExitCode
 from tests.cli.conftest import Kilo, file_state
-from tests.conftest import Run
 from tests.fakes import (
     OTHER_VALID_KEY,
     REJECTED_KEY,
@@ -30,6 +28,7 @@ from tests.fakes import (
     FakeGateway,
     ScriptedPrompter,
 )
+from tests.helpers import document, preview_of, read_toml
 from tests.key_sources import (
     ALPHA,
     CONFIG,
@@ -44,7 +43,6 @@ from tests.key_sources import (
     ZETA,
     Place,
     arrange,
-    preview_of,
     profile,
     write_private,
 )
@@ -69,17 +67,8 @@ REJECTED_HINT = (
 )
 
 
-def read_toml(path: Path) -> dict[str, Any]:
-    return tomllib.loads(path.read_text())
-
-
 def mode_of(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
-
-
-def document(run: Run) -> Any:
-    """The one JSON document on stdout (json.loads refuses anything after it)."""
-    return json.loads(run.stdout)
 
 
 def kilo_block(*lines: str) -> str:

@@ -19,6 +19,7 @@ from kilocli.errors import ExitCode
 from tests.cli.conftest import Kilo, write_file
 from tests.conftest import Run
 from tests.fakes import OTHER_VALID_KEY, REJECTED_KEY, RESPONSES, VALID_KEY, FakeGateway
+from tests.helpers import preview_of
 
 CONFIG = """\
 [models]
@@ -61,10 +62,6 @@ def store_text(key: str = VALID_KEY) -> str:
 def healthy(home: Path, key: str = VALID_KEY) -> None:
     write_file(home / "config.toml", CONFIG)
     write_file(home / "auth-profiles.toml", store_text(key))
-
-
-def preview_of(key: str) -> str:
-    return f"{key[:4]}…{key[-4:]}"
 
 
 def doctor(kilo: Kilo, *args: str, env: dict[str, str] | None = None) -> tuple[Run, Any]:

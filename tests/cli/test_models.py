@@ -17,6 +17,7 @@ from tests.catalogs import generate_catalog
 from tests.cli.conftest import Kilo, file_state, write_file
 from tests.conftest import Run
 from tests.fakes import OTHER_VALID_KEY, REJECTED_KEY, RESPONSES, VALID_KEY, FakeGateway
+from tests.helpers import document, preview_of
 
 MODELS_PATH = "/api/gateway/models"
 SONNET = {
@@ -127,10 +128,6 @@ def small_catalog(gateway: FakeGateway) -> None:
     gateway.models_body = json.dumps(SMALL_CATALOG).encode()
 
 
-def preview_of(key: str) -> str:
-    return f"{key[:4]}…{key[-4:]}"
-
-
 def block(text: str) -> str:
     return textwrap.dedent(text).lstrip("\n")
 
@@ -144,12 +141,6 @@ def table(run: Run) -> str:
 def plain(run: Run) -> list[str]:
     assert run.code == ExitCode.OK, run.stderr
     return run.stdout.splitlines()
-
-
-def document(run: Run) -> dict[str, Any]:
-    parsed = json.loads(run.stdout)
-    assert isinstance(parsed, dict)
-    return parsed
 
 
 def set_up_config(home: Path) -> None:

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import stat
 import tomllib
@@ -19,7 +18,6 @@ from kilocli.cli.app import app
 from kilocli.cli.context import Overrides
 from kilocli.errors import ExitCode, Interrupted
 from tests.cli.conftest import Kilo, file_state, write_file
-from tests.conftest import Run
 from tests.fakes import (
     KILO_AUTO_ENTRY,
     OTHER_VALID_KEY,
@@ -29,6 +27,7 @@ from tests.fakes import (
     FakeGateway,
     ScriptedPrompter,
 )
+from tests.helpers import document, preview_of, read_toml
 
 MISSING = (
     "Missing --kilocode-api-key (or KILOCODE_API_KEY in env, or existing kilocode API-key profile)."
@@ -51,25 +50,9 @@ KILO_AUTO = "kilocode/kilo/auto"
 DEFAULT_BASE_URL = "https://api.kilo.ai/api/gateway/"
 
 
-def preview_of(key: str) -> str:
-    """SPEC §4: a long key shows its first and last four characters only."""
-    return f"{key[:4]}…{key[-4:]}"
-
-
-def read_toml(path: Path) -> dict[str, Any]:
-    return tomllib.loads(path.read_text())
-
-
 def stored_keys(home: Path) -> dict[str, str]:
     profiles = read_toml(home / "auth-profiles.toml")["profiles"]
     return {profile_id: profile["key"] for profile_id, profile in profiles.items()}
-
-
-def document(run: Run) -> dict[str, Any]:
-    """The one JSON document on stdout (json.loads refuses anything after it)."""
-    parsed = json.loads(run.stdout)
-    assert isinstance(parsed, dict)
-    return parsed
 
 
 def success(home: Path, **fields: Any) -> dict[str, Any]:

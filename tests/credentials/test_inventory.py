@@ -24,6 +24,7 @@ from kilocli.services.auth_status import (
 )
 from kilocli.services.runtime import Runtime
 from tests.fakes import RESPONSES, FakeGateway, RecordingFeedback
+from tests.helpers import preview_of
 from tests.key_sources import (
     CONFIG,
     DEFAULT,
@@ -37,7 +38,6 @@ from tests.key_sources import (
     ZETA,
     Place,
     arrange,
-    preview_of,
     profile,
     write_private,
 )

@@ -24,12 +24,12 @@ from tests.fakes import (
     RecordingFeedback,
     ScriptedPrompter,
 )
+from tests.helpers import preview_of
 from tests.key_sources import (
     DEFAULT,
     OPENROUTER_PROFILE,
     ORDERED,
     arrange,
-    preview_of,
     profile,
     write_private,
 )

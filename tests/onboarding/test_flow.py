@@ -8,10 +8,8 @@ prompt (nothing written).
 from __future__ import annotations
 
 import json
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -30,6 +28,7 @@ from tests.fakes import (
     FakeGateway,
     ScriptedPrompter,
 )
+from tests.helpers import preview_of, read_toml
 from tests.onboarding.conftest import Wizard, WizardFactory
 
 EMAIL = RESPONSES["GET /api/profile 200"]["user"]["email"]
@@ -76,12 +75,6 @@ fallbacks = ["kilocode/openai/gpt-5"]
 """
 
 
-def preview_of(key: str) -> str:
-    """SPEC §4: a long key shows its first and last four characters only."""
-    assert len(key) >= 24
-    return f"{key[:4]}…{key[-4:]}"
-
-
 OTHER_PREVIEW = preview_of(OTHER_VALID_KEY)
 
 
@@ -101,10 +94,6 @@ def seed(home: Path, *, config: str | None = None, store: str | None = None) -> 
     if store is not None:
         (home / "auth-profiles.toml").write_text(store)
         (home / "auth-profiles.toml").chmod(0o600)  # as kilocli writes it
-
-
-def read_toml(path: Path) -> dict[str, Any]:
-    return tomllib.loads(path.read_text())
 
 
 def snapshot(home: Path) -> dict[str, bytes]:

@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import tomllib
-from pathlib import Path
-
 import pytest
 
 from kilocli.errors import ExitCode
 from tests.fakes import REJECTED_KEY, VALID_KEY
+from tests.helpers import read_toml
 from tests.pty.conftest import CTRL_C, DOWN, ENTER
 
 pytestmark = pytest.mark.pty
 
 ENV_KEY = "eyJlbnYta2V5.ZnJvbS10aGUtZW52aXJvbm1lbnQ.c2lnbmF0dXJl"
-
-
-def read_toml(path: Path) -> dict[str, object]:
-    return tomllib.loads(path.read_text())
 
 
 def test_choose_kilo_decline_env_key_type_a_hidden_key(spawn, home, gateway) -> None:

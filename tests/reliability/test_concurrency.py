@@ -14,7 +14,6 @@ import socket
 import stat
 import subprocess
 import sys
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +28,7 @@ from kilocli.services import steps
 from kilocli.services.onboard import OnboardRequest, run_onboarding
 from kilocli.services.runtime import Runtime
 from tests.fakes import VALID_KEY, RecordingFeedback
+from tests.helpers import read_toml
 
 LOGINS_PER_ROUND = 20
 ONBOARDS_PER_ROUND = 4
@@ -94,10 +94,6 @@ def wait_all(started: list[Started]) -> None:
 
 def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
-
-
-def read_toml(path: Path) -> dict[str, Any]:
-    return tomllib.loads(path.read_text(encoding="utf-8"))
 
 
 def test_processes_started_together_lose_no_profile(home: Path) -> None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +30,7 @@ from kilocli.services.login import LoginRequest, login
 from kilocli.services.onboard import OnboardRequest, run_onboarding
 from kilocli.services.runtime import Runtime
 from tests.fakes import OTHER_VALID_KEY, RecordingFeedback
+from tests.helpers import read_toml
 
 OPENROUTER_KEY = "sk-or-v1-seeded-before-the-fault"
 HINT = "Free some disk space or fix the directory's permissions, then try again."
@@ -240,10 +240,6 @@ def temp_files(paths: Paths) -> list[str]:
 
 def write_failed(path: Path, fault: Fault) -> str:
     return f"Could not write {path}: {fault.reason}. The previous version is unchanged."
-
-
-def read_toml(path: Path) -> dict[str, Any]:
-    return tomllib.loads(path.read_text())
 
 
 def add(key: str, value: object) -> Callable[[dict[str, Any]], dict[str, Any]]:

@@ -37,6 +37,7 @@ from kilocli.gateway.verify import Verification, verify_key
 from kilocli.providers.registry import get_provider
 from tests.conftest import ISOLATED_PREFIXES, Run, run_kilocli
 from tests.fakes import VALID_KEY, FakeGateway
+from tests.helpers import document
 from tests.reliability.conftest import FAST, SLOW, BadNetwork, open_bad_network
 
 TIMEOUT = 1.0  # SPEC §6 says 5 s; injected shorter, so that no test waits out 5 s
@@ -246,11 +247,6 @@ def ids(cases: list[tuple[str, str]] | tuple[tuple[str, str], ...]) -> list[str]
 
 def cases_of(*operations: str) -> list[tuple[str, str]]:
     return [case for case in CASES if case[1] in operations]
-
-
-def document(run: Run) -> dict[str, Any]:
-    parsed: dict[str, Any] = json.loads(run.stdout)
-    return parsed
 
 
 # In-process: the verifier and the discoverer with the real client ----------------------------
