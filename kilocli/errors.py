@@ -61,6 +61,17 @@ class FileProblem(KilocliError):
     """A kilocli file cannot be read, is invalid, or cannot be written."""
 
 
+class OutputFailed(KilocliError):
+    """Standard output cannot be written (a full disk, ``/dev/full``): the result is lost, so
+    the error goes to stderr only."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(
+            f"Could not write the output: {reason}.",
+            hint="Check where standard output goes (a full disk, a closed file).",
+        )
+
+
 class Interrupted(KilocliError):
     """The user pressed Ctrl-C (or closed the input) at a prompt."""
 

@@ -1,7 +1,8 @@
 """How kilocli asks questions: a small protocol, and the questionary implementation.
 
 This is the only module that imports questionary (and, through it, prompt_toolkit). Prompts
-are drawn on stderr so that stdout carries nothing but results.
+are drawn on stderr so that stdout carries nothing but results; every title, hint and question
+is made safe for the terminal here (catalog ids and config values appear in them).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from kilocli.errors import Interrupted
+from kilocli.text import one_line
 
 Validator = Callable[[str], str | None]
 """Returns an error message for a bad answer, or None when the answer is fine."""
@@ -72,10 +74,15 @@ class QuestionaryPrompter:
         import questionary
 
         choices = [
-            questionary.Choice(title=o.title, value=o.value, description=o.hint) for o in options
+            questionary.Choice(
+                title=one_line(o.title),
+                value=o.value,
+                description=one_line(o.hint) if o.hint else None,
+            )
+            for o in options
         ]
         question = questionary.select(
-            message,
+            one_line(message),
             choices=choices,
             default=next((c for c in choices if c.value == default), None),
             use_search_filter=searchable,
@@ -87,19 +94,22 @@ class QuestionaryPrompter:
     def confirm(self, message: str, *, default: bool = True) -> bool:
         import questionary
 
-        return bool(self._ask(questionary.confirm(message, default=default, output=self._output)))
+        question = questionary.confirm(one_line(message), default=default, output=self._output)
+        return bool(self._ask(question))
 
     def secret(self, message: str, *, validate: Validator) -> str:
         import questionary
 
-        question = questionary.password(message, validate=_adapt(validate), output=self._output)
+        question = questionary.password(
+            one_line(message), validate=_adapt(validate), output=self._output
+        )
         return str(self._ask(question))
 
     def text(self, message: str, *, validate: Validator, default: str = "") -> str:
         import questionary
 
         question = questionary.text(
-            message, default=default, validate=_adapt(validate), output=self._output
+            one_line(message), default=default, validate=_adapt(validate), output=self._output
         )
         return str(self._ask(question))
 

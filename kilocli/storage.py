@@ -56,12 +56,18 @@ def check_writable(path: Path) -> None:
 
 
 def update_toml(
-    path: Path, change: Callable[[Document], Document], validate: Validator | None = None
+    path: Path,
+    change: Callable[[Document], Document],
+    validate: Validator | None = None,
+    *,
+    forget: bool = False,
 ) -> Document:
     """Apply ``change`` to the file as it is on disk now, and write the result atomically.
 
     ``change`` receives a deep copy of the current document and returns the new one; it runs
-    inside the lock, so two processes never lose each other's changes.
+    inside the lock, so two processes never lose each other's changes. The previous version
+    is kept as ``<name>.bak`` — unless ``forget``: then what ``change`` removed must be gone
+    from every file (``auth logout``), so the backup is the new version too.
 
     Returns:
         The document as written.
@@ -71,30 +77,59 @@ def update_toml(
     check_writable(path)
     ensure_private_dir(path.parent)
     with _locked(path):
+        remove_stale_temp_files(path)
         before = _read_bytes(path)
         current = _parse(path, before, validate)
         updated = change(copy.deepcopy(current))
         data = tomli_w.dumps(updated).encode("utf-8")
-        if data == before:
+        backup = path.with_name(path.name + ".bak")
+        if data == before and not (forget and backup.exists()):
             _tighten(path)
             return updated
         if before is not None:
             # A failure here is reported as one to write the file itself: that is what failed
             # for the user, and the file has not been touched.
-            write_private_bytes(path.with_name(path.name + ".bak"), before, reported_as=path)
+            write_private_bytes(backup, data if forget else before, reported_as=path)
         write_private_bytes(path, data)
     return updated
 
 
 def ensure_private_dir(directory: Path) -> None:
-    """Create ``directory`` (and missing parents) 0700; re-tighten it if kilocli owns it."""
+    """Create ``directory`` and every missing parent 0700; re-tighten it if kilocli owns it.
+
+    ``Path.mkdir(parents=True)`` would make the parents with the umask's mode (0755): a
+    ``KILOCLI_HOME`` created by the first ``models`` command would be readable by others. A
+    directory that is a symbolic link is refused: kilocli never writes (or chmods) through one.
+
+    Raises:
+        FileProblem: a directory cannot be created, or is a link.
+    """
+    missing = []
+    for candidate in (directory, *directory.parents):
+        if candidate.exists() or candidate.is_symlink():
+            break
+        missing.append(candidate)
     try:
-        directory.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+        for new in reversed(missing):
+            new.mkdir(mode=PRIVATE_DIR)
+            os.chmod(new, PRIVATE_DIR)  # mkdir's mode is narrowed by the umask, never widened
+    except FileExistsError:
+        pass  # another process made it meanwhile: checked below like any other
     except OSError as exc:
         raise FileProblem(
             f"Cannot create the directory {directory}: {exc.strerror}.",
             hint="Check its parent's permissions, or set KILOCLI_HOME to a writable directory.",
         ) from None
+    if directory.is_symlink():
+        raise FileProblem(
+            f"{directory} is a symbolic link; kilocli does not write through links.",
+            hint="Replace the link with a real directory, or set KILOCLI_HOME elsewhere.",
+        )
+    if not directory.is_dir():
+        raise FileProblem(
+            f"{directory} is not a directory.",
+            hint=f"Move it aside (mv '{directory}' '{directory}.old') and run the command again.",
+        )
     mode = stat.S_IMODE(directory.stat().st_mode)
     if mode & 0o077 and directory.name in {"kilocli", "cache"}:
         with contextlib.suppress(OSError):
@@ -168,14 +203,25 @@ def _fsync_directory(directory: Path) -> None:
 def _locked(path: Path) -> Iterator[None]:
     from filelock import FileLock, Timeout
 
-    lock = FileLock(str(path) + ".lock", timeout=LOCK_TIMEOUT_SECONDS, mode=PRIVATE_FILE)
+    lock_path = path.with_name(path.name + ".lock")
+    if lock_path.is_symlink() or (lock_path.exists() and not lock_path.is_file()):
+        raise FileProblem(
+            f"The lock file {lock_path} is not a regular file; kilocli cannot lock {path}.",
+            hint=f"Remove it (rm -r '{lock_path}'); kilocli makes a new one.",
+        )
+    lock = FileLock(str(lock_path), timeout=LOCK_TIMEOUT_SECONDS, mode=PRIVATE_FILE)
     try:
         lock.acquire()
     except Timeout:
         raise FileProblem(
             f"Another kilocli process has held the lock on {path} "
             f"for {LOCK_TIMEOUT_SECONDS:.0f} s.",
-            hint=f"Wait for it to finish; if none is running, delete '{path}.lock'.",
+            hint=f"Wait for it to finish; if none is running, delete '{lock_path}'.",
+        ) from None
+    except OSError as exc:
+        raise FileProblem(
+            f"Cannot use the lock file {lock_path}: {exc.strerror or exc}.",
+            hint="Check the directory's permissions, or set KILOCLI_HOME to another directory.",
         ) from None
     try:
         yield
@@ -183,9 +229,29 @@ def _locked(path: Path) -> Iterator[None]:
         lock.release()
 
 
+def remove_stale_temp_files(path: Path) -> None:
+    """Delete the temp files a killed write of ``path`` (or of its ``.bak``) left behind.
+
+    Call it holding ``path``'s lock: every writer of the file and its backup holds that lock,
+    so any temp file of theirs that exists now belongs to a write that will never finish, and
+    may hold a key.
+    """
+    for pattern in (f".{path.name}.*.tmp", f".{path.name}.bak.*.tmp"):
+        for stale in path.parent.glob(pattern):
+            with contextlib.suppress(OSError):
+                stale.unlink()
+
+
+MAX_FILE_BYTES = 4 * 2**20
+"""A config or credential file larger than this is refused: a real one is a few KiB, and a
+50 MB one took half a minute per command."""
+
+
 def _read_bytes(path: Path) -> bytes | None:
+    """The file's bytes; None when there is none. Only a regular file is read: a FIFO, socket
+    or device in its place is refused at once (opening a FIFO would wait for a writer)."""
     try:
-        return path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
         return None
     except IsADirectoryError:
@@ -193,6 +259,38 @@ def _read_bytes(path: Path) -> bytes | None:
             f"{path} is a directory, but kilocli keeps a file there.",
             hint=f"Move it aside (mv '{path}' '{path}.old') and run the command again.",
         ) from None
+    except OSError as exc:
+        raise FileProblem(
+            f"Cannot read {path}: {exc.strerror or exc}.",
+            hint=f"Check its owner and permissions (ls -l '{path}'); kilocli needs to read it.",
+        ) from None
+    try:
+        return _read_regular(path, fd)
+    finally:
+        os.close(fd)
+
+
+def _read_regular(path: Path, fd: int) -> bytes:
+    status = os.fstat(fd)
+    if stat.S_ISDIR(status.st_mode):
+        raise FileProblem(
+            f"{path} is a directory, but kilocli keeps a file there.",
+            hint=f"Move it aside (mv '{path}' '{path}.old') and run the command again.",
+        )
+    if not stat.S_ISREG(status.st_mode):
+        raise FileProblem(
+            f"{path} is not a regular file (a pipe, socket or device); kilocli will not read it.",
+            hint=f"Move it aside (mv '{path}' '{path}.old') and run the command again.",
+        )
+    if status.st_size > MAX_FILE_BYTES:
+        raise FileProblem(
+            f"{path} is {status.st_size / 2**20:.0f} MiB; kilocli reads files of at most "
+            f"{MAX_FILE_BYTES // 2**20} MiB.",
+            hint=moved_aside_hint(path),
+        )
+    try:
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            return handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise FileProblem(
             f"Cannot read {path}: {exc.strerror or exc}.",
@@ -215,6 +313,10 @@ def _parse(path: Path, data: bytes | None, validate: Validator | None) -> Docume
     except tomllib.TOMLDecodeError as exc:
         raise FileProblem(
             f"{path} is not valid TOML: {exc}.", hint=moved_aside_hint(path)
+        ) from None
+    except RecursionError:
+        raise FileProblem(
+            f"{path} is nested too deeply to be a kilocli file.", hint=moved_aside_hint(path)
         ) from None
     if validate is not None:
         validate(document, path)

@@ -460,15 +460,16 @@ def test_full_disk_at_write_keeps_the_original(
 def test_leftover_temp_file_from_a_dead_process_does_not_block_writes(
     paths: Paths, existing_config: bytes
 ) -> None:
-    """A process killed mid-write leaves its temp file; a later one with the same pid
-    (common in containers) must still be able to write."""
+    """A process killed mid-write leaves its temp file (which may hold a key); the next write,
+    holding the lock every writer of the file holds, removes it (SPEC §2) and succeeds."""
     leftovers = [f".{name}.{os.getpid()}.tmp" for name in ("config.toml", "config.toml.bak")]
     for name in leftovers:
         (paths.config_dir / name).write_bytes(b"half a file")
+    unrelated = paths.config_dir / ".other.toml.1.tmp"
+    unrelated.write_bytes(b"not ours")
     update_config(paths, add("c", 3))
     assert tomllib.loads(paths.config_file.read_text()) == {"a": 1, "b": 2, "c": 3}
-    # another process's temp file is not ours to delete
-    assert temp_files(paths.config_dir) == sorted(leftovers)
+    assert temp_files(paths.config_dir) == [unrelated.name]
 
 
 # --- the lock and the re-read ------------------------------------------------------------------

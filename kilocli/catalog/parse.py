@@ -141,6 +141,10 @@ class ParsedCatalog:
     skipped_image_output: int = 0
 
 
+MAX_ROWS = 50_000
+"""Rows one answer may have: far above any real catalog (Kilo lists about 300 models)."""
+
+
 def parse_models_payload(payload: Any) -> ParsedCatalog:
     """Map every usable row of a ``{"data": [...]}`` answer.
 
@@ -154,12 +158,14 @@ def parse_models_payload(payload: Any) -> ParsedCatalog:
         The mapped models in gateway order, with the counts of rows skipped.
 
     Raises:
-        CatalogFormatError: the payload has no ``data`` list.
+        CatalogFormatError: the payload has no ``data`` list, or more than :data:`MAX_ROWS`.
     """
     try:
         data = _Payload.model_validate(payload).data
     except ValidationError:
         raise CatalogFormatError('no "data" list') from None
+    if len(data) > MAX_ROWS:
+        raise CatalogFormatError(f"more than {MAX_ROWS:,} rows")
     models: list[CatalogModel] = []
     seen: set[str] = set()
     invalid = duplicate = image_output = 0

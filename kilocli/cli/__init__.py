@@ -29,11 +29,44 @@ def main(
             are replaced by the arguments above when those are given.
     """
     args = sys.argv[1:] if argv is None else argv
-    if args in (["--version"], ["-V"]):
-        from kilocli import __version__
+    try:
+        if args in (["--version"], ["-V"]):
+            from kilocli import __version__
 
-        (stdout or sys.stdout).write(f"kilocli {__version__}\n")
-        return 0
+            out = stdout or sys.stdout
+            out.write(f"kilocli {__version__}\n")
+            out.flush()
+            return 0
+        return _run(args, env, stdin, stdout, stderr, overrides)
+    except BrokenPipeError:
+        # The reader went away (``kilocli models | head -1``): end quietly, as a program killed
+        # by SIGPIPE would, and keep Python from complaining when it flushes stdout at exit.
+        if stdout is None:
+            _silence_stdout()
+        return 141
+    except OSError as exc:  # stdout cannot take even the version line (``> /dev/full``)
+        (stderr or sys.stderr).write(f"Error: could not write the output: {exc.strerror}.\n")
+        if stdout is None:
+            _silence_stdout()
+        return 1
+
+
+def _silence_stdout() -> None:
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
+def _run(
+    args: list[str],
+    env: Mapping[str, str] | None,
+    stdin: TextIO | None,
+    stdout: TextIO | None,
+    stderr: TextIO | None,
+    overrides: Overrides | None,
+) -> int:
     from dataclasses import replace
 
     from kilocli.cli.app import run

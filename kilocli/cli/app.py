@@ -134,8 +134,9 @@ class _RedactingWriter:
 
     def write(self, text: str) -> int:
         from kilocli.credentials.keys import redact
+        from kilocli.text import for_terminal
 
-        return self._stream.write(redact(text))
+        return self._stream.write(for_terminal(redact(text)))
 
     def flush(self) -> None:
         self._stream.flush()

@@ -100,10 +100,9 @@ def token(
     provider: Annotated[str, typer.Argument(help="kilocode or openrouter.")],
 ) -> None:
     """Print the key in effect, raw, for scripts (the only command that shows a key)."""
+    from kilocli.cli.render import write_raw
     from kilocli.services.auth_status import key_in_effect
 
     with command_session(ctx) as session:
         key = key_in_effect(session.runtime(), provider)
-        stdout = session.overrides.stdout_stream
-        stdout.write(key + "\n")
-        stdout.flush()
+        write_raw(session, key + "\n")

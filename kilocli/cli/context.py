@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import typer
 
-from kilocli.errors import ExitCode, Interrupted, KilocliError
+from kilocli.errors import ExitCode, Interrupted, KilocliError, OutputFailed
 
 if TYPE_CHECKING:
     import httpx
@@ -178,12 +178,14 @@ def command_session(ctx: typer.Context, *, json_output: bool = False) -> Iterato
     session = Session(overrides, json_output)
     try:
         yield session
+    except OutputFailed as exc:  # stdout is gone: the error can only go to stderr
+        _fail(session, exc.message, exc.hint, exc.exit_code, to_stdout=False)
     except KilocliError as exc:
         _fail(session, exc.message, exc.hint, exc.exit_code)
     except KeyboardInterrupt:
         interrupted = Interrupted()
         _fail(session, interrupted.message, None, interrupted.exit_code)
-    except typer.Exit:
+    except (typer.Exit, BrokenPipeError):
         raise
     except Exception as exc:
         if session.env.get("KILOCLI_DEBUG") == "1":
@@ -197,10 +199,18 @@ def command_session(ctx: typer.Context, *, json_output: bool = False) -> Iterato
         )
 
 
-def _fail(session: Session, message: str, hint: str | None, code: ExitCode) -> None:
+def _fail(
+    session: Session, message: str, hint: str | None, code: ExitCode, *, to_stdout: bool = True
+) -> None:
     from kilocli.cli.render import render_error
 
-    render_error(session, session.scrub(message), session.scrub(hint) if hint else None, code)
+    scrubbed_hint = session.scrub(hint) if hint else None
+    try:
+        render_error(session, session.scrub(message), scrubbed_hint, code, to_stdout=to_stdout)
+    except typer.Exit:
+        raise
+    except OutputFailed:  # the JSON error document cannot be written either
+        pass
     raise typer.Exit(int(code)) from None
 
 

@@ -20,10 +20,14 @@ if TYPE_CHECKING:
 
 
 def escape(text: str) -> str:
-    """Text shown as written, never read as rich markup."""
+    """Text shown as written: never read as rich markup, and with no control character,
+    escape sequence or bidi control left in it (SPEC §9). Every piece of text kilocli did not
+    write itself goes through here on its way to a terminal."""
     from rich.markup import escape as rich_escape
 
-    return rich_escape(text)
+    from kilocli.text import for_terminal
+
+    return rich_escape(for_terminal(text))
 
 
 class RichFeedback:
@@ -62,15 +66,38 @@ def show(session: Session, result: R, as_text: Callable[[Session, R], None]) -> 
     its ``--json`` document, or ``as_text`` (a table or lines) — and its exit code."""
     for warning in result.warnings:
         session.err.print(f"[yellow]Warning:[/yellow] {escape(warning)}")
-    if session.json_output:
-        print_json(session, result.to_json())
-    else:
-        as_text(session, result)
+    try:
+        if session.json_output:
+            print_json(session, result.to_json())
+        else:
+            as_text(session, result)
+        session.overrides.stdout_stream.flush()
+    except BrokenPipeError:
+        raise  # the reader went away (| head): main() ends quietly
+    except OSError as exc:
+        from kilocli.errors import OutputFailed
+
+        raise OutputFailed(exc.strerror or str(exc)) from None
     code = result.exit_code()
     if code:
         import typer
 
         raise typer.Exit(int(code))
+
+
+def write_raw(session: Session, text: str) -> None:
+    """Text for a script on stdout, as it is (``auth token``): flushed at once, and a stdout
+    that cannot take it is an error like any other."""
+    stdout = session.overrides.stdout_stream
+    try:
+        stdout.write(text)
+        stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        from kilocli.errors import OutputFailed
+
+        raise OutputFailed(exc.strerror or str(exc)) from None
 
 
 def print_json(session: Session, document: dict[str, Any]) -> None:
@@ -81,7 +108,9 @@ def print_json(session: Session, document: dict[str, Any]) -> None:
     stdout.write(json.dumps(document, indent=indent, ensure_ascii=False, default=str) + "\n")
 
 
-def render_error(session: Session, message: str, hint: str | None, code: ExitCode) -> None:
+def render_error(
+    session: Session, message: str, hint: str | None, code: ExitCode, *, to_stdout: bool = True
+) -> None:
     """An error: always a message (and the hint) on stderr; with ``--json`` the error document
     of SPEC §5 on stdout too."""
     from kilocli.results import ErrorResult
@@ -89,7 +118,8 @@ def render_error(session: Session, message: str, hint: str | None, code: ExitCod
     session.err.print(f"[bold red]Error:[/bold red] {escape(message)}")
     if hint:
         session.err.print(escape(hint))
-    show(session, ErrorResult(error=message, hint=hint, exit_code_value=int(code)), _no_text)
+    if to_stdout:
+        show(session, ErrorResult(error=message, hint=hint, exit_code_value=int(code)), _no_text)
 
 
 def _no_text(session: Session, result: Result) -> None:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from kilocli.cli.columns import Column, render_table
 from kilocli.cli.render import escape
+from kilocli.text import one_line
 
 if TYPE_CHECKING:
     from kilocli.cli.context import Session
@@ -66,15 +67,18 @@ def _table(session: Session, listing: ProviderListing) -> None:
 
 
 def _row(m: ListedModelRecord) -> tuple[str, ...]:
-    return (
+    """One table row; every cell on one line and safe for a terminal (ids and names come from
+    the gateway, tags from the config)."""
+    cells = (
         m.ref,
-        printable(m.name),
+        m.name,
         "+".join(m.input),
         format_tokens(m.context_window),
         format_tokens(m.max_tokens),
         format_price(m.cost, free=m.free),
         " ".join(m.tags),
     )
+    return tuple(one_line(cell) for cell in cells)
 
 
 def format_tokens(count: int) -> str:
@@ -167,9 +171,3 @@ def _cost_line(cost: ModelCost, *, free: bool) -> str:
         f"cache read {one(cost.cache_read)}, cache write {one(cost.cache_write)}"
     )
     return f"free ({parts})" if free else parts
-
-
-def printable(text: str) -> str:
-    """Text from the gateway without control characters (no escape sequences reach the
-    terminal)."""
-    return text if text.isprintable() else "".join(c if c.isprintable() else "?" for c in text)

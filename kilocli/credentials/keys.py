@@ -113,11 +113,27 @@ def looks_like_jwt(key: str) -> bool:
 _KEY_SHAPED = re.compile(r"eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+|sk-[A-Za-z0-9_-]{16,}")
 
 
+MIN_SECRET_PART = 16
+"""A part of a key this long or longer is as good as the key to someone collecting them."""
+
+
+def secret_parts(secret: str) -> list[str]:
+    """The key itself and its long parts, longest first: the key without its ``eyJ``, and each
+    segment of a JWT after the first (the first is the public header, the same in most keys;
+    the signature alone identifies a key)."""
+    parts = {secret}
+    if secret.startswith("eyJ"):
+        parts.add(secret[3:])
+    parts.update(segment for segment in secret.split(".")[1:] if len(segment) >= MIN_SECRET_PART)
+    return sorted(parts, key=len, reverse=True)
+
+
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
-    """``text`` with every one of ``secrets``, and anything shaped like a key (a JWT, an
-    ``sk-`` key), replaced by its preview: a key typed into the wrong argument must not be
-    echoed back by an error message either."""
-    for secret in sorted(secrets, key=len, reverse=True):
-        if secret:
-            text = text.replace(secret, preview(secret))
+    """``text`` with every one of ``secrets`` (and every long part of one), and anything shaped
+    like a key (a JWT, an ``sk-`` key), replaced by its preview: a key typed into the wrong
+    argument, or echoed back in pieces by a gateway, must not be shown either."""
+    parts = {part for secret in secrets if secret for part in secret_parts(secret)}
+    for part in sorted(parts, key=len, reverse=True):  # whole keys before their pieces
+        if part in text:
+            text = text.replace(part, preview(part))
     return _KEY_SHAPED.sub(lambda match: preview(match.group()), text)

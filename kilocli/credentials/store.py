@@ -39,9 +39,12 @@ def load_auth_store(paths: Paths, warn: Callable[[str], None] | None = None) -> 
     return store
 
 
-def update_auth_store(paths: Paths, change: Callable[[Document], Document]) -> Document:
-    """Apply ``change`` to the store on disk, atomically, privately and under its lock."""
-    return update_toml(paths.auth_file, change, parse_auth_store)
+def update_auth_store(
+    paths: Paths, change: Callable[[Document], Document], *, forget: bool = False
+) -> Document:
+    """Apply ``change`` to the store on disk, atomically, privately and under its lock; with
+    ``forget``, what it removes is removed from ``auth-profiles.toml.bak`` too."""
+    return update_toml(paths.auth_file, change, parse_auth_store, forget=forget)
 
 
 def stored_but_config_unchanged(problem: FileProblem, profile_id: str, paths: Paths) -> FileProblem:

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import json
+from dataclasses import replace
 
 from kilocli.catalog.parse import CatalogFormatError, ParsedCatalog, parse_models_payload
-from kilocli.credentials.keys import preview
-from kilocli.gateway.http import AnswerTooLarge, GatewayClient
+from kilocli.catalog.records import CatalogModel
+from kilocli.credentials.keys import redact, secret_parts
+from kilocli.errors import GatewayUnreachable
+from kilocli.gateway.http import AnswerTooLarge, GatewayClient, MalformedAnswer, parse_json
 from kilocli.gateway.problems import classify
 from kilocli.providers.registry import Provider
 from kilocli.providers.resolve import normalise_base_url
 
 
-class DiscoveryFailed(Exception):
+class DiscoveryFailed(GatewayUnreachable):
     """The model list could not be fetched; ``reason`` says why, fit for a warning."""
 
     def __init__(self, reason: str) -> None:
@@ -50,16 +52,28 @@ def discover_models(
     if response.status_code != 200:
         problem = classify(response.status_code, response.content, secrets=(key,) if key else ())
         raise DiscoveryFailed(problem.describe(provider.label))
-    content = response.content
-    if key:
-        # A gateway that echoes the Authorization header into the list (a model name, say)
-        # must not get the key into the cache or onto the screen: keep only its preview.
-        content = content.replace(key.encode(), preview(key).encode())
     try:
-        payload = json.loads(content)
-    except (ValueError, UnicodeDecodeError):
-        raise DiscoveryFailed(f"{provider.label} sent an answer that is not JSON") from None
+        payload = parse_json(response.content)
+    except MalformedAnswer as exc:
+        raise DiscoveryFailed(f"{provider.label} sent an answer {exc}") from None
     try:
-        return parse_models_payload(payload)
+        parsed = parse_models_payload(payload)
     except CatalogFormatError as exc:
         raise DiscoveryFailed(f"{provider.label} sent an answer with {exc}") from None
+    if not parsed.models:
+        raise DiscoveryFailed(f"{provider.label} listed no models")
+    return _without_key(parsed, key) if key else parsed
+
+
+def _without_key(parsed: ParsedCatalog, key: str) -> ParsedCatalog:
+    """A gateway that echoes the Authorization header into the list (in a model name, JSON-
+    escaped or in pieces) must not get the key into the cache or onto the screen: what it
+    sent is checked after decoding, and keeps only previews."""
+    parts = secret_parts(key)
+
+    def clean(model: CatalogModel) -> CatalogModel:
+        if any(part in model.id or part in model.name for part in parts):
+            return replace(model, id=redact(model.id, (key,)), name=redact(model.name, (key,)))
+        return model
+
+    return replace(parsed, models=tuple(clean(model) for model in parsed.models))

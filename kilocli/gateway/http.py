@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kilocli import __version__
 from kilocli.errors import GatewayUnreachable
@@ -143,6 +143,35 @@ def _read_answer(client: httpx.Client, url: str, headers: Mapping[str, str]) -> 
 
 def _too_large() -> str:
     return f"the answer is larger than {MAX_BODY_BYTES // 2**20} MiB"
+
+
+class MalformedAnswer(ValueError):
+    """The body is not the JSON it should be; ``str()`` finishes the sentence "… sent an
+    answer ___": "that is not JSON", "nested too deeply", "with more than N objects"."""
+
+
+MAX_JSON_CONTAINERS = 250_000
+"""Objects and arrays one answer may hold: a real 20,000-model list has about 100,000. Past
+that, decoding alone could take gigabytes (a million tiny rows fit in the size limit)."""
+
+
+def parse_json(content: bytes) -> Any:
+    """A gateway's JSON body, or :class:`MalformedAnswer`.
+
+    Deep nesting (``[[[[…]]]]``) makes the standard parser recurse until Python refuses, and
+    millions of tiny objects would take gigabytes to decode: both are malformed answers like
+    any other, refused before (or instead of) a crash.
+    """
+    import json
+
+    if content.count(b"{") + content.count(b"[") > MAX_JSON_CONTAINERS:
+        raise MalformedAnswer(f"with more than {MAX_JSON_CONTAINERS:,} objects")
+    try:
+        return json.loads(content)
+    except RecursionError:
+        raise MalformedAnswer("nested too deeply") from None
+    except (ValueError, UnicodeDecodeError):
+        raise MalformedAnswer("that is not JSON") from None
 
 
 def retry_after_seconds(value: str | None) -> float | None:

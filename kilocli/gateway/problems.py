@@ -8,7 +8,6 @@ limited, 5xx unavailable.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -81,9 +80,11 @@ def _kind(status: int) -> ProblemKind:
 
 
 def _json_object(body: bytes) -> dict[str, Any]:
+    from kilocli.gateway.http import MalformedAnswer, parse_json
+
     try:
-        payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+        payload = parse_json(body)
+    except MalformedAnswer:
         return {}
     return payload if isinstance(payload, dict) else {}
 

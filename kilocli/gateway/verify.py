@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from kilocli.gateway.http import AnswerTooLarge, GatewayClient
+from kilocli.gateway.http import AnswerTooLarge, GatewayClient, MalformedAnswer, parse_json
 from kilocli.gateway.problems import GatewayProblem, classify, sanitise_text
 from kilocli.providers.registry import Provider
 from kilocli.providers.resolve import normalise_base_url, origin_of, verify_url
@@ -56,9 +55,9 @@ def verify_key(client: GatewayClient, provider: Provider, base_url: str, key: st
 
 def _accepted(provider: Provider, body: bytes, key: str) -> Verification:
     try:
-        payload: Any = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        return Verification("unverified", f"{provider.label} sent an answer that is not JSON")
+        payload: Any = parse_json(body)
+    except MalformedAnswer as exc:
+        return Verification("unverified", f"{provider.label} sent an answer {exc}")
     if not isinstance(payload, dict):
         return Verification("unverified", f"{provider.label} sent an unexpected answer")
     user = payload.get("user")
@@ -104,8 +103,8 @@ def fetch_balance(client: GatewayClient, provider: Provider, base_url: str, key:
     headers = {"Authorization": f"Bearer {key}", "Accept": "application/json"}
     try:
         response = client.get(url, headers)
-        payload = json.loads(response.content) if response.status_code == 200 else None
-    except (httpx.HTTPError, AnswerTooLarge, ValueError, UnicodeDecodeError):
+        payload = parse_json(response.content) if response.status_code == 200 else None
+    except (httpx.HTTPError, AnswerTooLarge, MalformedAnswer):
         return None
     if not isinstance(payload, dict):
         return None

@@ -10,23 +10,96 @@ from kilocli.providers.registry import PROVIDERS, Provider
 
 
 def normalise_base_url(url: str, *, given_as: str = "base URL") -> str:
-    """Strip surrounding space and make sure the base URL ends with exactly one ``/``.
+    """Check a base URL where it enters and make it end with exactly one ``/``.
+
+    It must be ``http`` or ``https`` with a valid host (a name, an IPv4 address or a bracketed
+    IPv6 address) and, if given, a port from 1 to 65535; it must not carry a user name or
+    password (httpx would send those as Basic auth in place of the key, and they would be shown).
 
     Raises:
-        UsageError: the URL is not an absolute http(s) URL.
+        UsageError: the URL is empty or fails one of those checks; the message never repeats
+            a password.
     """
+    from urllib.parse import urlsplit
+
     url = url.strip()
-    scheme, _, rest = url.partition("://")
-    if (
-        scheme.lower() not in {"http", "https"}
-        or not rest.strip("/")
-        or any(ch.isspace() or not ch.isprintable() for ch in url)
-    ):
+    problem = None
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # raises ValueError for ":abc" or a port out of range
+    except ValueError:
+        parts, port, problem = None, None, "is not a valid URL"
+    if parts is not None:
+        problem = _base_url_problem(url, parts.scheme, parts.netloc, parts.hostname, port)
+    if problem is not None:
+        shown = f" {_without_userinfo(url)!r}" if url else ""
         raise UsageError(
-            f"The {given_as} '{url}' is not an http(s) URL.",
+            f"The {given_as}{shown} {problem}.",
             hint="Give a full URL such as https://api.kilo.ai/api/gateway/.",
         )
     return url.rstrip("/") + "/"
+
+
+def _base_url_problem(  # noqa: PLR0911 (one check per line reads best)
+    url: str, scheme: str, netloc: str, hostname: str | None, port: int | None
+) -> str | None:
+    if not url:
+        return "is empty"
+    if any(ch.isspace() or not ch.isprintable() for ch in url):
+        return "holds spaces or control characters"
+    if scheme.lower() not in {"http", "https"}:
+        return "is not an http(s) URL"
+    if "@" in netloc:
+        return "holds a user name or password (kilocli sends the key, never those)"
+    if not hostname or not _valid_host(hostname):
+        return "has no valid host"
+    if port == 0:
+        return "has no valid port"
+    return None
+
+
+def _valid_host(host: str) -> bool:
+    """A DNS name (labels of letters, digits and hyphens), an IPv4 or an IPv6 address."""
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    else:
+        return True
+    labels = host.rstrip(".").split(".")
+    return all(
+        0 < len(label) <= 63
+        and label.replace("-", "").isalnum()
+        and label.isascii()
+        and not label.startswith("-")
+        and not label.endswith("-")
+        for label in labels
+    )
+
+
+def _without_userinfo(url: str) -> str:
+    """``url`` with anything before an ``@`` in its authority replaced by ``***``."""
+    scheme, sep, rest = url.partition("://")
+    authority, slash, path = rest.partition("/")
+    if "@" in authority:
+        authority = "***@" + authority.rpartition("@")[2]
+    return scheme + sep + authority + slash + path if sep else url
+
+
+def is_loopback(base_url: str) -> bool:
+    """Whether the base URL's host is this machine (``localhost``, 127.0.0.0/8, ``::1``)."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    host = urlsplit(base_url).hostname or ""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def origin_of(base_url: str) -> str:
@@ -62,7 +135,7 @@ def resolve_base_url(
     3. ``configured``: ``models.providers.<p>.baseUrl`` in config;
     4. the registry default.
     """
-    if flag and flag.strip():
+    if flag is not None:  # given, even empty: refused rather than silently ignored
         return BaseUrl(normalise_base_url(flag, given_as="--base-url"), "flag: --base-url")
     from_env = env.get(provider.base_url_env, "").strip()
     if from_env:

@@ -27,6 +27,7 @@ from kilocli.services.steps import (
     warn_unverified,
 )
 from kilocli.storage import Document, interrupts_deferred
+from kilocli.text import for_terminal
 
 
 @dataclass(frozen=True)
@@ -55,8 +56,8 @@ class LoginResult(Result):
 def login(rt: Runtime, request: LoginRequest) -> LoginResult:
     """Verify (unless told not to) and store a key as a profile, with its metadata in config."""
     provider = get_provider(request.provider)
-    profile_id = request.profile_id or provider.default_profile_id
-    _check_profile_id(profile_id)
+    profile_id = provider.default_profile_id if request.profile_id is None else request.profile_id
+    _check_profile_id(profile_id)  # an empty --profile-id is refused, never the default
     config, _ = read_both_files(rt)
     key = rt.remember_secret(_read_key(rt, provider, request))
     warn_if_not_provider_shaped(rt, provider, key)
@@ -84,8 +85,9 @@ def login(rt: Runtime, request: LoginRequest) -> LoginResult:
 
 def _check_profile_id(profile_id: str) -> None:
     if not profile_id.strip() or any(ch.isspace() or not ch.isprintable() for ch in profile_id):
+        shown = repr(for_terminal(profile_id))
         raise UsageError(
-            f"'{profile_id}' is not a usable profile id.",
+            f"--profile-id {shown} is not a usable profile id.",
             hint="Use letters, digits and punctuation, e.g. kilocode:work.",
         )
 
@@ -175,7 +177,7 @@ def logout(
         return config
 
     with interrupts_deferred():
-        update_auth_store(rt.paths, drop_profiles)
+        update_auth_store(rt.paths, drop_profiles, forget=True)  # the .bak loses the key too
         update_config(rt.paths, drop_metadata)
     affected = [p for p in PROVIDERS if p.id in providers]
     env_still_set = [name for p in affected for name in p.env_vars if rt.env.get(name, "").strip()]

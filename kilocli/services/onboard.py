@@ -79,7 +79,9 @@ def run_onboarding(rt: Runtime, request: OnboardRequest) -> OnboardingResult:
     )
     requested_model = str(parse_model_ref(request.model)) if request.model else None
     base_url_flag = (
-        normalise_base_url(request.base_url, given_as="--base-url") if request.base_url else None
+        normalise_base_url(request.base_url, given_as="--base-url")
+        if request.base_url is not None
+        else None
     )
     rt.feedback.note(f"kilocli onboarding: config in {rt.paths.config_dir}")
     choice = infer_auth_choice(request.auth_choice, inputs, interactive=interactive)

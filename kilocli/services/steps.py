@@ -40,8 +40,17 @@ def read_both_files(rt: Runtime) -> tuple[Config, AuthStore]:
 def base_url_in_effect(
     rt: Runtime, provider: Provider, config: Config, flag: str | None = None
 ) -> BaseUrl:
-    """The base URL in effect for ``provider`` (SPEC §3: flag, env, config, default)."""
-    return resolve_base_url(provider, flag, rt.env, config.provider(provider.id).base_url)
+    """The base URL in effect for ``provider`` (flag, env, config, default), with a warning
+    when the key would travel to another machine unencrypted."""
+    from kilocli.providers.resolve import is_loopback
+
+    found = resolve_base_url(provider, flag, rt.env, config.provider(provider.id).base_url)
+    if found.url.lower().startswith("http://") and not is_loopback(found.url):
+        rt.feedback.warn(
+            f"{found.url} ({found.source}) is not encrypted: the {provider.label} key would "
+            "travel over the network in the clear. Use https://."
+        )
+    return found
 
 
 def keys_of(rt: Runtime, provider: Provider, config: Config, store: AuthStore) -> KeyResolution:

@@ -302,13 +302,29 @@ def test_offline_without_a_cache_shows_the_fallback_with_a_warning(
     assert not cache_file(rt).exists()
 
 
-def test_an_empty_data_list_is_a_success(rt: Runtime, gateway: FakeGateway) -> None:
+@pytest.mark.parametrize(
+    "body", [{"data": []}, {"data": [{"name": "no id"}, 7]}], ids=["empty", "no usable row"]
+)
+def test_a_list_with_no_usable_model_is_a_failed_discovery_that_keeps_the_cache(
+    rt: Runtime, gateway: FakeGateway, body: dict[str, Any]
+) -> None:
+    """SPEC §6: "the gateway listed no models" — the cache is kept, not wiped."""
+    load_catalog(rt, KILOCODE, NO_CONFIG)  # a good list, cached
+    before = cache_file(rt).read_bytes()
+    serve(gateway, body)
+    catalog = load_catalog(rt, KILOCODE, NO_CONFIG, refresh=True)
+    assert catalog.source == "cache"
+    assert "Kilo Gateway listed no models" in catalog.warnings[0]
+    assert cache_file(rt).read_bytes() == before
+
+
+def test_a_list_with_no_usable_model_and_no_cache_shows_the_fallback(
+    rt: Runtime, gateway: FakeGateway
+) -> None:
     serve(gateway, {"data": []})
     catalog = load_catalog(rt, KILOCODE, NO_CONFIG)
-    assert (catalog.source, catalog.stale, catalog.warnings) == ("gateway", False, ())
-    assert ids(catalog) == ["kilo/auto"]
-    cached = load_catalog(rt, KILOCODE, NO_CONFIG, offline=True)
-    assert (cached.source, ids(cached)) == ("cache", ["kilo/auto"])
+    assert (catalog.source, ids(catalog)) == ("fallback", ["kilo/auto"])
+    assert not cache_file(rt).exists()
 
 
 def test_a_cache_for_another_base_url_is_ignored(

@@ -147,17 +147,30 @@ def test_a_login_request_never_shows_its_key() -> None:
         (
             LoginRequest("kilocode", key=VALID_KEY, profile_id="kilocode work"),
             UsageError,
-            "'kilocode work' is not a usable profile id.",
+            "--profile-id 'kilocode work' is not a usable profile id.",
         ),
         (
             LoginRequest("kilocode", key=VALID_KEY, profile_id=" "),
             UsageError,
-            "' ' is not a usable profile id.",
+            "--profile-id ' ' is not a usable profile id.",
+        ),
+        (
+            LoginRequest("kilocode", key=VALID_KEY, profile_id=""),
+            UsageError,
+            "--profile-id '' is not a usable profile id.",
         ),
         (LoginRequest("anthropic", key=VALID_KEY), UsageError, "Unknown provider 'anthropic'."),
         (LoginRequest("kilocode", stdin_text=" \n"), UsageError, "stdin: Required."),
     ],
-    ids=["no key", "key and stdin", "space in the id", "blank id", "unknown provider", "empty"],
+    ids=[
+        "no key",
+        "key and stdin",
+        "space in the id",
+        "blank id",
+        "empty id",
+        "unknown provider",
+        "empty",
+    ],
 )
 def test_login_refuses_before_asking_or_writing(
     world: WorldFactory,

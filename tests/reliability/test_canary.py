@@ -312,8 +312,18 @@ def test_the_canary_is_only_ever_seen_as_its_preview(
         _, out, err = s.run(*args)
         seen.append(out + err)
     code, token, _ = s.run("auth", "token", "kilocode")
+    backup = s.home / "auth-profiles.toml.bak"  # holds keys too, so it is private too
+    if backup.exists():  # (once a store has been rewritten)
+        assert backup.stat().st_mode & 0o777 == 0o600
     for args in LOGOUTS:
         s.run(*args)
+    # SPEC §2: once logout says the key is gone from this machine, no file of kilocli's holds it
+    # (the .bak included).
+    assert not any(
+        CANARY in path.read_text(errors="replace")
+        for path in s.home.rglob("*")
+        if path.is_file() and path.name.startswith("auth-profiles")
+    )
     s.set_mood("accepts")
 
     assert s.problems == [], "\n".join(s.problems)
@@ -322,10 +332,6 @@ def test_the_canary_is_only_ever_seen_as_its_preview(
     assert f"Bearer {CANARY}" in s.sent
     assert (code, token) == (ExitCode.OK, CANARY + "\n")
     assert any(PREVIEW in text for text in seen)
-    backup = s.home / "auth-profiles.toml.bak"  # holds keys too, so it is private too
-    if not source.config:  # (a key kilocli only reads from config is never copied)
-        assert CANARY in backup.read_text()
-        assert backup.stat().st_mode & 0o777 == 0o600
 
 
 # Unexpected errors, with KILOCLI_DEBUG=1 tracebacks --------------------------------------------
