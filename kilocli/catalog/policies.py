@@ -8,14 +8,18 @@ GATEWAYS = frozenset({"kilocode", "openrouter"})
 
 
 def cache_ttl_eligible(ref: ModelRef) -> bool:
-    """Prompt caching with a TTL: Anthropic models, directly or through a gateway."""
-    if ref.provider == "anthropic":
+    """Prompt caching with a TTL: Anthropic models, directly or through a gateway. Provider
+    and model id are compared case-insensitively, as OpenClaw does."""
+    provider, model_id = ref.provider.lower(), ref.model_id.lower()
+    if provider == "anthropic":
         return True
-    return ref.provider in GATEWAYS and ref.model_id.startswith("anthropic/")
+    return provider in GATEWAYS and model_id.startswith("anthropic/")
 
 
 def transcript_sanitize(ref: ModelRef) -> bool:
-    """Gemini models need their transcripts sanitised, directly or through a gateway."""
-    if ref.provider == "google":
+    """Gemini models need their transcripts sanitised, directly or through a gateway (compared
+    case-insensitively)."""
+    provider, model_id = ref.provider.lower(), ref.model_id.lower()
+    if provider == "google":
         return True
-    return ref.provider in GATEWAYS and "gemini" in ref.model_id.lower()
+    return provider in GATEWAYS and "gemini" in model_id

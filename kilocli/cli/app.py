@@ -108,6 +108,12 @@ def run(args: list[str], overrides: Overrides | None = None) -> int:
         if show is None:
             raise
         show(file=_RedactingWriter(stderr))
+        if args[:2] == ["auth", "login"] and "unexpected extra argument" in str(exc):
+            # ``auth login kilocode eyJ…``: the key itself was typed as an argument.
+            stderr.write(
+                "A key is never taken as an argument: pass it with --key KEY, or pipe it in "
+                "with --stdin (or run without either to be asked, hidden).\n"
+            )
         return int(getattr(exc, "exit_code", 1))
     return result if isinstance(result, int) else 0
 

@@ -28,10 +28,13 @@ def list_profiles(ctx: typer.Context, json_output: JsonOption = False) -> None:
 def status(
     ctx: typer.Context,
     provider: Annotated[
-        str | None, typer.Argument(help="kilocode or openrouter (default: all).")
+        str | None, typer.Argument(help="kilocode or openrouter (default: those configured).")
     ] = None,
     check: Annotated[
         bool, typer.Option("--check", help="Ask the gateway whether the key works.")
+    ] = False,
+    all_providers: Annotated[
+        bool, typer.Option("--all", help="Show every provider, configured or not.")
     ] = False,
     json_output: JsonOption = False,
 ) -> None:
@@ -41,7 +44,9 @@ def status(
     from kilocli.services.auth_status import auth_status
 
     with command_session(ctx, json_output=json_output) as session:
-        show(session, auth_status(session.runtime(), provider, check=check), status_text)
+        rt = session.runtime()
+        result = auth_status(rt, provider, check=check, every_provider=all_providers)
+        show(session, result, status_text)
 
 
 @app.command("login")

@@ -38,6 +38,8 @@ def apply_provider_config(
     settings["api"] = API_STYLE
     if isinstance(settings.get("apiKey"), str):
         settings["apiKey"] = settings["apiKey"].strip()
+        if not settings["apiKey"]:  # an empty or blank apiKey is no key: dropped, as OpenClaw does
+            del settings["apiKey"]
     entries = settings.setdefault("models", [])
     known_ids = {entry.get("id") for entry in entries}
     entries.extend(m.as_config_entry() for m in provider.fallback_models if m.id not in known_ids)

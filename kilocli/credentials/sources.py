@@ -9,6 +9,7 @@ from typing import Literal
 from kilocli.config.model import Config
 from kilocli.credentials.keys import normalise_key, preview
 from kilocli.credentials.model import AuthStore, StoredProfile
+from kilocli.errors import FileProblem, InvalidKey
 from kilocli.providers.registry import Provider
 
 SourceKind = Literal["flag", "stdin", "prompt", "env", "profile", "config"]
@@ -68,6 +69,7 @@ def resolve_key(
 
     Raises:
         InvalidKey: an env var holds something that cannot be a key.
+        FileProblem: a stored profile's key, or config's ``apiKey``, does.
     """
     found = list(_candidates(provider, explicit, env, store, config))
     if not found:
@@ -92,11 +94,35 @@ def _candidates(
     for profile_id in profile_order(provider, profiles, config):
         key = profiles[profile_id].usable_key
         if key is not None:
-            yield FoundKey(KeySource("profile", profile_id), key)
+            # A key edited by hand can hold what no header can carry (non-ASCII, a space):
+            # refused here, naming the profile, rather than failing deep inside httpx.
+            checked = _stored_key(
+                key,
+                f"The key of profile {profile_id} in auth-profiles.toml",
+                f"kilocli auth login {provider.id} --profile-id {profile_id}",
+            )
+            yield FoundKey(KeySource("profile", profile_id), checked)
     api_key = config.provider(provider.id).api_key
     if api_key and api_key.strip():
         location = f"models.providers.{provider.id}.apiKey"
-        yield FoundKey(KeySource("config", location), api_key.strip())
+        checked = _stored_key(
+            api_key,
+            f"{location} in config.toml",
+            "fix it in config.toml, or remove it and run kilocli auth login " + provider.id,
+        )
+        yield FoundKey(KeySource("config", location), checked)
+
+
+def _stored_key(key: str, where: str, fix: str) -> str:
+    """A key read from a file, checked like a typed one; a bad one names where it is.
+
+    Raises:
+        FileProblem: the key holds what no request header can carry.
+    """
+    try:
+        return normalise_key(key, source=where)
+    except InvalidKey as exc:
+        raise FileProblem(exc.message, hint=f"Store the key again: {fix}") from None
 
 
 def profile_order(

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from kilocli.errors import UsageError
 from kilocli.providers.registry import PROVIDERS, Provider
+from kilocli.text import for_terminal
 
 
 def normalise_base_url(url: str, *, given_as: str = "base URL") -> str:
@@ -166,16 +167,17 @@ def parse_model_ref(text: str) -> ModelRef:
     """
     ref = text.strip()
     provider_id, _, model_id = ref.partition("/")
-    if not provider_id or not model_id or any(ch.isspace() for ch in ref):
+    provider_id = provider_id.lower()  # matched and stored in lower case; the model id as given
+    if not provider_id or not model_id or any(ch.isspace() or not ch.isprintable() for ch in ref):
         raise UsageError(
-            f"'{ref}' is not a model ref.",
+            f"{for_terminal(ref)!r} is not a model ref.",
             hint="Write it as provider/model, for example kilocode/anthropic/claude-sonnet-4.5.",
         )
     if provider_id not in {p.id for p in PROVIDERS}:
         known = ", ".join(p.id for p in PROVIDERS)
         raise UsageError(
-            f"'{ref}' names the unknown provider '{provider_id}' (known: {known}).",
-            hint=f"For a Kilo Gateway model, write kilocode/{ref}.",
+            f"{for_terminal(ref)!r} names the unknown provider {provider_id!r} (known: {known}).",
+            hint=f"For a Kilo Gateway model, write kilocode/{for_terminal(ref)}.",
         )
     return ModelRef(provider_id, model_id)
 
@@ -184,7 +186,7 @@ def default_model_provider(primary: str | None) -> Provider:
     """The provider of the default model ``primary`` (``agents.defaults.model.primary``), else
     the first provider (Kilo Gateway)."""
     if primary is not None:
-        provider_id = primary.strip().partition("/")[0]
+        provider_id = primary.strip().partition("/")[0].lower()
         for provider in PROVIDERS:
             if provider.id == provider_id:
                 return provider

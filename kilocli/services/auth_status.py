@@ -75,6 +75,7 @@ class KeyCheck(Record):
     balance: str | None
     details: dict[str, str]
     hint: str | None = Field(default=None, exclude=True)
+    no_credits: bool = Field(default=False, exclude=True)
 
 
 class ProviderAuth(Record):
@@ -109,26 +110,44 @@ class AuthStatus(Result):
         return ExitCode(self.exit_code_value)
 
 
-def auth_status(rt: Runtime, provider_id: str | None, *, check: bool) -> AuthStatus:
-    """The key in effect per provider and its source; with ``check``, ask the gateway."""
+def auth_status(
+    rt: Runtime, provider_id: str | None, *, check: bool, every_provider: bool = False
+) -> AuthStatus:
+    """The key in effect per provider and its source; with ``check``, ask the gateway.
+
+    Without a provider named, only the providers that are configured are shown (a key found for
+    them, a stored profile, settings in config, or the default model's provider); with
+    ``every_provider``, all of them.
+    """
     config = load_config(rt.paths)
     store = load_auth_store(rt.paths, rt.feedback.warn)
+    deciding = provider_id or default_model_provider(config.primary).id
     providers = [get_provider(provider_id)] if provider_id else list(PROVIDERS)
-    entries = []
+    entries, warnings = [], []
     for provider in providers:
-        base_url = base_url_in_effect(rt, provider, config).url
         resolution = keys_of(rt, provider, config, store)
+        configured = (
+            provider.id == deciding
+            or resolution.in_effect is not None
+            or bool(store.of_provider(provider.id))
+            or provider.id in config.models.providers
+        )
+        if not (configured or every_provider):
+            continue
+        base_url = base_url_in_effect(rt, provider, config).url
         key_check = None
         if check and resolution.in_effect is not None:
             key_check = _check(rt, provider, base_url, resolution.in_effect.key)
+            if key_check.no_credits:
+                warnings.append(f"{key_check.detail}; the key itself is accepted. {key_check.hint}")
         entries.append(_entry(provider, base_url, resolution, key_check))
-    deciding = provider_id or default_model_provider(config.primary).id
     code = next(e.exit_code for e in entries if e.provider == deciding)
     return AuthStatus(
         ok=code == ExitCode.OK,
         exit_code_value=code,
         deciding_provider=deciding,
         providers=entries,
+        warnings=warnings,
     )
 
 
@@ -156,8 +175,8 @@ def _exit_code(found: FoundKey | None, key_check: KeyCheck | None) -> ExitCode:
     """0 present (and accepted); 3 missing or rejected; 4 gateway unreachable."""
     if found is None:
         return ExitCode.NOT_AUTHENTICATED
-    if key_check is None or key_check.outcome == "verified":
-        return ExitCode.OK
+    if key_check is None or key_check.outcome == "verified" or key_check.no_credits:
+        return ExitCode.OK  # a 402 "no credits" answers for an accepted key
     if key_check.outcome == "rejected":
         return ExitCode.NOT_AUTHENTICATED
     return ExitCode.UNREACHABLE
@@ -185,6 +204,7 @@ def _check(rt: Runtime, provider: Provider, base_url: str, key: str) -> KeyCheck
         balance=balance,
         details=dict(answer.details),
         hint=answer.problem.hint_for(provider) if answer.problem else None,
+        no_credits=answer.problem is not None and answer.problem.kind == "no_credits",
     )
 
 

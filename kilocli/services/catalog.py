@@ -82,6 +82,7 @@ def _key_for(rt: Runtime, provider: Provider, config: Config) -> str | None:
 
     try:
         found = keys_of(rt, provider, config, load_auth_store(rt.paths, rt.feedback.warn))
-    except KilocliError:
+    except KilocliError as exc:  # the list is public: say why it is asked for without a key
+        rt.feedback.warn(f"{exc.message} Asking for the model list without a key.")
         return None
     return found.in_effect.key if found.in_effect is not None else None

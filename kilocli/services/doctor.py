@@ -106,7 +106,13 @@ def _check_permissions(rt: Runtime, *, fix: bool) -> list[Finding]:
         for path, wanted in targets
         if (found := _permission_finding(rt, path, wanted, fix=fix)) is not None
     ]
-    return findings or [finding("permissions", "ok", "Files are 0600 in a 0700 directory.")]
+    if findings:
+        return findings
+    if not rt.paths.config_dir.exists():
+        return [
+            finding("permissions", "info", "Nothing to check yet: kilocli has written no file.")
+        ]
+    return [finding("permissions", "ok", "Files are 0600 in a 0700 directory.")]
 
 
 def _permission_finding(rt: Runtime, path: Path, wanted: int, *, fix: bool) -> Finding | None:

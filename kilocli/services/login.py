@@ -47,6 +47,7 @@ class LoginResult(Result):
     ok: bool = True
     profile_id: str
     provider: str
+    replaced: bool = False
     key_preview: str
     verified: bool | None
     detail: str = Field(exclude=True)
@@ -58,15 +59,24 @@ def login(rt: Runtime, request: LoginRequest) -> LoginResult:
     provider = get_provider(request.provider)
     profile_id = provider.default_profile_id if request.profile_id is None else request.profile_id
     _check_profile_id(profile_id)  # an empty --profile-id is refused, never the default
-    config, _ = read_both_files(rt)
+    config, store = read_both_files(rt)
     key = rt.remember_secret(_read_key(rt, provider, request))
     warn_if_not_provider_shaped(rt, provider, key)
+    existing = store.profiles.get(profile_id)
+    replaced = existing is not None and existing.key is not None and existing.key.strip() != key
+    if replaced and rt.prompter is not None:
+        old = preview(rt.remember_secret(str(existing.key if existing else "")))
+        question = (
+            f"{profile_id} already holds another key ({old}). Replace it with {preview(key)}?"
+        )
+        if not rt.prompter.confirm(question, default=False):
+            raise KilocliError(f"Kept the key of {profile_id}; nothing was stored.")
     verified, detail = None, "not checked (--no-verify)"
     if request.verify:
         verified, detail = _verify(rt, provider, base_url_in_effect(rt, provider, config).url, key)
     store_profile(rt, provider, profile_id, key)
     env_override = next((name for name in provider.env_vars if rt.env.get(name, "").strip()), None)
-    warnings = []
+    warnings = [f"Replaced the key of {profile_id}."] if replaced else []
     if env_override:
         warnings.append(
             f"{env_override} is set in the environment and wins over this profile "
@@ -75,6 +85,7 @@ def login(rt: Runtime, request: LoginRequest) -> LoginResult:
     return LoginResult(
         profile_id=profile_id,
         provider=provider.id,
+        replaced=replaced,
         key_preview=preview(key),
         verified=verified,
         detail=detail,

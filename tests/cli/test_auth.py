@@ -164,7 +164,19 @@ def test_status_gives_no_hint_when_env_shadows_only_config(kilo: Kilo, home: Pat
 
 
 def test_status_without_any_key_says_where_it_looked(kilo: Kilo, home: Path) -> None:
+    """Only the providers in use are shown (here: the default model's, Kilo Gateway)."""
     run = kilo("auth", "status")
+
+    assert run.code == ExitCode.NOT_AUTHENTICATED
+    assert run.stdout == kilo_block(
+        "Key in effect  none (looked in KILOCODE_API_KEY, KILO_API_KEY, profiles, config)",
+        "Next           kilocli auth login kilocode",
+    )
+    assert not home.exists()
+
+
+def test_status_all_shows_every_provider(kilo: Kilo, home: Path) -> None:
+    run = kilo("auth", "status", "--all")
 
     assert run.code == ExitCode.NOT_AUTHENTICATED
     assert run.stdout == (
@@ -450,9 +462,9 @@ CHECK_ERRORS: dict[str, tuple[dict[str, Any], ExitCode, str, str]] = {
         "REJECTED: Kilo Gateway rejected this key (HTTP 401: Invalid token (INVALID_TOKEN))",
         REJECTED_HINT,
     ),
-    "402": (
+    "402": (  # the key is accepted (SPEC §8): exit 0, with the warning
         {"status": 402, "body": no_credits_body("https://app.kilo.ai/credits?from=kilocli")},
-        ExitCode.UNREACHABLE,
+        ExitCode.OK,
         "could not check: Kilo Gateway says there are no credits left "
         "(HTTP 402: Low credit warning!: Add credits to continue, or switch to a free model)",
         "Add credits at https://app.kilo.ai/credits?from=kilocli, "
@@ -506,7 +518,10 @@ def test_check_reports_the_gateways_error(
         f"Check          {check_line}",
         f"Next           {next_line}",
     )
-    assert run.stderr == ""
+    # A 402 answers for an accepted key (exit 0), with the warning on stderr.
+    accepted = check_line.removeprefix("could not check: ")
+    warning = f"Warning: {accepted}; the key itself is accepted. {next_line}\n"
+    assert run.stderr == (warning if fault["status"] == 402 else "")
     # One request: no balance for a refused key, and a long Retry-After is not waited for.
     assert gateway.paths_requested() == ["/api/profile"]
     assert time.monotonic() - started < 3
@@ -646,6 +661,7 @@ def test_login_stdin_reads_all_of_it_and_trims_it(kilo: Kilo, home: Path) -> Non
         "ok": True,
         "profileId": "kilocode:default",
         "provider": "kilocode",
+        "replaced": False,
         "keyPreview": preview_of(VALID_KEY),
         "verified": True,
         "envOverride": None,
@@ -1130,3 +1146,15 @@ def test_an_unexpected_error_in_auth_never_shows_a_key_even_in_a_debug_traceback
     assert f"client setup failed while holding {preview_of(KILOCODE_ENV.key)}" in result.stderr
     for place in EVERYWHERE:
         assert place.key not in result.stdout + result.stderr
+
+
+def test_a_key_given_as_a_bare_argument_is_a_usage_error_that_names_key_and_stdin(
+    kilo: Kilo, home: Path
+) -> None:
+    run = kilo("auth", "login", "kilocode", VALID_KEY)
+
+    assert run.code == ExitCode.USAGE
+    assert VALID_KEY not in run.output
+    assert preview_of(VALID_KEY) in run.stderr
+    assert "pass it with --key KEY, or pipe it in with --stdin" in run.stderr
+    assert not home.exists()

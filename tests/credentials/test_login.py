@@ -16,6 +16,7 @@ from kilocli.services.login import LoginRequest, login, logout
 from kilocli.services.runtime import Runtime
 from tests.cli.conftest import file_state
 from tests.fakes import (
+    OTHER_VALID_KEY,
     REJECTED_KEY,
     RESPONSES,
     VALID_KEY,
@@ -117,6 +118,7 @@ def test_login_with_a_key_never_asks(world: WorldFactory, home: Path) -> None:
         "ok": True,
         "profileId": "kilocode:ci",
         "provider": "kilocode",
+        "replaced": False,
         "keyPreview": preview_of(VALID_KEY),
         "verified": True,
         "envOverride": "KILO_API_KEY",
@@ -337,3 +339,35 @@ def test_logout_of_an_unknown_provider_is_a_usage_error(world: WorldFactory, hom
 
     assert raised.value.message == "Unknown provider 'anthropic'."
     assert file_state(home) == before
+
+
+def test_replacing_another_key_asks_first_on_a_terminal(world: WorldFactory, home: Path) -> None:
+    """SPEC §8: a different key already stored under the id is not replaced silently."""
+    w = world([])
+    login(w.runtime, LoginRequest("kilocode", key=VALID_KEY, verify=False))
+    asked = world([False])
+
+    with pytest.raises(KilocliError) as refused:
+        login(asked.runtime, LoginRequest("kilocode", key=OTHER_VALID_KEY, verify=False))
+
+    assert refused.value.message == "Kept the key of kilocode:default; nothing was stored."
+    assert stored(home) == {"kilocode:default": profile("kilocode", VALID_KEY)}
+
+
+def test_replacing_another_key_without_a_terminal_says_so(world: WorldFactory, home: Path) -> None:
+    login(world().runtime, LoginRequest("kilocode", key=VALID_KEY, verify=False))
+    quiet = world()  # no terminal
+
+    result = login(quiet.runtime, LoginRequest("kilocode", key=OTHER_VALID_KEY, verify=False))
+
+    assert result.replaced is True
+    assert result.warnings == ["Replaced the key of kilocode:default."]
+    assert stored(home) == {"kilocode:default": profile("kilocode", OTHER_VALID_KEY)}
+
+
+def test_storing_the_same_key_again_replaces_nothing(world: WorldFactory, home: Path) -> None:
+    login(world([]).runtime, LoginRequest("kilocode", key=VALID_KEY, verify=False))
+
+    result = login(world([]).runtime, LoginRequest("kilocode", key=VALID_KEY, verify=False))
+
+    assert (result.replaced, result.warnings) == (False, [])
