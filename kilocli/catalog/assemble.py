@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from kilocli.catalog.cache import CachedCatalog
-from kilocli.catalog.records import CatalogModel
+from kilocli.catalog.records import CatalogModel, Cost
 from kilocli.config.model import Config, ModelEntry
 from kilocli.providers.registry import Provider
 
@@ -63,6 +63,8 @@ def merge_catalog(
 def _from_entry(entry: ModelEntry, origin: Literal["fallback", "configured"]) -> CatalogModel:
     """A model from a config-shaped entry (the fallback catalog's or the user's)."""
     base = CatalogModel(id=entry.id, name=entry.name or entry.id, origin=origin)
+    if origin == "fallback":  # routed by the gateway, priced as the model it picks
+        base = replace(base, cost=Cost(None, None, None, None))
     return replace(
         base,
         input=tuple(entry.input) if entry.input else base.input,

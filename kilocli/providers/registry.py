@@ -18,18 +18,20 @@ SKIP_CHOICE = "skip"
 
 @dataclass(frozen=True)
 class FallbackModel:
-    """A model that is always in a provider's catalog, discovered or not."""
+    """A model that is always in a provider's catalog, discovered or not. Its cost is always
+    variable (the gateway routes it, and prices each request as the model it chose); a token
+    count the provider does not publish is None."""
 
     id: str
     name: str
     input: tuple[str, ...]
     reasoning: bool
-    context_window: int
-    max_tokens: int
+    context_window: int | None
+    max_tokens: int | None
 
     def as_config_entry(self) -> dict[str, Any]:
         """The entry as written under ``models.providers.<p>.models``."""
-        return {
+        entry: dict[str, Any] = {
             "id": self.id,
             "name": self.name,
             "input": list(self.input),
@@ -37,6 +39,7 @@ class FallbackModel:
             "contextWindow": self.context_window,
             "maxTokens": self.max_tokens,
         }
+        return {name: value for name, value in entry.items() if value is not None}
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,16 @@ KILO_AUTO = FallbackModel(
     context_window=1_000_000,
     max_tokens=128_000,
 )
+# OpenRouter's router (https://openrouter.ai/openrouter/auto): a 2,000,000-token context, the
+# price of whichever model it routes to, and no published output limit.
+AUTO_ROUTER = FallbackModel(
+    id="auto",
+    name="Auto Router",
+    input=("text",),
+    reasoning=True,
+    context_window=2_000_000,
+    max_tokens=None,
+)
 
 PROVIDERS: tuple[Provider, ...] = (
     Provider(
@@ -118,6 +131,7 @@ PROVIDERS: tuple[Provider, ...] = (
         base_url="https://openrouter.ai/api/v1/",
         default_model="openrouter/auto",
         verify_url="{base}key",
+        fallback_models=(AUTO_ROUTER,),
         keys_page="https://openrouter.ai/settings/keys",
         credits_page="https://openrouter.ai/settings/credits",
     ),

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from kilocli.catalog.assemble import Catalog
-from kilocli.catalog.records import CatalogModel
+from kilocli.catalog.records import CatalogModel, Cost
 from kilocli.config.model import Config
 from kilocli.providers.registry import get_provider
 from kilocli.services.catalog import load_catalog
@@ -122,6 +122,7 @@ def test_fallback_first_then_discovered_in_gateway_order_then_configured(
         reasoning=True,
         context_window=1_000_000,
         max_tokens=128_000,
+        cost=Cost(None, None, None, None),  # SPEC §6: the built-in Kilo Auto's cost is variable
         free=False,
         origin="fallback",
     )

@@ -166,7 +166,7 @@ def test_table_at_80_columns(kilo: Kilo) -> None:
     assert table(run) == block(
         """
         Model                                Input        Ctx Max out   $/M in/out Tags
-        kilocode/kilo/auto                   text+image    1M    128k  $0.00/$0.00
+        kilocode/kilo/auto                   text+image    1M    128k     variable
         kilocode/anthropic/claude-sonnet-4.5 text+image  200k     64k $3.00/$15.00
         kilocode/kilo-auto/frontier          text+image    1M    128k     variable
         kilocode/qwen/qwen3-coder:free       text        262k    128k         free free
@@ -184,7 +184,7 @@ def test_table_at_120_columns_with_names_and_tags(kilo: Kilo, home: Path) -> Non
     assert table(run) == block(
         """
         Model                                Name                     Input        Ctx Max out   $/M in/out Tags
-        kilocode/kilo/auto                   Kilo Auto                text+image    1M    128k  $0.00/$0.00 alias:Kilo Gateway
+        kilocode/kilo/auto                   Kilo Auto                text+image    1M    128k     variable alias:Kilo Gateway
         kilocode/anthropic/claude-sonnet-4.5 Anthropic: Claude Sonne… text+image  200k     64k $3.00/$15.00 default alias:sonnet
         kilocode/kilo-auto/frontier          Auto Frontier            text+image    1M    128k     variable
         kilocode/qwen/qwen3-coder:free       Qwen: Qwen3 Coder (free) text        262k    128k         free fallback#2 free
@@ -205,7 +205,7 @@ def test_a_long_id_is_never_cut_and_no_column_is_lost(kilo: Kilo, gateway: FakeG
     assert table(run) == block(
         """
         Model                                                                                Input       Ctx Max out   $/M in/out Tags
-        kilocode/kilo/auto                                                                   text+image   1M    128k  $0.00/$0.00
+        kilocode/kilo/auto                                                                   text+image   1M    128k     variable
         kilocode/anthropic/claude-sonnet-4.5                                                 text+image 200k     64k $3.00/$15.00
         kilocode/some-very-long-vendor-name/an-extraordinarily-long-model-identifier-v2:free text         8k    128k         free free
         """  # noqa: E501 - wider than the terminal on purpose
@@ -266,6 +266,7 @@ def test_json_field_by_field(kilo: Kilo, home: Path) -> None:
             "Kilo Auto",
             input=["text", "image"],
             reasoning=True,
+            cost={"input": None, "output": None, "cacheRead": None, "cacheWrite": None},
             tags=["alias:Kilo Gateway"],
         ),
         entry(
@@ -374,13 +375,13 @@ def test_json_of_a_generated_catalog_of_hundreds(kilo: Kilo, gateway: FakeGatewa
         (["--sort", "id"], sorted(ALL_REFS)),
         (
             ["--sort", "price"],
-            [
-                "kilocode/kilo/auto",
+            [  # the built-in Kilo Auto is priced per request: variable, so last
                 "kilocode/qwen/qwen3-coder:free",
                 "kilocode/openai/gpt-5.4-mini",
                 "kilocode/google/gemini-2.5-pro",
                 "kilocode/anthropic/claude-sonnet-4.5",
                 "kilocode/kilo-auto/frontier",
+                "kilocode/kilo/auto",
             ],
         ),
         (
@@ -417,6 +418,7 @@ def test_models_list_with_provider_is_the_shortcut(kilo: Kilo, home: Path) -> No
 def test_models_openrouter_lists_openrouter_refs(kilo: Kilo, gateway: FakeGateway) -> None:
     run = kilo("models", "openrouter", "--plain", env={"OPENROUTER_BASE_URL": gateway.base_url})
     assert plain(run) == [
+        "openrouter/auto",  # OpenRouter's built-in catalog: the Auto Router
         "openrouter/anthropic/claude-sonnet-4.5",
         "openrouter/kilo-auto/frontier",
         "openrouter/qwen/qwen3-coder:free",
@@ -430,12 +432,13 @@ def test_all_lists_every_provider(kilo: Kilo, gateway: FakeGateway) -> None:
     env = {"OPENROUTER_BASE_URL": gateway.base_url}
     assert plain(kilo("models", "list", "--all", "--plain", env=env)) == [
         *ALL_REFS,
+        "openrouter/auto",
         *(ref.replace("kilocode/", "openrouter/", 1) for ref in ALL_REFS[1:]),
     ]
     both = document(kilo("models", "list", "--all", "--json", env=env))
     assert [(p["provider"], p["count"], p["source"]) for p in both["providers"]] == [
         ("kilocode", 6, "cache"),
-        ("openrouter", 5, "cache"),
+        ("openrouter", 6, "cache"),
     ]
 
 
@@ -443,8 +446,8 @@ def test_all_lists_every_provider(kilo: Kilo, gateway: FakeGateway) -> None:
 
 FALLBACK_TABLE = block(
     """
-    Model              Name      Input      Ctx Max out  $/M in/out Tags
-    kilocode/kilo/auto Kilo Auto text+image  1M    128k $0.00/$0.00
+    Model              Name      Input      Ctx Max out $/M in/out Tags
+    kilocode/kilo/auto Kilo Auto text+image  1M    128k   variable
     """
 )
 

@@ -118,12 +118,22 @@ def test_fallback_entry_is_not_appended_when_its_id_is_present() -> None:
     assert kilocode_settings(merged)["models"] == [mine, other]
 
 
-def test_provider_without_fallback_models_gets_an_empty_list() -> None:
+def test_openrouter_gets_its_auto_router_without_an_output_limit() -> None:
+    """OpenRouter's built-in catalog (SPEC §3): the Auto Router; it publishes no output limit,
+    so none is written."""
     merged = apply_provider_config({}, OPENROUTER)
     assert merged["models"]["providers"]["openrouter"] == {
         "baseUrl": "https://openrouter.ai/api/v1/",
         "api": "openai-completions",
-        "models": [],
+        "models": [
+            {
+                "id": "auto",
+                "name": "Auto Router",
+                "input": ["text"],
+                "reasoning": True,
+                "contextWindow": 2_000_000,
+            }
+        ],
     }
 
 

@@ -205,7 +205,15 @@ def test_openrouter_is_verified_at_its_key_endpoint_and_configured(
         "openrouter": {
             "baseUrl": "https://openrouter.ai/api/v1/",
             "api": "openai-completions",
-            "models": [],
+            "models": [
+                {
+                    "id": "auto",
+                    "name": "Auto Router",
+                    "input": ["text"],
+                    "reasoning": True,
+                    "contextWindow": 2_000_000,
+                }
+            ],
         }
     }
     assert config["agents"]["defaults"] == {
