@@ -59,8 +59,7 @@ class Record(BaseModel):
 
 
 class ErrorResult(Result):
-    """How every ``--json`` command fails (SPEC §5): ``{"ok": false, "error", "hint",
-    "exitCode"}``."""
+    """How every ``--json`` command fails: ``{"ok": false, "error", "hint", "exitCode"}``."""
 
     ok: bool = False
     error: str

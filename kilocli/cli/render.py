@@ -130,7 +130,11 @@ def onboarding_text(session: Session, result: OnboardingResult) -> None:
     """The summary of SPEC §5 step 7."""
     out = session.out
     if not result.wrote_files:
+        from kilocli.providers.registry import PROVIDERS
+
         out.print("Skipped: no provider was configured and nothing was written.")
+        for provider in PROVIDERS:
+            out.print(f"  Get a {escape(provider.label)} key at {escape(provider.keys_page)}")
         out.print("Run [bold]kilocli onboard[/bold] again when you have a key.")
         return
     source = str(result.key_source)

@@ -52,8 +52,10 @@ def ask_key(
     steps: Sequence[KeyStep],
     stored: Sequence[FoundKey],
     from_env: Sequence[FoundKey],
+    note: Callable[[str], None] = lambda _: None,
 ) -> FoundKey:
-    """Offer a stored profile, then an env key; declining both leads to hidden entry."""
+    """Offer a stored profile, then an env key; declining both leads to hidden entry, with a
+    line (through ``note``) saying where to create a key."""
     for step in steps:
         if step == "profile" and stored:
             found = stored[0]
@@ -67,6 +69,7 @@ def ask_key(
             question = f"Use existing {found.source.name} ({found.source}, {found.preview})?"
             if prompter.confirm(question, default=True):
                 return found
+    note(f"Get your {provider.label} key at {provider.keys_page}")
     key = prompter.secret(f"Enter {provider.label} API key", validate=key_problem)
     return FoundKey(KeySource("prompt", "prompt"), normalise_key(key))
 
@@ -105,9 +108,23 @@ def ask_default_model(
             f"{provider.label} model", [Option(r, r) for r in refs], searchable=True
         )
     if answer == MANUAL:
-        text = prompter.text("Model (provider/model)", validate=_ref_problem, default=current)
-        return str(parse_model_ref(text))
+        return _ask_ref(prompter, provider, current, list_refs)
     return current
+
+
+def _ask_ref(
+    prompter: Prompter, provider: Provider, current: str, list_refs: Callable[[], list[str]]
+) -> str:
+    """A ref typed in; one of this provider's that its catalog does not list is confirmed
+    first (default no), as ``models set`` warns about it."""
+    while True:
+        text = prompter.text("Model (provider/model)", validate=_ref_problem, default=current)
+        ref = str(parse_model_ref(text))
+        if not ref.startswith(f"{provider.id}/") or ref in list_refs():
+            return ref
+        question = f"{ref} is not in the {provider.label} catalog. Use it anyway?"
+        if prompter.confirm(question, default=False):
+            return ref
 
 
 def _ref_problem(answer: str) -> str | None:

@@ -116,6 +116,7 @@ def _read_key(rt: Runtime, provider: Provider, request: LoginRequest) -> str:
             hint=f'Pass --key "$KEY", or pipe the key into: '
             f"kilocli auth login {provider.id} --stdin",
         )
+    rt.feedback.note(f"Get your {provider.label} key at {provider.keys_page}")
     return normalise_key(
         rt.prompter.secret(f"Enter {provider.label} API key", validate=key_problem)
     )

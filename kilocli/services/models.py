@@ -41,7 +41,7 @@ class ModelCost(Record):
 
 
 class ListedModelRecord(Record):
-    """One model as ``models`` lists it (SPEC §7)."""
+    """One model as ``models`` lists it."""
 
     ref: str
     id: str
@@ -58,7 +58,7 @@ class ListedModelRecord(Record):
 
 
 class ProviderListing(Result):
-    """``models list`` for one provider: the ``--json`` document of SPEC §7."""
+    """``models list`` for one provider."""
 
     json_order: ClassVar[tuple[str, ...]] = (
         "provider",

@@ -163,7 +163,8 @@ def _obtain_key(
             )
         return _checked(rt, provider, candidates[0])
     steps = key_steps(has_profile=bool(stored), has_env_key=bool(from_env))
-    return _checked(rt, provider, ask_key(rt.prompter, provider, steps, stored[:1], from_env[:1]))
+    asked = ask_key(rt.prompter, provider, steps, stored[:1], from_env[:1], rt.feedback.note)
+    return _checked(rt, provider, asked)
 
 
 def _checked(rt: Runtime, provider: Provider, found: FoundKey) -> FoundKey:
@@ -198,7 +199,8 @@ def _verify(
             return found, Verdict(False, answer.detail)
         if action == "cancel":
             raise NotAuthenticated("Cancelled after the key was rejected. Nothing was written.")
-        found = _checked(rt, provider, ask_key(rt.prompter, provider, ("enter",), [], []))
+        again = ask_key(rt.prompter, provider, ("enter",), [], [], rt.feedback.note)
+        found = _checked(rt, provider, again)
 
 
 def _choose_default_model(

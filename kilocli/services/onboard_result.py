@@ -19,7 +19,7 @@ class Verdict(NamedTuple):
 
 
 class OnboardingResult(Result):
-    """The outcome of ``kilocli onboard`` (SPEC §5). Holds a key preview, never a key."""
+    """The outcome of ``kilocli onboard``. Holds a key preview, never a key."""
 
     ok: bool = True
     auth_choice: str

@@ -674,3 +674,44 @@ def test_an_onboard_request_never_shows_its_keys_in_repr() -> None:
     text = repr(request)
     for key in (VALID_KEY, OTHER_VALID_KEY, REJECTED_KEY):
         assert key not in text
+
+
+@pytest.mark.parametrize(
+    ("group", "line"),
+    [
+        ("Kilo Gateway", "Get your Kilo Gateway key at https://app.kilo.ai/profile"),
+        ("OpenRouter", "Get your OpenRouter key at https://openrouter.ai/settings/keys"),
+    ],
+)
+def test_the_hidden_key_prompt_says_where_to_get_a_key(
+    wizard: WizardFactory, group: str, line: str
+) -> None:
+    """SPEC §5 step 3d: one line above the prompt names the provider's own key page."""
+    w = wizard([group, VALID_KEY])
+
+    w.run()
+
+    assert line in w.feedback.notes
+    assert asked(w)[-1][0] == "secret"
+
+
+def test_a_typed_ref_that_the_catalog_lacks_is_confirmed_and_may_be_taken_back(
+    wizard: WizardFactory, home: Path
+) -> None:
+    seed(home, config=EXISTING_CONFIG, store=store_with(kilocode_default=VALID_KEY))
+    w = wizard(
+        [True, "Enter model manually", "kilocode/vendor/not-listed", False, "kilocode/kilo/auto"]
+    )
+
+    result = w.run(KILO)
+
+    assert asked(w)[1:] == [
+        ("select", "Default model"),
+        ("text", "Model (provider/model)"),
+        (
+            "confirm",
+            "kilocode/vendor/not-listed is not in the Kilo Gateway catalog. Use it anyway?",
+        ),
+        ("text", "Model (provider/model)"),
+    ]
+    assert result.default_model == "kilocode/kilo/auto"
