@@ -1,9 +1,12 @@
 """A plain-text table fast enough for 20,000 rows (rich's Table takes seconds for that).
 
-Columns are separated by one space. A column marked ``squeeze`` is cut with "…" to fit the
-terminal, and dropped when fewer than ``min_width`` cells remain; a ``wrap`` column wraps its
-words onto extra lines. Every other column is always shown whole: when even that is wider than
-the terminal, the lines are simply longer and the terminal wraps them.
+Columns are separated by one space. When the table is wider than the terminal, in this order:
+a ``squeeze`` column is cut with "…" (and dropped when fewer than ``min_width`` cells remain);
+a ``wrap`` column wraps its words onto extra lines (a word — one tag — is never split: words
+are separated by plain spaces only, so a tag with a space in it uses U+00A0); a ``drop`` column
+is left out; and, as a last resort, a ``middle`` column (the Model) is cut in the middle,
+``kilocode/anthr…sonnet-4.5``, so that both ends of an id stay readable. A column with none of
+these is always whole.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ class Column:
     right: bool = False
     squeeze: bool = False
     wrap: bool = False
+    drop: bool = False
+    middle: bool = False
     min_width: int = 8
 
 
@@ -40,41 +45,81 @@ def render_table(columns: Sequence[Column], rows: Sequence[Sequence[str]], width
         max([cell_width(col.header), *(cell_width(row[i]) for row in rows)])
         for i, col in enumerate(columns)
     ]
-    shown = _fit(columns, widths, width)
+    longest_words = [
+        max((cell_width(word) for row in rows for word in row[i].split(" ")), default=0)
+        if col.wrap
+        else 0
+        for i, col in enumerate(columns)
+    ]
+    shown = _fit(columns, widths, width, longest_words)
     lines = [_line([_cut(columns[i].header, widths[i]) for i in shown], columns, widths, shown)]
     for row in rows:
-        wrapped = {i: _wrap(row[i], widths[i]) for i in shown if columns[i].wrap}
+        wrapped = {
+            i: [part.replace("\u00a0", " ") for part in _wrap(row[i], widths[i])]
+            for i in shown
+            if columns[i].wrap
+        }
         height = max((len(parts) for parts in wrapped.values()), default=1)
         for n in range(height):
             cells = []
             for i in shown:
                 if i in wrapped:
                     cells.append(wrapped[i][n] if n < len(wrapped[i]) else "")
+                elif columns[i].middle:
+                    cells.append(_cut_middle(row[i], widths[i]) if n == 0 else "")
                 else:
                     cells.append(_cut(row[i], widths[i]) if n == 0 else "")
             lines.append(_line(cells, columns, widths, shown))
     return lines
 
 
-def _fit(columns: Sequence[Column], widths: list[int], width: int) -> list[int]:
-    """Squeeze (or drop) squeeze columns, then narrow wrap columns, until the table fits;
-    returns the indexes of the columns shown.
+def _fit(
+    columns: Sequence[Column], widths: list[int], width: int, longest_words: Sequence[int]
+) -> list[int]:
+    """Squeeze (or drop) squeeze columns, narrow wrap columns (never below their longest word),
+    drop drop columns, then cut middle columns, until the table fits; returns the indexes of
+    the columns shown.
 
     ``widths`` is narrowed in place.
     """
     shown = list(range(len(columns)))
-    for kind in ("squeeze", "wrap"):
+
+    def excess() -> int:
+        return sum(widths[j] for j in shown) + len(shown) - 1 - width
+
+    natural = list(widths)
+    for kind in ("squeeze", "wrap", "drop", "middle"):
         for i in [i for i in shown if getattr(columns[i], kind)]:
-            excess = sum(widths[j] for j in shown) + len(shown) - 1 - width
-            if excess <= 0:
-                return shown
-            room = widths[i] - excess
-            if room >= columns[i].min_width:
-                widths[i] = room
-            elif kind == "squeeze":
+            over = excess()
+            if over <= 0:
+                return _give_back(columns, widths, natural, shown, -over)
+            floor = columns[i].min_width
+            if kind == "wrap":
+                floor = max(floor, min(longest_words[i], widths[i]))
+            room = widths[i] - over
+            if kind == "drop" or (kind == "squeeze" and room < floor):
                 shown.remove(i)
             else:
-                widths[i] = min(widths[i], columns[i].min_width)
+                widths[i] = max(room, min(floor, widths[i]))
+    return shown
+
+
+def _give_back(
+    columns: Sequence[Column],
+    widths: list[int],
+    natural: Sequence[int],
+    shown: list[int],
+    spare: int,
+) -> list[int]:
+    """Room left over after a column was dropped goes back to the columns narrowed before it
+    (Tags wrap onto fewer lines; Name shows more of itself)."""
+    for i in shown:
+        if spare <= 0:
+            break
+        if columns[i].wrap or columns[i].squeeze:
+            extra = min(spare, natural[i] - widths[i])
+            widths[i] += extra
+            spare -= extra
     return shown
 
 
@@ -98,11 +143,32 @@ def _cut(text: str, width: int) -> str:
     return text + ELLIPSIS
 
 
+def _cut_middle(text: str, width: int) -> str:
+    """``text`` cut to ``width`` cells by taking out its middle: ``kilocode/an…sonnet-4.5``."""
+    if cell_width(text) <= width:
+        return text
+    if width < 1:
+        return ""
+    head_width = (width - 1 + 1) // 2
+    head = ""
+    for char in text:
+        if cell_width(head + char) > head_width:
+            break
+        head += char
+    tail = ""
+    for char in reversed(text):
+        if cell_width(head) + 1 + cell_width(char + tail) > width:
+            break
+        tail = char + tail
+    return head + ELLIPSIS + tail
+
+
 def _wrap(text: str, width: int) -> list[str]:
-    """Words onto lines of at most ``width`` cells; a word longer than that is cut."""
+    """Words (separated by plain spaces) onto lines of at most ``width`` cells; a word longer
+    than that is cut."""
     lines: list[str] = []
     current = ""
-    for word in text.split():
+    for word in (w for w in text.split(" ") if w):
         candidate = f"{current} {word}" if current else word
         if cell_width(candidate) <= width:
             current = candidate

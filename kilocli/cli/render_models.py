@@ -41,19 +41,20 @@ def _listings(result: ProviderListing | AllListings) -> list[ProviderListing]:
 
 
 COLUMNS = (
-    Column("Model"),
+    Column("Model", middle=True, min_width=20),
     Column("Name", squeeze=True),
-    Column("Input"),
+    Column("Input", drop=True),
     Column("Ctx", right=True),
-    Column("Max out", right=True),
+    Column("Max out", right=True, drop=True),
     Column("$/M in/out", right=True),
     Column("Tags", wrap=True),
 )
 
 
 def _table(session: Session, listing: ProviderListing) -> None:
-    """All columns on a wide terminal. When the width runs short, Name is cut (or left out)
-    first and Tags wrap, so the Model column is always shown whole."""
+    """All columns on a wide terminal. When the width runs short: Name is cut (or left out),
+    Tags wrap (a tag is never split), Input and Max out are left out, and only then is a long
+    Model cut in the middle."""
     rows = [_row(model) for model in listing.models]
     header, *body = render_table(COLUMNS, rows, session.out.width)
     session.out.print(header, style="bold", markup=False, highlight=False, soft_wrap=True)
@@ -76,9 +77,12 @@ def _row(m: ListedModelRecord) -> tuple[str, ...]:
         format_tokens(m.context_window),
         format_tokens(m.max_tokens),
         format_price(m.cost, free=m.free),
-        " ".join(m.tags),
+        "",
     )
-    return tuple(one_line(cell) for cell in cells)
+    # A tag with a space in it (alias:Kilo Gateway) keeps it as U+00A0, so that wrapping the
+    # Tags column never splits one tag across two lines.
+    tags = " ".join(one_line(tag).replace(" ", "\u00a0") for tag in m.tags)
+    return (*(one_line(cell) for cell in cells[:-1]), tags)
 
 
 def format_tokens(count: int) -> str:

@@ -105,29 +105,54 @@ def test_the_wrap_column_wraps_once_the_squeeze_column_is_gone() -> None:
     assert max(cell_width(line) for line in table) <= 36
 
 
-def test_wrapped_tags_are_never_split_and_a_too_long_one_is_cut() -> None:
-    """Tags wrapped to 10 cells: each line is as many whole tags as fit, a tag that fits the
-    column stays whole on its own line, one longer than the column is cut with "…"."""
+def test_wrapped_tags_are_never_split_even_when_one_is_wider_than_the_room() -> None:
+    """Tags wrapped on 22 cells: Name is dropped, and Tags narrows to its longest tag (12,
+    "long-context") but no further, so no tag is ever split; with no column left to give, the
+    lines are 24 cells rather than cut a tag."""
     rows = [
         ("kilo/a", "Alpha", "128k", "free reasoning tools vision"),
         ("kilo/b", "Beta", "1M", "long-context"),
         ("kilo/c", "Gamma", "2k", "a b c d e f"),
     ]
-    # Natural widths 6 + 5 + 4 + 27 + 3 = 45; on 22 cells Name is dropped and Tags gets 10.
     table = render_table(COLUMNS, rows, 22)
     assert table == lines(
         """
         Model   Ctx Tags
         kilo/a 128k free
                     reasoning
-                    tools
-                    vision
-        kilo/b   1M long-cont…
-        kilo/c   2k a b c d e
-                    f
+                    tools vision
+        kilo/b   1M long-context
+        kilo/c   2k a b c d e f
         """
     )
-    assert max(cell_width(line) for line in table) <= 22
+
+
+def test_a_no_break_space_keeps_a_tag_with_a_space_whole_and_shows_as_a_space() -> None:
+    rows = [("kilo/a", "Alpha", "1M", "default alias:Kilo\u00a0Gateway free")]
+    assert render_table(COLUMNS, rows, 33) == lines(
+        """
+        Model  Ctx Tags
+        kilo/a  1M default
+                   alias:Kilo Gateway
+                   free
+        """
+    )
+
+
+MIDDLE = (Column("Model", middle=True, min_width=10), Column("Ctx", right=True))
+
+
+def test_a_middle_column_is_cut_in_the_middle_as_the_last_resort() -> None:
+    """25 cells: Ctx takes 4 and a space, so Model gets 20: 10 cells of the head, "…", and 9 of
+    the tail; a ref that fits is whole."""
+    rows = [("kilocode/anthropic/claude-sonnet-4.5", "200k"), ("kilocode/kilo/auto", "1M")]
+    assert render_table(MIDDLE, rows, 25) == lines(
+        """
+        Model                 Ctx
+        kilocode/a…onnet-4.5 200k
+        kilocode/kilo/auto     1M
+        """
+    )
 
 
 def test_model_is_whole_even_when_nothing_else_can_give() -> None:
