@@ -25,6 +25,7 @@ class Catalog:
     stale: bool
     warnings: tuple[str, ...]
     models: tuple[CatalogModel, ...]
+    skipped: int = 0  # rows of the gateway's answer that were no usable model
 
 
 def merge_catalog(
@@ -57,6 +58,7 @@ def merge_catalog(
         stale=stale,
         warnings=tuple(warnings),
         models=(*fallback, *discovered, *configured),
+        skipped=cached.skipped if cached else 0,
     )
 
 

@@ -44,6 +44,7 @@ class CacheDocument(BaseModel):
     version: int
     base_url: str = Field(alias="baseUrl")
     fetched_at: float = Field(alias="fetchedAt", ge=0, le=LAST_EPOCH_SECOND, allow_inf_nan=False)
+    skipped: Annotated[int, Field(ge=0)] = 0  # rows of the answer that were not usable
     models: list[CacheRecord]
 
 
@@ -54,6 +55,7 @@ class CachedCatalog:
     base_url: str
     fetched_at: float
     models: tuple[CatalogModel, ...]
+    skipped: int = 0
 
 
 def read_cache(path: Path, base_url: str) -> CachedCatalog | None:
@@ -79,7 +81,7 @@ def read_cache(path: Path, base_url: str) -> CachedCatalog | None:
     if document.version != CACHE_VERSION or document.base_url != base_url:
         return None
     models = tuple(CatalogModel.from_record(record) for record in document.models)
-    return CachedCatalog(document.base_url, document.fetched_at, models)
+    return CachedCatalog(document.base_url, document.fetched_at, models, document.skipped)
 
 
 def write_cache(path: Path, cached: CachedCatalog) -> None:
@@ -96,6 +98,7 @@ def write_cache(path: Path, cached: CachedCatalog) -> None:
         version=CACHE_VERSION,
         base_url=cached.base_url,
         fetched_at=cached.fetched_at,
+        skipped=cached.skipped,
         models=[model.to_record() for model in cached.models],
     )
     try:

@@ -141,6 +141,8 @@ def model_status_text(session: Session, status: ModelStatus) -> None:
             if p.cached_models is not None and p.cache_age_seconds is not None
             else "none"
         )
+        if p.skipped_rows:
+            cache += f" ({p.skipped_rows} unusable row(s) of the gateway's answer skipped)"
         out.print(f"\n[bold]{escape(p.provider)}[/bold]")
         out.print(f"  Base URL     {escape(p.base_url)} ({escape(p.base_url_source)})")
         out.print(f"  Key          {escape(key_in_effect)}")  # a preview and its source

@@ -62,13 +62,10 @@ def load_catalog(
             "showing the built-in catalog."
         )
         return merge_catalog(provider, config, "fallback", None, False, warnings)
+    # Rows the gateway sent that are no model (the real list has some) are counted, in --json
+    # and `models status`, not warned about on every fetch: the user can do nothing about them.
     skipped = parsed.skipped_invalid + parsed.skipped_duplicate
-    if skipped:
-        warnings.append(
-            f"Skipped {skipped} unusable row(s) of the gateway's answer "
-            f"({parsed.skipped_invalid} invalid, {parsed.skipped_duplicate} duplicate)."
-        )
-    fetched = CachedCatalog(base_url, now, parsed.models)
+    fetched = CachedCatalog(base_url, now, parsed.models, skipped)
     try:
         write_cache(path, fetched)
     except KilocliError as exc:

@@ -63,6 +63,7 @@ class ProviderListing(Result):
     json_order: ClassVar[tuple[str, ...]] = (
         "provider",
         "count",
+        "skipped",
         "source",
         "fetchedAt",
         "stale",
@@ -73,6 +74,7 @@ class ProviderListing(Result):
     provider: str
     label: str = Field(exclude=True)
     count: int
+    skipped: int = Field(description="Rows of the gateway's answer that were no usable model.")
     source: CatalogSource
     fetched_at: str | None
     stale: bool
@@ -118,6 +120,7 @@ def listing_result(catalog: Catalog, listing: ModelListing) -> ProviderListing:
             "provider": catalog.provider.id,
             "label": catalog.provider.label,
             "count": len(listing.models),
+            "skipped": catalog.skipped,
             "source": catalog.source,
             "fetchedAt": iso_time(catalog.fetched_at),
             "stale": catalog.stale,
@@ -232,6 +235,7 @@ class ProviderStatus(Record):
     key_preview: str | None
     shadowed: list[str]
     cached_models: int | None
+    skipped_rows: int | None
     cache_age_seconds: int | None
 
 
@@ -265,6 +269,7 @@ def model_status(rt: Runtime) -> ModelStatus:
                 key_preview=found.preview if found else None,
                 shadowed=[str(f.source) for f in resolution.shadowed],
                 cached_models=len(cached.models) if cached else None,
+                skipped_rows=cached.skipped if cached else None,
                 cache_age_seconds=round(rt.clock() - cached.fetched_at) if cached else None,
             )
         )

@@ -59,6 +59,7 @@ def document(**changes: Any) -> dict[str, Any]:
         "version": 1,
         "baseUrl": BASE,
         "fetchedAt": FETCHED_AT,
+        "skipped": 0,
         "models": [SONNET_RECORD, AUTO_RECORD],
     } | changes
 
@@ -92,7 +93,8 @@ def test_the_file_is_compact_positional_json(path: Path) -> None:
     write_cache(path, CachedCatalog(BASE, FETCHED_AT, (SONNET, AUTO)))
     expected = (
         '{"version":1,"baseUrl":"http://127.0.0.1:8080/api/gateway/","fetchedAt":1795000000.25,'
-        '"models":[["anthropic/claude-sonnet-4.5","Anthropic: Claude Sonnet 4.5",["text","image"],'
+        '"skipped":0,"models":[["anthropic/claude-sonnet-4.5","Anthropic: Claude Sonnet 4.5",'
+        '["text","image"],'
         "true,200000,64000,[3.0,15.0,0.3,null],false],"
         '["kilo-auto/free","Auto Free ✓",["text"],false,1000000,128000,[null,null,0.0,0.0],true]]}'
     )

@@ -327,6 +327,7 @@ def test_to_json_has_every_key_of_spec_section_7() -> None:
     expected: dict[str, Any] = {
         "provider": "kilocode",
         "count": 4,
+        "skipped": 0,
         "source": "cache",
         "fetchedAt": "2026-11-18T11:06:40Z",
         "stale": True,
