@@ -8,7 +8,9 @@ that compares the two can fail.
 
 Expected models use the field names of SPEC §7's ``--json``: ``id``, ``name``, ``input``,
 ``reasoning``, ``contextWindow``, ``maxTokens``, ``cost`` (``input``, ``output``, ``cacheRead``,
-``cacheWrite``, USD per million tokens, None for "variable") and ``free``.
+``cacheWrite``: USD per million tokens, ``"variable"`` for a price given as ``"-1"``, None for a
+price the row does not give: unknown) and ``free``. A token count the row does not give is None
+(unknown) too: nothing is invented.
 """
 
 from __future__ import annotations
@@ -18,9 +20,6 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
-
-DEFAULT_CONTEXT_WINDOW = 1_000_000
-DEFAULT_MAX_TOKENS = 128_000
 
 # Per-token price strings as the gateway sends them, and the same price per million tokens.
 PRICES: tuple[tuple[str, float], ...] = (
@@ -39,7 +38,8 @@ PRICES: tuple[tuple[str, float], ...] = (
     ("0.0006", 600.0),
 )
 NONZERO_PRICES = PRICES[1:]
-VARIABLE = "-1"
+VARIABLE = "-1"  # what the gateway sends for a price set per request
+SHOWN_VARIABLE = "variable"  # what kilocli's --json shows for it
 
 VENDORS = ("anthropic", "openai", "google", "meta-llama", "qwen", "mistralai", "x-ai", "deepseek")
 FAMILIES = {
@@ -203,8 +203,8 @@ def _modalities(
 def _limits(
     rng: random.Random, row: dict[str, Any], expected: dict[str, Any], shapes: Counter[str]
 ) -> None:
-    """``contextWindow``: top_provider, else top level, else 1M; ``maxTokens``: top_provider,
-    else 128k. A null in top_provider counts as missing."""
+    """``contextWindow``: top_provider, else top level, else unknown (None); ``maxTokens``:
+    top_provider, else unknown. A null in top_provider counts as missing."""
     top_context = rng.choice([None, None, 8192, 131072, 200000, 272000, 1048576])
     level_context = rng.choice([None, 32768, 262144, 400000])
     top_max = rng.choice([None, None, 4096, 32768, 64000, 128000])
@@ -217,13 +217,13 @@ def _limits(
         row["top_provider"] = top
     if level_context is not None:
         row["context_length"] = level_context
-    expected["contextWindow"] = top_context or level_context or DEFAULT_CONTEXT_WINDOW
-    expected["maxTokens"] = top_max or DEFAULT_MAX_TOKENS
+    expected["contextWindow"] = top_context or level_context  # None when neither is given
+    expected["maxTokens"] = top_max
     if top_context is not None:
         shapes["context from top_provider" + (" over top level" if level_context else "")] += 1
     else:
-        shapes["context from top level" if level_context else "context default"] += 1
-    shapes["max tokens given" if top_max else "max tokens default"] += 1
+        shapes["context from top level" if level_context else "context unknown"] += 1
+    shapes["max tokens given" if top_max else "max tokens unknown"] += 1
     if None in (top.get("context_length", 0), top.get("max_completion_tokens", 0)):
         shapes["top_provider null values"] += 1
 
@@ -250,7 +250,8 @@ def _parameters(
 def _pricing(
     rng: random.Random, row: dict[str, Any], expected: dict[str, Any], shapes: Counter[str]
 ) -> tuple[float | str | None, float | str | None]:
-    """Cost per million tokens; a missing price is 0, ``"-1"`` is None (variable).
+    """Cost per million tokens; a missing price is None (unknown, never 0), ``"-1"`` is
+    ``"variable"``.
 
     Returns the prompt and completion prices as given ("missing" when absent), for the free rule.
     """
@@ -258,11 +259,11 @@ def _pricing(
         ["missing", "priced", "priced+cache", "variable", "zero", "prompt only", "half variable"]
     )
     shapes[f"pricing {choice}"] += 1
-    cost: dict[str, float | None] = {
-        "input": 0.0,
-        "output": 0.0,
-        "cacheRead": 0.0,
-        "cacheWrite": 0.0,
+    cost: dict[str, float | str | None] = {
+        "input": None,
+        "output": None,
+        "cacheRead": None,
+        "cacheWrite": None,
     }
     expected["cost"] = cost
     if choice == "missing":
@@ -271,10 +272,11 @@ def _pricing(
     row["pricing"] = pricing
     if choice == "variable":
         pricing.update(prompt=VARIABLE, completion=VARIABLE, internal_reasoning="0")
-        cost.update(input=None, output=None)
-        return None, None
+        cost.update(input=SHOWN_VARIABLE, output=SHOWN_VARIABLE)
+        return SHOWN_VARIABLE, SHOWN_VARIABLE
     if choice == "zero":
         pricing.update(prompt="0", completion="0")
+        cost.update(input=0.0, output=0.0)
         return 0.0, 0.0
     prompt, cost["input"] = rng.choice(NONZERO_PRICES)
     pricing["prompt"] = prompt
@@ -282,15 +284,15 @@ def _pricing(
         return cost["input"], "missing"
     if choice == "half variable":
         pricing["completion"] = VARIABLE
-        cost["output"] = None
-        return cost["input"], None
+        cost["output"] = SHOWN_VARIABLE
+        return cost["input"], SHOWN_VARIABLE
     pricing["completion"], cost["output"] = rng.choice(NONZERO_PRICES)
     if choice == "priced+cache":
         pricing["input_cache_read"], cost["cacheRead"] = rng.choice(PRICES)
         if rng.random() < 0.7:
             pricing["input_cache_write"], cost["cacheWrite"] = rng.choice(PRICES)
         if rng.random() < 0.2:
-            pricing["input_cache_write"], cost["cacheWrite"] = VARIABLE, None
+            pricing["input_cache_write"], cost["cacheWrite"] = VARIABLE, SHOWN_VARIABLE
     return cost["input"], cost["output"]
 
 
@@ -315,7 +317,7 @@ def _free(
 
 
 def _minimal_row(rng: random.Random, index: int) -> tuple[dict[str, Any], dict[str, Any]]:
-    """A row with only an id (and maybe a name): every other field takes its default."""
+    """A row with only an id (and maybe a name): every other field is its default or unknown."""
     model_id = f"vendor-{index}/minimal" + (":free" if rng.random() < 0.3 else "")
     row: dict[str, Any] = {"id": model_id}
     if rng.random() < 0.5:
@@ -325,9 +327,9 @@ def _minimal_row(rng: random.Random, index: int) -> tuple[dict[str, Any], dict[s
         "name": row.get("name", model_id),
         "input": ["text"],
         "reasoning": False,
-        "contextWindow": DEFAULT_CONTEXT_WINDOW,
-        "maxTokens": DEFAULT_MAX_TOKENS,
-        "cost": {"input": 0.0, "output": 0.0, "cacheRead": 0.0, "cacheWrite": 0.0},
+        "contextWindow": None,
+        "maxTokens": None,
+        "cost": {"input": None, "output": None, "cacheRead": None, "cacheWrite": None},
         "free": model_id.endswith(":free"),
     }
     return row, expected

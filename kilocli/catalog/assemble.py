@@ -66,13 +66,13 @@ def _from_entry(entry: ModelEntry, origin: Literal["fallback", "configured"]) ->
     """A model from a config-shaped entry (the fallback catalog's or the user's)."""
     base = CatalogModel(id=entry.id, name=entry.name or entry.id, origin=origin)
     if origin == "fallback":  # routed by the gateway, priced as the model it picks
-        base = replace(base, cost=Cost(None, None, None, None))
+        base = replace(base, cost=Cost.variable())
     return replace(
         base,
         input=tuple(entry.input) if entry.input else base.input,
         reasoning=base.reasoning if entry.reasoning is None else entry.reasoning,
-        context_window=entry.context_window or base.context_window,
-        max_tokens=entry.max_tokens or base.max_tokens,
+        context_window=entry.context_window,
+        max_tokens=entry.max_tokens,
     )
 
 

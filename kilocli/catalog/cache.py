@@ -12,7 +12,7 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import PydanticSerializationError
@@ -21,16 +21,23 @@ from kilocli.catalog.records import CatalogModel
 from kilocli.errors import FileProblem
 from kilocli.storage import ensure_private_dir, write_private_bytes
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: unknown prices and token counts are null, a variable price "variable"
 MAX_CACHE_BYTES = 64 * 1024 * 1024  # 20,000 models take about 2 MiB
 # The last second ``datetime`` can show (9999-12-31T23:59:59Z): a later time could not be listed.
 LAST_EPOCH_SECOND = 253_402_300_799
 
 _Id = Annotated[str, Field(min_length=1)]
 _Tokens = Annotated[int, Field(gt=0)]
-_Price = Annotated[float, Field(ge=0, allow_inf_nan=False)] | None  # None: variable
+_Price = Annotated[float, Field(ge=0, allow_inf_nan=False)] | Literal["variable"] | None
 CacheRecord = tuple[
-    _Id, str, tuple[str, ...], bool, _Tokens, _Tokens, tuple[_Price, _Price, _Price, _Price], bool
+    _Id,
+    str,
+    tuple[str, ...],
+    bool,
+    _Tokens | None,
+    _Tokens | None,
+    tuple[_Price, _Price, _Price, _Price],
+    bool,
 ]
 
 

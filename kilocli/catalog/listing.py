@@ -71,17 +71,28 @@ def build_listing(
     return ModelListing(catalog, tuple(listed))
 
 
-def _price_key(model: CatalogModel) -> tuple[bool, float, float, str]:
-    """Cheapest first; variable prices last."""
+def _price_key(model: CatalogModel) -> tuple[int, float, float, str]:
+    """Cheapest first (free models count as 0), then variable prices, then unknown ones: a
+    price nobody gave is never sorted as $0."""
     cost = model.cost
-    variable = cost.input is None or cost.output is None
-    return (variable, cost.input or 0.0, cost.output or 0.0, model.id)
+    if model.free:
+        return (0, 0.0, 0.0, model.id)
+    if isinstance(cost.input, int | float) and isinstance(cost.output, int | float):
+        return (0, float(cost.input), float(cost.output), model.id)
+    unknown = cost.input is None or cost.output is None
+    return (2 if unknown else 1, 0.0, 0.0, model.id)
+
+
+def _context_key(model: CatalogModel) -> tuple[bool, int, str]:
+    """Largest context first; unknown last."""
+    window = model.context_window
+    return (window is None, -(window or 0), model.id)
 
 
 _SORT_KEYS: dict[str, Any] = {
     "id": lambda m: m.id,
     "price": _price_key,
-    "context": lambda m: (-m.context_window, m.id),
+    "context": _context_key,
 }
 
 

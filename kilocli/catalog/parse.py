@@ -25,12 +25,7 @@ from pydantic import (
     WrapValidator,
 )
 
-from kilocli.catalog.records import (
-    DEFAULT_CONTEXT_WINDOW,
-    DEFAULT_MAX_TOKENS,
-    CatalogModel,
-    Cost,
-)
+from kilocli.catalog.records import VARIABLE, CatalogModel, Cost
 
 PER_MILLION = Decimal(1_000_000)
 
@@ -61,7 +56,6 @@ TokenCount = Annotated[_PositiveInt | _WholeFloat | None, _lenient(None)]
 # A per-token price: the string "-1" (priced per request, "variable"), or a finite,
 # non-negative number, given as a string or a number. The upper bound keeps it finite once it
 # is a float per million tokens. Anything else counts as missing.
-VARIABLE = "-1"
 _PerToken = Annotated[Decimal, Field(ge=0, lt=Decimal("1e300"), allow_inf_nan=False)]
 Price = Annotated[Literal["-1"] | _PerToken | None, _lenient(None)]
 
@@ -208,10 +202,8 @@ def map_model(row: GatewayModelRow) -> CatalogModel:
         name=row.name if row.name and row.name.strip() else row.id,
         input=("text", "image") if "image" in row.architecture.input_modalities else ("text",),
         reasoning="reasoning" in parameters or "include_reasoning" in parameters,
-        context_window=_count(top.context_length)
-        or _count(row.context_length)
-        or DEFAULT_CONTEXT_WINDOW,
-        max_tokens=_count(top.max_completion_tokens) or DEFAULT_MAX_TOKENS,
+        context_window=_count(top.context_length) or _count(row.context_length),
+        max_tokens=_count(top.max_completion_tokens),
         cost=Cost(
             input=_per_million(pricing.prompt),
             output=_per_million(pricing.completion),
@@ -236,19 +228,16 @@ def _is_zero(price: Price) -> bool:
     return price == 0
 
 
-def _per_million(price: Price) -> float | None:
-    """A per-token price as USD per million tokens; variable is None.
-
-    A price the row does not give is 0.0 for now (SPEC §6 says unknown; the renderer and the
-    JSON output do not yet tell the two apart).
-    """
+def _per_million(price: Price) -> float | Literal["variable"] | None:
+    """A per-token price as USD per million tokens; ``"-1"`` is variable; a price the row does
+    not give (or gives as junk) is unknown, None."""
     match price:
         case None:
-            return 0.0
+            return None
         case Decimal():
             return abs(float(price * PER_MILLION))  # abs: "-0" is 0.0, not -0.0
         case _:  # "-1"
-            return None
+            return VARIABLE
 
 
 def _count(value: float | None) -> int | None:

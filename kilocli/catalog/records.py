@@ -7,34 +7,41 @@ from typing import Literal
 
 Origin = Literal["fallback", "gateway", "configured"]
 
-CostRecord = tuple[float | None, float | None, float | None, float | None]
-# A model in the cache file: id, name, input, reasoning, context window, max tokens, cost, free.
-Record = tuple[str, str, tuple[str, ...], bool, int, int, CostRecord, bool]
+VARIABLE: Literal["variable"] = "variable"
+Price = float | Literal["variable"] | None
+"""USD per million tokens; ``"variable"`` when the gateway prices each request (a router);
+None when the price is not known. Unknown is never shown, sorted or counted as $0 or free."""
 
-DEFAULT_CONTEXT_WINDOW = 1_000_000
-DEFAULT_MAX_TOKENS = 128_000
+CostRecord = tuple[Price, Price, Price, Price]
+# A model in the cache file: id, name, input, reasoning, context window, max tokens, cost, free.
+Record = tuple[str, str, tuple[str, ...], bool, int | None, int | None, CostRecord, bool]
 
 
 @dataclass(frozen=True)
 class Cost:
-    """USD per million tokens; None means the gateway prices it per request ("variable")."""
+    """The four prices of a model (each a :data:`Price`; unknown unless given)."""
 
-    input: float | None = 0.0
-    output: float | None = 0.0
-    cache_read: float | None = 0.0
-    cache_write: float | None = 0.0
+    input: Price = None
+    output: Price = None
+    cache_read: Price = None
+    cache_write: Price = None
+
+    @classmethod
+    def variable(cls) -> Cost:
+        """A router's cost: every price depends on the model it routes to."""
+        return cls(VARIABLE, VARIABLE, VARIABLE, VARIABLE)
 
 
 @dataclass(frozen=True)
 class CatalogModel:
-    """A model as mapped from the gateway (SPEC §6), the fallback catalog or the config."""
+    """A model as mapped from the gateway, the fallback catalog or the config."""
 
     id: str
     name: str
     input: tuple[str, ...] = ("text",)
     reasoning: bool = False
-    context_window: int = DEFAULT_CONTEXT_WINDOW
-    max_tokens: int = DEFAULT_MAX_TOKENS
+    context_window: int | None = None  # None: not known (never invented)
+    max_tokens: int | None = None
     cost: Cost = field(default_factory=Cost)
     free: bool = False
     origin: Origin = "gateway"

@@ -85,8 +85,13 @@ def _row(m: ListedModelRecord) -> tuple[str, ...]:
     return (*(one_line(cell) for cell in cells[:-1]), tags)
 
 
-def format_tokens(count: int) -> str:
-    """``1M``, ``1.05M``, ``200k``, ``512``."""
+UNKNOWN = "—"  # a value the gateway did not give: never shown as 0
+
+
+def format_tokens(count: int | None) -> str:
+    """``1M``, ``1.05M``, ``200k``, ``512``; ``—`` when not known."""
+    if count is None:
+        return UNKNOWN
     if count >= 999_500:  # what would round to "1000k" is shown as "1M"
         return f"{count / 1_000_000:.2f}".rstrip("0").rstrip(".") + "M"
     if count >= 1000:
@@ -95,22 +100,25 @@ def format_tokens(count: int) -> str:
 
 
 class Prices(Protocol):
-    """Input and output prices, USD per million tokens (None: variable)."""
+    """Input and output prices: USD per million tokens, ``"variable"``, or None (unknown)."""
 
     @property
-    def input(self) -> float | None: ...
+    def input(self) -> float | str | None: ...
 
     @property
-    def output(self) -> float | None: ...
+    def output(self) -> float | str | None: ...
 
 
 def format_price(cost: Prices, *, free: bool = False) -> str:
-    """``$3.00/$15.00``, ``free`` or ``variable`` (USD per million input/output tokens)."""
+    """``$3.00/$15.00``, ``free``, ``variable`` or ``—`` (unknown), USD per million input/output
+    tokens."""
     if free:
         return "free"
+    if isinstance(cost.input, int | float) and isinstance(cost.output, int | float):
+        return f"${cost.input:.2f}/${cost.output:.2f}"
     if cost.input is None or cost.output is None:
-        return "variable"
-    return f"${cost.input:.2f}/${cost.output:.2f}"
+        return UNKNOWN
+    return "variable"
 
 
 def default_change_text(session: Session, change: DefaultModelChange) -> None:
@@ -156,8 +164,8 @@ def model_info_text(session: Session, info: ModelInfo) -> None:
         ("Name", info.name),
         ("Input", ", ".join(info.input)),
         ("Reasoning", "yes" if info.reasoning else "no"),
-        ("Context", f"{info.context_window:,} tokens"),
-        ("Max output", f"{info.max_tokens:,} tokens"),
+        ("Context", _tokens_line(info.context_window)),
+        ("Max output", _tokens_line(info.max_tokens)),
         ("Price $/M", _cost_line(info.cost, free=info.free)),
         ("Tags", " ".join(info.tags) or "-"),
         ("Cache TTL", "eligible" if info.cache_ttl_eligible else "no"),
@@ -168,9 +176,15 @@ def model_info_text(session: Session, info: ModelInfo) -> None:
         session.out.print(f"{label:<11} {escape(value)}")
 
 
+def _tokens_line(count: int | None) -> str:
+    return "unknown" if count is None else f"{count:,} tokens"
+
+
 def _cost_line(cost: ModelCost, *, free: bool) -> str:
-    def one(value: float | None) -> str:
-        return "variable" if value is None else f"${value:g}"
+    def one(value: float | str | None) -> str:
+        if value is None:
+            return "unknown"
+        return value if isinstance(value, str) else f"${value:g}"
 
     parts = (
         f"input {one(cost.input)}, output {one(cost.output)}, "

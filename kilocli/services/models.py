@@ -32,12 +32,13 @@ CatalogSource = Literal["gateway", "cache", "fallback"]
 
 
 class ModelCost(Record):
-    """USD per million tokens; null means the gateway prices it per request ("variable")."""
+    """USD per million tokens; ``"variable"`` when the gateway prices each request, null when
+    the price is not known."""
 
-    input: float | None
-    output: float | None
-    cache_read: float | None
-    cache_write: float | None
+    input: float | Literal["variable"] | None
+    output: float | Literal["variable"] | None
+    cache_read: float | Literal["variable"] | None
+    cache_write: float | Literal["variable"] | None
 
 
 class ListedModelRecord(Record):
@@ -48,8 +49,8 @@ class ListedModelRecord(Record):
     name: str
     input: list[str]
     reasoning: bool
-    context_window: int
-    max_tokens: int
+    context_window: int | None = Field(description="Tokens; null when not known.")
+    max_tokens: int | None = Field(description="Tokens; null when not known.")
     cost: ModelCost
     free: bool
     tags: list[str]

@@ -27,9 +27,12 @@ SONNET = CatalogModel(
     reasoning=True,
     context_window=200_000,
     max_tokens=64_000,
-    cost=Cost(3.0, 15.0, 0.3, None),
+    cost=Cost(3.0, 15.0, 0.3, None),  # the cache write price unknown
 )
-AUTO = CatalogModel("kilo-auto/free", "Auto Free ✓", cost=Cost(None, None), free=True)
+# Token counts unknown, prices variable, one price 0 and one unknown.
+AUTO = CatalogModel(
+    "kilo-auto/free", "Auto Free ✓", cost=Cost("variable", "variable", 0.0, None), free=True
+)
 # The same two models as the cache file holds them, written out by hand.
 SONNET_RECORD: list[Any] = [
     "anthropic/claude-sonnet-4.5",
@@ -46,9 +49,9 @@ AUTO_RECORD: list[Any] = [
     "Auto Free ✓",
     ["text"],
     False,
-    1000000,
-    128000,
-    [None, None, 0.0, 0.0],
+    None,
+    None,
+    ["variable", "variable", 0.0, None],
     True,
 ]
 
@@ -56,7 +59,7 @@ AUTO_RECORD: list[Any] = [
 def document(**changes: Any) -> dict[str, Any]:
     """A valid cache document for ``BASE``, with ``changes`` applied."""
     return {
-        "version": 1,
+        "version": 2,
         "baseUrl": BASE,
         "fetchedAt": FETCHED_AT,
         "skipped": 0,
@@ -92,11 +95,12 @@ def put(path: Path, content: bytes | str | dict[str, Any]) -> Path:
 def test_the_file_is_compact_positional_json(path: Path) -> None:
     write_cache(path, CachedCatalog(BASE, FETCHED_AT, (SONNET, AUTO)))
     expected = (
-        '{"version":1,"baseUrl":"http://127.0.0.1:8080/api/gateway/","fetchedAt":1795000000.25,'
+        '{"version":2,"baseUrl":"http://127.0.0.1:8080/api/gateway/","fetchedAt":1795000000.25,'
         '"skipped":0,"models":[["anthropic/claude-sonnet-4.5","Anthropic: Claude Sonnet 4.5",'
         '["text","image"],'
         "true,200000,64000,[3.0,15.0,0.3,null],false],"
-        '["kilo-auto/free","Auto Free ✓",["text"],false,1000000,128000,[null,null,0.0,0.0],true]]}'
+        '["kilo-auto/free","Auto Free ✓",["text"],false,null,null,'
+        '["variable","variable",0.0,null],true]]}'
     )
     assert path.read_bytes() == expected.encode()
     assert json.loads(path.read_bytes()) == document()
@@ -173,9 +177,17 @@ def test_a_cache_of_another_gateway_is_none(path: Path) -> None:
     assert read_cache(path, BASE.rstrip("/")) is None
 
 
-@pytest.mark.parametrize("version", [0, 2, "1", 1.0, True, None])
+@pytest.mark.parametrize("version", [0, 1, 3, "2", 2.0, True, None])
 def test_another_version_is_none(path: Path, version: Any) -> None:
     put(path, document(version=version))
+    assert read_cache(path, BASE) is None
+
+
+def test_a_version_1_cache_is_not_read_as_prices_and_counts(path: Path) -> None:
+    """Version 1 wrote 0.0 for a price the gateway did not give, null for a variable one and
+    invented token counts: read now, it would show unknown prices as $0."""
+    old = [*SONNET_RECORD[:4], 1000000, 128000, [0.0, 0.0, 0.0, 0.0], False]
+    put(path, document(version=1, models=[old]))
     assert read_cache(path, BASE) is None
 
 
@@ -233,13 +245,16 @@ CORRUPT_DOCUMENTS: dict[str, Any] = {
     "context true": with_record(_4=True),
     "context zero": with_record(_4=0),
     "context negative": with_record(_4=-5),
-    "context null": with_record(_4=None),
+    "context variable": with_record(_4="variable"),
     "max tokens a string": with_record(_5="64000"),
-    "max tokens null": with_record(_5=None),
+    "max tokens zero": with_record(_5=0),
     "cost an object": with_record(_6={"input": 3.0}),
     "cost too short": with_record(_6=[3.0, 15.0, 0.3]),
     "cost too long": with_record(_6=[3.0, 15.0, 0.3, 0.0, 0.0]),
     "cost a string": with_record(_6=[3.0, "15", 0.3, 0.0]),
+    "cost the gateway's -1": with_record(_6=["-1", 15.0, 0.3, 0.0]),
+    "cost Variable capitalised": with_record(_6=["Variable", 15.0, 0.3, 0.0]),
+    "cost unknown spelt out": with_record(_6=["unknown", 15.0, 0.3, 0.0]),
     "cost true": with_record(_6=[True, 15.0, 0.3, 0.0]),
     "cost negative": with_record(_6=[-1.0, 15.0, 0.3, 0.0]),
     "cost NaN": with_record(_6=[float("nan"), 15.0, 0.3, 0.0]),

@@ -16,13 +16,19 @@ from kilocli.providers.resolve import ModelRef
 from kilocli.services.models import listing_result
 
 KILOCODE = get_provider("kilocode")
+VARIABLE = "variable"
 
+# Prices and token counts as SPEC §6 maps them: a number, "variable", or None (unknown); what a
+# model below does not name is unknown.
 CATALOG_MODELS = (
-    CatalogModel(
+    CatalogModel(  # as the fallback catalog has it
         "kilo/auto",
         "Kilo Auto",
         ("text", "image"),
         reasoning=True,
+        context_window=1_000_000,
+        max_tokens=128_000,
+        cost=Cost(VARIABLE, VARIABLE, VARIABLE, VARIABLE),
         origin="fallback",
     ),
     CatalogModel(
@@ -39,12 +45,15 @@ CATALOG_MODELS = (
         "Auto Frontier",
         ("text", "image"),
         reasoning=True,
-        cost=Cost(None, None, 0.0, 0.0),
+        context_window=1_000_000,
+        max_tokens=128_000,
+        cost=Cost(VARIABLE, VARIABLE, None, None),
     ),
     CatalogModel(
         "qwen/qwen3-coder:free",
         "Qwen: Qwen3 Coder (free)",
         context_window=262_144,
+        cost=Cost(0.0, 0.0),
         free=True,
     ),
     CatalogModel(
@@ -67,8 +76,9 @@ CATALOG_MODELS = (
         context_window=272_000,
         cost=Cost(1.25, 10.0, 0.125, 0.0),
     ),
-    CatalogModel("vendor/half-variable", "Half Variable", cost=Cost(0.1, None)),
+    CatalogModel("vendor/half-variable", "Half Variable", cost=Cost(0.1, VARIABLE)),
     CatalogModel("mine/custom", "My Custom", context_window=64_000, origin="configured"),
+    CatalogModel("vendor/prompt-only", "Prompt Only", cost=Cost(0.05, None)),  # output unknown
 )
 CATALOG = Catalog(KILOCODE, "gateway", 1_795_000_000.0, False, (), CATALOG_MODELS)
 
@@ -175,45 +185,49 @@ def test_sort_by_id() -> None:
         "openai/gpt-5.4",
         "qwen/qwen3-coder:free",
         "vendor/half-variable",
+        "vendor/prompt-only",
         "x-ai/grok-code-fast",
     ]
 
 
-def test_sort_by_price_cheapest_first_and_variable_last() -> None:
+def test_sort_by_price_cheapest_first_then_variable_then_unknown() -> None:
+    """An unknown price is never sorted as $0 (SPEC §6): it goes after the variable ones."""
     assert listed_ids(sort="price") == [
-        "kilo/auto",  # 0 / 0, ties broken by id
-        "mine/custom",
-        "qwen/qwen3-coder:free",
+        "qwen/qwen3-coder:free",  # free: 0 / 0
         "x-ai/grok-code-fast",  # 0.2 / 1.5
         "google/gemini-2.5-pro",  # 1.25 / 10, same price as gpt-5.4: by id
         "openai/gpt-5.4",
         "anthropic/claude-sonnet-4.5",  # 3 / 15
-        "kilo-auto/frontier",  # variable (both)
+        "kilo-auto/frontier",  # variable (both), ties by id ("-" sorts before "/")
+        "kilo/auto",
         "vendor/half-variable",  # variable (output)
+        "mine/custom",  # unknown (both), ties by id
+        "vendor/prompt-only",  # unknown (output): not its $0.05 input
     ]
 
 
-def test_sort_by_context_largest_first() -> None:
+def test_sort_by_context_largest_first_and_unknown_last() -> None:
     assert listed_ids(sort="context") == [
         "google/gemini-2.5-pro",  # 1,048,576
         "kilo-auto/frontier",  # 1,000,000, ties by id
         "kilo/auto",
-        "vendor/half-variable",
         "openai/gpt-5.4",  # 272,000
         "qwen/qwen3-coder:free",  # 262,144
         "x-ai/grok-code-fast",  # 256,000
         "anthropic/claude-sonnet-4.5",  # 200,000
         "mine/custom",  # 64,000
+        "vendor/half-variable",  # unknown, ties by id
+        "vendor/prompt-only",
     ]
 
 
 def test_filter_and_sort_together() -> None:
     assert listed_ids(ModelFilter(reasoning=True), sort="price") == [
-        "kilo/auto",
         "google/gemini-2.5-pro",
         "openai/gpt-5.4",
         "anthropic/claude-sonnet-4.5",
         "kilo-auto/frontier",
+        "kilo/auto",
     ]
 
 
@@ -252,6 +266,7 @@ def test_tags() -> None:
         "openai/gpt-5.4": ("fallback#1",),
         "vendor/half-variable": (),
         "mine/custom": ("configured",),
+        "vendor/prompt-only": (),
     }
 
 
@@ -341,7 +356,12 @@ def test_to_json_has_every_key_of_spec_section_7() -> None:
                 "reasoning": True,
                 "contextWindow": 1_000_000,
                 "maxTokens": 128_000,
-                "cost": {"input": 0.0, "output": 0.0, "cacheRead": 0.0, "cacheWrite": 0.0},
+                "cost": {
+                    "input": "variable",
+                    "output": "variable",
+                    "cacheRead": "variable",
+                    "cacheWrite": "variable",
+                },
                 "free": False,
                 "tags": ["default"],
                 "cacheTtlEligible": False,
@@ -369,7 +389,12 @@ def test_to_json_has_every_key_of_spec_section_7() -> None:
                 "reasoning": True,
                 "contextWindow": 1_000_000,
                 "maxTokens": 128_000,
-                "cost": {"input": None, "output": None, "cacheRead": 0.0, "cacheWrite": 0.0},
+                "cost": {
+                    "input": "variable",
+                    "output": "variable",
+                    "cacheRead": None,
+                    "cacheWrite": None,
+                },
                 "free": False,
                 "tags": [],
                 "cacheTtlEligible": False,
@@ -394,6 +419,32 @@ def test_to_json_has_every_key_of_spec_section_7() -> None:
     assert document == expected
     assert list(document) == list(expected)
     assert list(document["models"][0]) == list(expected["models"][0])
+
+
+def test_to_json_shows_unknown_values_as_null_and_variable_prices_as_variable() -> None:
+    """SPEC §6: in --json a variable price is "variable", an unknown value null (never 0)."""
+    models = (CATALOG_MODELS[7], CATALOG_MODELS[9])  # half-variable, prompt-only
+    catalog = Catalog(KILOCODE, "gateway", 1_795_000_000.0, False, (), models)
+    document = listing_result(catalog, build_listing(catalog, NO_CONFIG)).to_json()
+    assert [
+        (m["id"], m["contextWindow"], m["maxTokens"], m["cost"], m["free"])
+        for m in document["models"]
+    ] == [
+        (
+            "vendor/half-variable",
+            None,
+            None,
+            {"input": 0.1, "output": "variable", "cacheRead": None, "cacheWrite": None},
+            False,
+        ),
+        (
+            "vendor/prompt-only",
+            None,
+            None,
+            {"input": 0.05, "output": None, "cacheRead": None, "cacheWrite": None},
+            False,
+        ),
+    ]
 
 
 def test_to_json_of_the_fallback_has_no_fetch_time() -> None:

@@ -12,7 +12,8 @@ from kilocli.catalog.records import CatalogModel
 from tests.catalogs import generate_catalog
 from tests.fakes import DATA
 
-ZERO_COST = {"input": 0.0, "output": 0.0, "cacheRead": 0.0, "cacheWrite": 0.0}
+# SPEC §6: a price the row does not give is unknown (None), never $0; "-1" is "variable".
+UNKNOWN_COST = {"input": None, "output": None, "cacheRead": None, "cacheWrite": None}
 
 
 def mapped(model: CatalogModel) -> dict[str, Any]:
@@ -41,15 +42,16 @@ def parse_one(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def model(model_id: str, **changes: Any) -> dict[str, Any]:
-    """The mapping of a row with only ``model_id``: SPEC §6's defaults, then ``changes``."""
+    """The mapping of a row with only ``model_id``: SPEC §6's defaults (token counts and
+    prices unknown, None), then ``changes``."""
     expected: dict[str, Any] = {
         "id": model_id,
         "name": model_id,
         "input": ["text"],
         "reasoning": False,
-        "contextWindow": 1_000_000,
-        "maxTokens": 128_000,
-        "cost": ZERO_COST,
+        "contextWindow": None,
+        "maxTokens": None,
+        "cost": UNKNOWN_COST,
         "free": False,
     }
     return expected | changes
@@ -62,7 +64,10 @@ EXAMPLE_EXPECTED = [
         name="Auto Frontier",
         input=["text", "image"],  # "pdf" is not an input kilocli knows
         reasoning=True,
-        cost={"input": None, "output": None, "cacheRead": 0.0, "cacheWrite": 0.0},
+        contextWindow=1_000_000,
+        maxTokens=128_000,
+        # "-1" is variable; the cache prices are not given: unknown
+        cost={"input": "variable", "output": "variable", "cacheRead": None, "cacheWrite": None},
         free=False,  # isFree: false
     ),
     model(
@@ -71,6 +76,7 @@ EXAMPLE_EXPECTED = [
         reasoning=True,
         contextWindow=256_000,
         maxTokens=32_768,
+        cost={"input": 0.0, "output": 0.0, "cacheRead": 0.0, "cacheWrite": 0.0},
         free=True,
     ),
     model(
@@ -80,16 +86,23 @@ EXAMPLE_EXPECTED = [
         reasoning=True,
         contextWindow=272_000,  # top_provider's, not the top-level 400000
         maxTokens=128_000,
-        cost={"input": 1.25, "output": 10.0, "cacheRead": 0.125, "cacheWrite": 0.0},
+        cost={"input": 1.25, "output": 10.0, "cacheRead": 0.125, "cacheWrite": None},
     ),
     model(
         "qwen/qwen3-coder:free",
         name="Qwen: Qwen3 Coder (free)",
-        contextWindow=262_144,
+        contextWindow=262_144,  # no max_completion_tokens: maxTokens unknown
+        cost={"input": 0.0, "output": 0.0, "cacheRead": None, "cacheWrite": None},
         free=True,
     ),
-    model("example-exclusive", name="Example Exclusive", contextWindow=131_072, free=True),
-    model("vendor/minimal-row", name="Vendor: Minimal"),
+    model(
+        "example-exclusive",
+        name="Example Exclusive",
+        contextWindow=131_072,
+        cost={"input": 0.0, "output": 0.0, "cacheRead": None, "cacheWrite": None},
+        free=True,
+    ),
+    model("vendor/minimal-row", name="Vendor: Minimal"),  # every other value unknown
 ]
 
 
@@ -116,13 +129,13 @@ def test_the_example_answer_is_mapped_whole() -> None:
         ("0.0000000375", 0.0375),
         ("0.0006", 600.0),
         ("0", 0.0),
-        ("-1", None),
+        ("-1", "variable"),
     ],
 )
-def test_per_token_prices_become_usd_per_million(per_token: str, per_million: float | None) -> None:
+def test_per_token_prices_become_usd_per_million(per_token: str, per_million: float | str) -> None:
     pricing = dict.fromkeys(("prompt", "completion", "input_cache_read", "input_cache_write"))
     row = {"id": "v/m", "pricing": {name: per_token for name in pricing}}
-    assert parse_one(row)["cost"] == dict.fromkeys(ZERO_COST, per_million)
+    assert parse_one(row)["cost"] == dict.fromkeys(UNKNOWN_COST, per_million)
 
 
 def test_each_price_goes_to_its_own_field() -> None:
@@ -191,7 +204,7 @@ def test_a_row_with_every_field_and_kilo_extras() -> None:
         reasoning=True,
         contextWindow=200_000,
         maxTokens=64_000,
-        cost={"input": 3.0, "output": 15.0, "cacheRead": 0.0, "cacheWrite": 0.0},
+        cost={"input": 3.0, "output": 15.0, "cacheRead": None, "cacheWrite": None},
     )
 
 
@@ -210,9 +223,10 @@ def test_a_row_with_every_field_and_kilo_extras() -> None:
 def test_context_window_and_max_tokens(
     row: dict[str, Any], context_window: int | None, max_tokens: int | None
 ) -> None:
+    """What the row does not give stays unknown (None): no default is invented."""
     parsed = parse_one({"id": "v/m", **row})
-    assert parsed["contextWindow"] == (context_window or 1_000_000)
-    assert parsed["maxTokens"] == (max_tokens or 128_000)
+    assert parsed["contextWindow"] == context_window
+    assert parsed["maxTokens"] == max_tokens
 
 
 @pytest.mark.parametrize(
@@ -361,9 +375,9 @@ SHAPES = [
     "context from top_provider",
     "context from top_provider over top level",
     "context from top level",
-    "context default",
+    "context unknown",
     "max tokens given",
-    "max tokens default",
+    "max tokens unknown",
     "top_provider null values",
     "parameters missing",
     "parameters plain",
@@ -394,8 +408,12 @@ def test_the_generator_mixes_every_shape_and_every_outcome() -> None:
     assert {m["free"] for m in expected} == {True, False}
     assert {m["reasoning"] for m in expected} == {True, False}
     assert {tuple(m["input"]) for m in expected} == {("text",), ("text", "image")}
+    assert any(m["cost"]["input"] == "variable" for m in expected)
     assert any(m["cost"]["input"] is None for m in expected)
-    assert any(m["cost"]["cacheRead"] not in (0.0, None) for m in expected)
+    assert any(m["cost"]["output"] is None and m["cost"]["input"] is not None for m in expected)
+    assert any(m["cost"]["cacheRead"] not in (0.0, None, "variable") for m in expected)
+    assert any(m["contextWindow"] is None for m in expected)
+    assert any(m["maxTokens"] is None for m in expected)
     assert any(m["name"] == m["id"] for m in expected)
 
 
@@ -434,7 +452,7 @@ def test_a_top_provider_context_that_is_not_a_positive_whole_number_is_missing(
     value: str,
 ) -> None:
     row = parse_json_row(f'{{"id": "v/m", "top_provider": {{"context_length": {value}}}}}')
-    assert row["contextWindow"] == 1_000_000
+    assert row["contextWindow"] is None
     # Missing, so the top-level context_length is used instead.
     text = f'{{"id": "v/m", "top_provider": {{"context_length": {value}}}, "context_length": 8192}}'
     assert parse_json_row(text)["contextWindow"] == 8192
@@ -442,15 +460,13 @@ def test_a_top_provider_context_that_is_not_a_positive_whole_number_is_missing(
 
 @pytest.mark.parametrize("value", NOT_A_TOKEN_COUNT)
 def test_a_top_level_context_that_is_not_a_positive_whole_number_is_missing(value: str) -> None:
-    assert parse_json_row(f'{{"id": "v/m", "context_length": {value}}}')["contextWindow"] == (
-        1_000_000
-    )
+    assert parse_json_row(f'{{"id": "v/m", "context_length": {value}}}')["contextWindow"] is None
 
 
 @pytest.mark.parametrize("value", NOT_A_TOKEN_COUNT)
 def test_max_tokens_that_are_not_a_positive_whole_number_are_missing(value: str) -> None:
     text = f'{{"id": "v/m", "top_provider": {{"max_completion_tokens": {value}}}}}'
-    assert parse_json_row(text)["maxTokens"] == 128_000
+    assert parse_json_row(text)["maxTokens"] is None
 
 
 @pytest.mark.parametrize(
@@ -498,13 +514,13 @@ NOT_A_PRICE = [
 
 @pytest.mark.parametrize("value", NOT_A_PRICE)
 def test_a_price_that_is_not_a_finite_non_negative_number_is_missing(value: str) -> None:
-    """Missing is $0 for now (see ``_per_million``); it is never "variable" and never free."""
+    """Missing is unknown (None): never $0, never "variable" and never free."""
     prices = ", ".join(
         f'"{name}": {value}'
         for name in ("prompt", "completion", "input_cache_read", "input_cache_write")
     )
     row = parse_json_row(f'{{"id": "v/m", "pricing": {{{prices}}}}}')
-    assert row["cost"] == ZERO_COST
+    assert row["cost"] == UNKNOWN_COST
     assert row["free"] is False  # no price was given, so "both 0" does not hold
 
 
@@ -515,9 +531,9 @@ def test_one_bad_price_leaves_the_others_alone(value: str) -> None:
         f'"input_cache_read": "-1", "input_cache_write": "0.00000375"}}}}'
     )
     assert parse_json_row(text)["cost"] == {
-        "input": 0.0,
+        "input": None,  # unknown, not $0
         "output": 15.0,
-        "cacheRead": None,
+        "cacheRead": "variable",
         "cacheWrite": 3.75,
     }
 

@@ -122,7 +122,8 @@ def test_fallback_first_then_discovered_in_gateway_order_then_configured(
         reasoning=True,
         context_window=1_000_000,
         max_tokens=128_000,
-        cost=Cost(None, None, None, None),  # SPEC §6: the built-in Kilo Auto's cost is variable
+        # SPEC §6: the built-in Kilo Auto's cost is variable (not unknown, not $0)
+        cost=Cost("variable", "variable", "variable", "variable"),
         free=False,
         origin="fallback",
     )
@@ -132,6 +133,17 @@ def test_fallback_first_then_discovered_in_gateway_order_then_configured(
         True,
         64_000,
         8_000,
+    )
+    # A configured model has no price, and only the token counts its entry gives: unknown,
+    # never invented.
+    assert custom.cost == Cost(None, None, None, None)
+    bare = catalog.models[5]
+    assert (bare.input, bare.reasoning, bare.context_window, bare.max_tokens, bare.cost) == (
+        ("text",),
+        False,
+        None,
+        None,
+        Cost(None, None, None, None),
     )
     assert catalog.warnings == ()
 

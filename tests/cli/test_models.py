@@ -170,9 +170,9 @@ def test_table_at_80_columns(kilo: Kilo) -> None:
         kilocode/kilo/auto                   text+image    1M    128k     variable
         kilocode/anthropic/claude-sonnet-4.5 text+image  200k     64k $3.00/$15.00
         kilocode/kilo-auto/frontier          text+image    1M    128k     variable
-        kilocode/qwen/qwen3-coder:free       text        262k    128k         free free
+        kilocode/qwen/qwen3-coder:free       text        262k       —         free free
         kilocode/google/gemini-2.5-pro       text+image 1.05M     66k $1.25/$10.00
-        kilocode/openai/gpt-5.4-mini         text        400k    128k  $0.25/$2.00
+        kilocode/openai/gpt-5.4-mini         text        400k       —  $0.25/$2.00
         """
     )
     assert max(len(line) for line in run.stdout.splitlines()) <= 80
@@ -188,10 +188,10 @@ def test_table_at_120_columns_with_names_and_tags(kilo: Kilo, home: Path) -> Non
         kilocode/kilo/auto                   Kilo Auto                text+image    1M    128k     variable alias:Kilo Gateway
         kilocode/anthropic/claude-sonnet-4.5 Anthropic: Claude Sonne… text+image  200k     64k $3.00/$15.00 default alias:sonnet
         kilocode/kilo-auto/frontier          Auto Frontier            text+image    1M    128k     variable
-        kilocode/qwen/qwen3-coder:free       Qwen: Qwen3 Coder (free) text        262k    128k         free fallback#2 free
+        kilocode/qwen/qwen3-coder:free       Qwen: Qwen3 Coder (free) text        262k       —         free fallback#2 free
         kilocode/google/gemini-2.5-pro       Google: Gemini 2.5 Pro   text+image 1.05M     66k $1.25/$10.00 fallback#1
-        kilocode/openai/gpt-5.4-mini         OpenAI: GPT-5.4 Mini     text        400k    128k  $0.25/$2.00
-        kilocode/mine/custom-model           My Custom Model          text         32k      4k  $0.00/$0.00 configured
+        kilocode/openai/gpt-5.4-mini         OpenAI: GPT-5.4 Mini     text        400k       —  $0.25/$2.00
+        kilocode/mine/custom-model           My Custom Model          text         32k      4k            — configured
         """  # noqa: E501 - the table is 120 columns wide
     )
     assert max(len(line) for line in run.stdout.splitlines()) <= 120
@@ -216,6 +216,121 @@ def test_a_long_id_makes_other_columns_give_way_first_and_is_cut_in_the_middle_l
         """
     )
     assert max(len(line) for line in run.stdout.splitlines()) <= 80
+
+
+# A row that gives only an id and a name: SPEC §6 says its prices and token counts are unknown,
+# shown as "—" and null, never as $0, free, variable or a default count.
+BARE = {"id": "vendor/bare", "name": "Bare"}
+
+
+def test_a_row_with_only_an_id_and_a_name_shows_dashes_in_the_table(
+    kilo: Kilo, gateway: FakeGateway
+) -> None:
+    gateway.models_body = json.dumps({"data": [SONNET, BARE]}).encode()
+    run = kilo("models", "kilocode", env={"COLUMNS": "80"})
+    assert table(run) == block(
+        """
+        Model                                Input       Ctx Max out   $/M in/out Tags
+        kilocode/kilo/auto                   text+image   1M    128k     variable
+        kilocode/anthropic/claude-sonnet-4.5 text+image 200k     64k $3.00/$15.00
+        kilocode/vendor/bare                 text          —       —            —
+        """
+    )
+    assert run.stderr == "3 Kilo Gateway model(s), from the gateway\n"
+
+
+def test_a_row_with_only_an_id_and_a_name_is_null_in_json(kilo: Kilo, gateway: FakeGateway) -> None:
+    gateway.models_body = json.dumps({"data": [BARE]}).encode()
+    got = document(kilo("models", "kilocode", "--json"))
+    assert got["models"][1] == {
+        "ref": "kilocode/vendor/bare",
+        "id": "vendor/bare",
+        "name": "Bare",
+        "input": ["text"],
+        "reasoning": False,
+        "contextWindow": None,
+        "maxTokens": None,
+        "cost": {"input": None, "output": None, "cacheRead": None, "cacheWrite": None},
+        "free": False,
+        "tags": [],
+        "cacheTtlEligible": False,
+        "transcriptSanitize": False,
+    }
+
+
+def test_info_of_a_row_with_only_an_id_and_a_name_says_unknown(
+    kilo: Kilo, gateway: FakeGateway
+) -> None:
+    gateway.models_body = json.dumps({"data": [BARE]}).encode()
+    run = kilo("models", "info", "kilocode/vendor/bare")
+    assert run.code == ExitCode.OK, run.stderr
+    assert run.stdout == block(
+        """
+        Ref         kilocode/vendor/bare
+        Name        Bare
+        Input       text
+        Reasoning   no
+        Context     unknown
+        Max output  unknown
+        Price $/M   input unknown, output unknown, cache read unknown, cache write unknown
+        Tags        -
+        Cache TTL   no
+        Sanitise    no
+        Origin      gateway (catalog: gateway)
+        """
+    )
+
+
+def test_info_of_the_built_in_router_says_variable(kilo: Kilo) -> None:
+    run = kilo("models", "info", "kilocode/kilo/auto", "--offline")
+    assert run.code == ExitCode.OK, run.stderr
+    lines = run.stdout.splitlines()
+    assert "Context     1,000,000 tokens" in lines
+    assert "Max output  128,000 tokens" in lines
+    assert (
+        "Price $/M   input variable, output variable, cache read variable, cache write variable"
+        in lines
+    )
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        (
+            "price",
+            [  # free and priced (cheapest first), then variable, then unknown (never as $0)
+                "kilocode/qwen/qwen3-coder:free",
+                "kilocode/openai/gpt-5.4-mini",
+                "kilocode/google/gemini-2.5-pro",
+                "kilocode/anthropic/claude-sonnet-4.5",
+                "kilocode/kilo-auto/frontier",
+                "kilocode/kilo/auto",
+                "kilocode/mine/custom-model",  # configured: no price given
+                "kilocode/vendor/bare",
+            ],
+        ),
+        (
+            "context",
+            [  # largest first, unknown last
+                "kilocode/google/gemini-2.5-pro",
+                "kilocode/kilo-auto/frontier",
+                "kilocode/kilo/auto",
+                "kilocode/openai/gpt-5.4-mini",
+                "kilocode/qwen/qwen3-coder:free",
+                "kilocode/anthropic/claude-sonnet-4.5",
+                "kilocode/mine/custom-model",  # 32,000, from the config
+                "kilocode/vendor/bare",
+            ],
+        ),
+    ],
+)
+def test_sorting_puts_unknown_values_last(
+    kilo: Kilo, gateway: FakeGateway, home: Path, sort: str, expected: list[str]
+) -> None:
+    set_up_config(home)
+    body = {"data": [*SMALL_CATALOG["data"], BARE]}
+    gateway.models_body = json.dumps(body).encode()
+    assert plain(kilo("models", "kilocode", "--plain", "--sort", sort)) == expected
 
 
 def test_plain_is_one_ref_per_line(kilo: Kilo) -> None:
@@ -249,7 +364,8 @@ def test_json_field_by_field(kilo: Kilo, home: Path) -> None:
         "stale": False,
         "warnings": [],
     }
-    zero = {"input": 0.0, "output": 0.0, "cacheRead": 0.0, "cacheWrite": 0.0}
+    # SPEC §6: what the gateway (or the config) does not give is null, never 0 or a default.
+    unknown = {"input": None, "output": None, "cacheRead": None, "cacheWrite": None}
 
     def entry(ref: str, name: str, **fields: Any) -> dict[str, Any]:
         return {
@@ -258,9 +374,9 @@ def test_json_field_by_field(kilo: Kilo, home: Path) -> None:
             "name": name,
             "input": ["text"],
             "reasoning": False,
-            "contextWindow": 1_000_000,
-            "maxTokens": 128_000,
-            "cost": zero,
+            "contextWindow": None,
+            "maxTokens": None,
+            "cost": unknown,
             "free": False,
             "tags": [],
             "cacheTtlEligible": False,
@@ -273,7 +389,9 @@ def test_json_field_by_field(kilo: Kilo, home: Path) -> None:
             "Kilo Auto",
             input=["text", "image"],
             reasoning=True,
-            cost={"input": None, "output": None, "cacheRead": None, "cacheWrite": None},
+            contextWindow=1_000_000,
+            maxTokens=128_000,
+            cost=dict.fromkeys(unknown, "variable"),  # the built-in router: priced per request
             tags=["alias:Kilo Gateway"],
         ),
         entry(
@@ -292,12 +410,15 @@ def test_json_field_by_field(kilo: Kilo, home: Path) -> None:
             "Auto Frontier",
             input=["text", "image"],
             reasoning=True,
-            cost={"input": None, "output": None, "cacheRead": 0.0, "cacheWrite": 0.0},
+            contextWindow=1_000_000,
+            maxTokens=128_000,
+            cost={"input": "variable", "output": "variable", "cacheRead": None, "cacheWrite": None},
         ),
         entry(
             "kilocode/qwen/qwen3-coder:free",
             "Qwen: Qwen3 Coder (free)",
             contextWindow=262_144,
+            cost={"input": 0.0, "output": 0.0, "cacheRead": None, "cacheWrite": None},
             free=True,
             tags=["fallback#2", "free"],
         ),
@@ -308,7 +429,7 @@ def test_json_field_by_field(kilo: Kilo, home: Path) -> None:
             reasoning=True,
             contextWindow=1_048_576,
             maxTokens=65_536,
-            cost={"input": 1.25, "output": 10.0, "cacheRead": 0.31, "cacheWrite": 0.0},
+            cost={"input": 1.25, "output": 10.0, "cacheRead": 0.31, "cacheWrite": None},
             tags=["fallback#1"],
             transcriptSanitize=True,
         ),
@@ -316,14 +437,14 @@ def test_json_field_by_field(kilo: Kilo, home: Path) -> None:
             "kilocode/openai/gpt-5.4-mini",
             "OpenAI: GPT-5.4 Mini",
             contextWindow=400_000,
-            cost={"input": 0.25, "output": 2.0, "cacheRead": 0.0, "cacheWrite": 0.0},
+            cost={"input": 0.25, "output": 2.0, "cacheRead": None, "cacheWrite": None},
         ),
         entry(
             "kilocode/mine/custom-model",
             "My Custom Model",
             contextWindow=32_000,
             maxTokens=4_096,
-            tags=["configured"],
+            tags=["configured"],  # the config gives no price: unknown
         ),
     ]
     assert len(got["models"]) == len(expected)
@@ -686,7 +807,7 @@ def test_info_json(kilo: Kilo, home: Path) -> None:
         "reasoning": True,
         "contextWindow": 1_048_576,
         "maxTokens": 65_536,
-        "cost": {"input": 1.25, "output": 10.0, "cacheRead": 0.31, "cacheWrite": 0.0},
+        "cost": {"input": 1.25, "output": 10.0, "cacheRead": 0.31, "cacheWrite": None},
         "free": False,
         "tags": ["fallback#1"],
         "cacheTtlEligible": False,
@@ -702,6 +823,7 @@ def test_info_json(kilo: Kilo, home: Path) -> None:
         ["configured"],
     )
     assert (custom["contextWindow"], custom["maxTokens"]) == (32_000, 4_096)
+    assert custom["cost"] == {"input": None, "output": None, "cacheRead": None, "cacheWrite": None}
 
 
 def test_info_offline_without_a_cache(kilo: Kilo, gateway: FakeGateway) -> None:

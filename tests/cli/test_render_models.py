@@ -21,9 +21,10 @@ from kilocli.cli.render_models import format_price, format_tokens
         (1_000_000, "1M"),
         (1_048_576, "1.05M"),
         (2_000_000, "2M"),
+        (None, "—"),  # unknown: never shown as 0 or as a default
     ],
 )
-def test_format_tokens(count: int, shown: str) -> None:
+def test_format_tokens(count: int | None, shown: str) -> None:
     assert format_tokens(count) == shown
 
 
@@ -32,9 +33,19 @@ def test_format_tokens(count: int, shown: str) -> None:
     [
         (Cost(3.0, 15.0), False, "$3.00/$15.00"),
         (Cost(0.125, 1.0), False, "$0.12/$1.00"),
-        (Cost(None, None), False, "variable"),
-        (Cost(3.0, None), False, "variable"),
+        (Cost(0.0, 0.0), False, "$0.00/$0.00"),  # priced at 0 but not free (isFree: false)
+        (Cost("variable", "variable"), False, "variable"),
+        (Cost(3.0, "variable"), False, "variable"),
+        (Cost("variable", 15.0), False, "variable"),
+        # SPEC §6: a price the row does not give is unknown, "—", never $0 and never variable
+        (Cost(None, None), False, "—"),
+        (Cost(3.0, None), False, "—"),
+        (Cost(None, 15.0), False, "—"),
+        (Cost("variable", None), False, "—"),
+        (Cost(None, "variable"), False, "—"),
         (Cost(0.0, 0.0), True, "free"),
+        (Cost(None, None), True, "free"),  # free by its :free id or isFree, prices unknown
+        (Cost("variable", "variable"), True, "free"),
     ],
 )
 def test_format_price(cost: Cost, free: bool, shown: str) -> None:
