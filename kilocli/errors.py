@@ -66,10 +66,7 @@ class OutputFailed(KilocliError):
     the error goes to stderr only."""
 
     def __init__(self, reason: str) -> None:
-        super().__init__(
-            f"Could not write the output: {reason}.",
-            hint="Check where standard output goes (a full disk, a closed file).",
-        )
+        super().__init__(f"Could not write the output: {reason}.")  # one line, nothing more
 
 
 class Interrupted(KilocliError):

@@ -32,6 +32,12 @@ def for_terminal(text: str) -> str:
     return _UNSAFE.sub("?", _ESCAPE_SEQUENCE.sub("", text))
 
 
+def json_for_terminal(document: str) -> str:
+    """A JSON document for a terminal: control and bidi characters inside its strings written
+    as ``\\uXXXX`` escapes (the same data for any JSON reader, and inert on the screen)."""
+    return _UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", document)
+
+
 def one_line(text: str) -> str:
     """:func:`for_terminal`, on one line: tabs and line breaks become spaces (table cells,
     single-line messages)."""

@@ -217,5 +217,7 @@ def _fail(
 def _print_traceback(session: Session, exc: BaseException) -> None:
     import traceback
 
+    from kilocli.text import for_terminal
+
     text = "".join(traceback.format_exception(exc))  # never with local variables
-    session.err.print(session.scrub(text), markup=False, highlight=False)
+    session.err.print(for_terminal(session.scrub(text)), markup=False, highlight=False)

@@ -104,8 +104,13 @@ def print_json(session: Session, document: dict[str, Any]) -> None:
     """One JSON document on stdout, and nothing else there: indented for a person at a
     terminal, compact (and several times faster to write) for a program reading a pipe."""
     stdout = session.overrides.stdout_stream
-    indent = 2 if stdout.isatty() else None
-    stdout.write(json.dumps(document, indent=indent, ensure_ascii=False, default=str) + "\n")
+    terminal = stdout.isatty()
+    text = json.dumps(document, indent=2 if terminal else None, ensure_ascii=False, default=str)
+    if terminal:
+        from kilocli.text import json_for_terminal
+
+        text = json_for_terminal(text)
+    stdout.write(text + "\n")
 
 
 def render_error(

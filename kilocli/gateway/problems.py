@@ -104,6 +104,18 @@ def _message(payload: dict[str, Any]) -> tuple[str, str | None]:
     return ": ".join(p for p in parts if isinstance(p, str) and p), None
 
 
+def account_text(text: str, secrets: tuple[str, ...] = ()) -> str:
+    """A value from the network that is data (an email, an organisation name): no secrets, at
+    most :data:`MAX_MESSAGE_CHARS`, otherwise as sent — ``--json`` keeps it as data, and the
+    renderer makes it safe for a terminal."""
+    from kilocli.credentials.keys import redact
+
+    text = redact(text, secrets)
+    if len(text) > MAX_MESSAGE_CHARS:
+        text = text[: MAX_MESSAGE_CHARS - 1] + "…"
+    return text
+
+
 def sanitise_text(text: str, secrets: tuple[str, ...] = ()) -> str:
     """Make text from the network safe to print: no secrets, no control characters, short."""
     from kilocli.credentials.keys import redact

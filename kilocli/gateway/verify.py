@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from kilocli.gateway.http import AnswerTooLarge, GatewayClient, MalformedAnswer, parse_json
-from kilocli.gateway.problems import GatewayProblem, classify, sanitise_text
+from kilocli.gateway.problems import GatewayProblem, account_text, classify, sanitise_text
 from kilocli.providers.registry import Provider
 from kilocli.providers.resolve import normalise_base_url, origin_of, verify_url
 
@@ -64,11 +64,11 @@ def _accepted(provider: Provider, body: bytes, key: str) -> Verification:
     user = user if isinstance(user, dict) else {}
     email = user.get("email") if isinstance(user.get("email"), str) else None
     organizations = tuple(
-        sanitise_text(org["name"], (key,))
+        account_text(org["name"], (key,))
         for org in payload.get("organizations") or ()
         if isinstance(org, dict) and isinstance(org.get("name"), str)
     )
-    email = sanitise_text(email, (key,)) if email else None
+    email = account_text(email, (key,)) if email else None
     details = _key_details(payload.get("data"))
     return Verification("verified", email or "key accepted", email, organizations, details=details)
 

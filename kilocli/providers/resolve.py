@@ -33,7 +33,7 @@ def normalise_base_url(url: str, *, given_as: str = "base URL") -> str:
     if parts is not None:
         problem = _base_url_problem(url, parts.scheme, parts.netloc, parts.hostname, port)
     if problem is not None:
-        shown = f" {_without_userinfo(url)!r}" if url else ""
+        shown = f" {without_userinfo(url)!r}" if url else ""
         raise UsageError(
             f"The {given_as}{shown} {problem}.",
             hint="Give a full URL such as https://api.kilo.ai/api/gateway/.",
@@ -80,7 +80,7 @@ def _valid_host(host: str) -> bool:
     )
 
 
-def _without_userinfo(url: str) -> str:
+def without_userinfo(url: str) -> str:
     """``url`` with anything before an ``@`` in its authority replaced by ``***``."""
     scheme, sep, rest = url.partition("://")
     authority, slash, path = rest.partition("/")

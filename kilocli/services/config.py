@@ -7,6 +7,7 @@ from typing import Any
 
 from kilocli.config.files import load_config
 from kilocli.credentials.keys import preview, redact
+from kilocli.providers.resolve import without_userinfo
 from kilocli.results import Result
 from kilocli.services.runtime import Runtime
 
@@ -51,12 +52,13 @@ def show_config(rt: Runtime) -> ConfigShown:
 
 
 def redacted(value: Any, name: str = "") -> Any:
-    """A copy of ``value`` in which every string under a secret-sounding name is a preview, and
-    any key-shaped text elsewhere (a ``headers.Authorization``) is too."""
+    """A copy of ``value`` in which every string under a secret-sounding name is a preview, any
+    key-shaped text elsewhere (a ``headers.Authorization``) is too, and a URL's user name and
+    password are ``***``."""
     if isinstance(value, dict):
         return {k: redacted(v, k) for k, v in value.items()}
     if isinstance(value, list):
         return [redacted(item, name) for item in value]
     if isinstance(value, str):
-        return preview(value) if _SECRET_NAME.search(name) else redact(value)
+        return preview(value) if _SECRET_NAME.search(name) else without_userinfo(redact(value))
     return value
