@@ -47,7 +47,11 @@ class Result(BaseModel):
 
 
 class Record(BaseModel):
-    """A part of a result (a row, a provider's entry): camelCase in JSON like its result."""
+    """A part of a result (a row, a provider's entry): camelCase in JSON like its result.
+
+    (Its config repeats :class:`Result`'s on purpose: the pydantic mypy plugin reads
+    ``validate_by_name`` only from a ``ConfigDict`` written in the class.)
+    """
 
     model_config = ConfigDict(
         alias_generator=to_camel,
