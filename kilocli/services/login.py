@@ -63,11 +63,13 @@ def login(rt: Runtime, request: LoginRequest) -> LoginResult:
     key = rt.remember_secret(_read_key(rt, provider, request))
     warn_if_not_provider_shaped(rt, provider, key)
     existing = store.profiles.get(profile_id)
-    replaced = existing is not None and existing.key is not None and existing.key.strip() != key
-    if replaced and rt.prompter is not None:
-        old = preview(rt.remember_secret(str(existing.key if existing else "")))
+    old_key = existing.usable_key if existing is not None else None
+    replaced = old_key is not None and old_key != key
+    if old_key is not None and replaced and rt.prompter is not None:
+        rt.remember_secret(old_key)
         question = (
-            f"{profile_id} already holds another key ({old}). Replace it with {preview(key)}?"
+            f"{profile_id} already holds another key ({preview(old_key)}). "
+            f"Replace it with {preview(key)}?"
         )
         if not rt.prompter.confirm(question, default=False):
             raise KilocliError(f"Kept the key of {profile_id}; nothing was stored.")
