@@ -87,6 +87,12 @@ class Session:
             self._out = _console(self.overrides.stdout_stream, self.env)
         return self._out
 
+    def rich_out(self) -> Console:
+        """A rich console on stdout even off a terminal, for what only rich can draw (a table
+        of profiles)."""
+
+        return _rich_console(self.overrides.stdout_stream, self.env)
+
     @property
     def err(self) -> Console:
         """Prompts, progress, warnings and errors: stderr."""
@@ -162,6 +168,15 @@ def _questionary_prompter() -> Prompter:
 
 
 def _console(stream: TextIO, env: Mapping[str, str]) -> Console:
+    """rich's console on a terminal; off one, a plain writer that spares rich's import."""
+    from kilocli.cli.plain import PlainConsole, wants_rich
+
+    if not wants_rich(stream, env):
+        return PlainConsole(stream, env)  # type: ignore[return-value]  # the part we use
+    return _rich_console(stream, env)
+
+
+def _rich_console(stream: TextIO, env: Mapping[str, str]) -> Console:
     from rich.console import Console
 
     # emoji=False: text from files and the network (":rocket:" in an alias or a path) must be

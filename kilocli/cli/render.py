@@ -23,11 +23,10 @@ def escape(text: str) -> str:
     """Text shown as written: never read as rich markup, and with no control character,
     escape sequence or bidi control left in it (SPEC §9). Every piece of text kilocli did not
     write itself goes through here on its way to a terminal."""
-    from rich.markup import escape as rich_escape
-
+    from kilocli.cli.plain import escape_markup
     from kilocli.text import for_terminal
 
-    return rich_escape(for_terminal(text))
+    return escape_markup(for_terminal(text))
 
 
 class RichFeedback:

@@ -31,7 +31,7 @@ def profiles_text(session: Session, result: ProfileList) -> None:
             "yes" if row.referenced_by_config else "no",
             "yes" if row.active else "",
         )
-    session.out.print(table)
+    session.rich_out().print(table)
 
 
 def status_text(session: Session, status: AuthStatus) -> None:
