@@ -17,6 +17,8 @@ class ExitCode(IntEnum):
     USAGE = 2
     NOT_AUTHENTICATED = 3
     UNREACHABLE = 4
+    CANNOT_RUN = 126  # exec: the command is not executable (as a shell says it)
+    NOT_FOUND = 127  # exec: no such command
     INTERRUPTED = 130
 
 
@@ -76,3 +78,12 @@ class Interrupted(KilocliError):
 
     def __init__(self) -> None:
         super().__init__("Interrupted; nothing was written.")
+
+
+class ProgramNotStarted(KilocliError):
+    """``kilocli exec``: the command to run cannot be found (127) or is not executable (126),
+    as a shell reports it."""
+
+    def __init__(self, message: str, *, hint: str | None = None, found: bool = False) -> None:
+        super().__init__(message, hint=hint)
+        self.exit_code = ExitCode.CANNOT_RUN if found else ExitCode.NOT_FOUND

@@ -136,8 +136,20 @@ def ensure_private_dir(directory: Path) -> None:
             directory.chmod(PRIVATE_DIR)
 
 
-def write_private_bytes(path: Path, data: bytes, *, reported_as: Path | None = None) -> None:
-    """Write ``data`` to ``path`` atomically; the file is 0600 from its first byte.
+def read_file_bytes(path: Path) -> bytes | None:
+    """A regular file's bytes (at most :data:`MAX_FILE_BYTES`); None when there is none.
+
+    Raises:
+        FileProblem: it is a directory, FIFO, socket or device, too large, or unreadable.
+    """
+    return _read_bytes(path)
+
+
+def write_private_bytes(
+    path: Path, data: bytes, *, reported_as: Path | None = None, mode: int = PRIVATE_FILE
+) -> None:
+    """Write ``data`` to ``path`` atomically; the file has ``mode`` (0600 unless a caller
+    writing another tool's non-secret file asks for its old mode) from its first byte.
 
     The temp file comes from :func:`tempfile.mkstemp` in the same directory: created with
     ``O_EXCL`` and mode 0600, under a random name (``.<name>.<random>.tmp``), so that neither a
@@ -154,7 +166,7 @@ def write_private_bytes(path: Path, data: bytes, *, reported_as: Path | None = N
         fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         tmp = Path(name)
         try:
-            os.fchmod(fd, PRIVATE_FILE)  # mkstemp's 0600 already; never wider, whatever umask
+            os.fchmod(fd, mode)  # mkstemp's 0600 already; never wider, whatever umask
             with os.fdopen(fd, "wb", closefd=False) as handle:
                 handle.write(data)
                 handle.flush()

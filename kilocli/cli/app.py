@@ -33,6 +33,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "kilocli.cli.doctor",
         "Check the config, the credentials, their permissions, the key and the gateway.",
     ),
+    "exec": (
+        "kilocli.cli.exec",
+        "Run a command with the key, base URL and organisation in its environment.",
+    ),
+    "env": ("kilocli.cli.env", "Print the variables for eval, a .env file or CI."),
+    "setup": ("kilocli.cli.setup", "Point another tool (llm, codex, aider, …) at the gateway."),
 }
 
 

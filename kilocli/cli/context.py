@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from kilocli.prompting import Prompter
+    from kilocli.services.exec import ProgramRun
     from kilocli.services.runtime import Runtime
 
 
@@ -54,6 +55,7 @@ class Overrides:
     stdin: TextIO | None = None
     stdout: TextIO | None = None
     stderr: TextIO | None = None
+    run_program: Callable[[ProgramRun], int] | None = None  # exec without replacing the process
 
     @property
     def stdin_stream(self) -> TextIO:

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from kilocli.services.config import ConfigPaths, ConfigShown
     from kilocli.services.doctor import Diagnosis
     from kilocli.services.onboard_result import OnboardingResult
+    from kilocli.tools.shells import Format
+    from kilocli.tools.variables import Variable
 
 
 def escape(text: str) -> str:
@@ -97,6 +99,38 @@ def write_raw(session: Session, text: str) -> None:
         from kilocli.errors import OutputFailed
 
         raise OutputFailed(exc.strerror or str(exc)) from None
+
+
+def write_env(
+    session: Session, variables: list[Variable], fmt: Format, *, reveal: bool, command: str
+) -> None:
+    """``kilocli env``'s output. Raw values only for a pipe or a file, or with ``--reveal``;
+    on a terminal the key is a preview, and stderr says how to get the real thing. GitHub's
+    ``::add-mask::`` lines go to stderr, and only when that is not a terminal either (they
+    hold the raw key)."""
+    from dataclasses import replace
+
+    from kilocli.credentials.keys import preview
+    from kilocli.text import for_terminal
+    from kilocli.tools.shells import github_masks, how_to_use, render_variables
+
+    terminal = session.overrides.stdout_stream.isatty()
+    if terminal and not reveal:
+        shown = [replace(v, value=preview(v.value)) if v.secret else v for v in variables]
+        write_raw(session, for_terminal(render_variables(shown, fmt)))
+        session.err.print(
+            f"The key is shown as a preview. To use the values: {escape(how_to_use(fmt, command))}"
+        )
+        return
+    if fmt == "github":
+        if session.overrides.stderr_stream.isatty():
+            session.err.print(
+                "(The ::add-mask:: lines are written only when stderr is not a terminal.)"
+            )
+        else:
+            session.overrides.stderr_stream.write(github_masks(variables))
+            session.overrides.stderr_stream.flush()
+    write_raw(session, render_variables(variables, fmt))
 
 
 def print_json(session: Session, document: dict[str, Any]) -> None:

@@ -86,3 +86,19 @@ def remove_auth_profile(config: Mapping[str, Any], profile_id: str) -> Document:
     for provider_id, order in auth.get("order", {}).items():
         auth["order"][provider_id] = [p for p in order if p != profile_id]
     return result
+
+
+def with_setup_record(
+    config: Mapping[str, Any], tool_id: str, owned: list[str], replaced: Mapping[str, Any]
+) -> Document:
+    """Record what ``setup`` set in a tool's shared file (``setup.<tool>``); with nothing
+    owned, drop the record (and an empty ``setup`` table)."""
+    result = copy.deepcopy(dict(config))
+    records = result.setdefault("setup", {})
+    if owned:
+        records[tool_id] = {"owned": list(owned), "replaced": dict(replaced)}
+    else:
+        records.pop(tool_id, None)
+    if not records:
+        del result["setup"]
+    return result

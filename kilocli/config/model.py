@@ -81,6 +81,14 @@ class AuthSection(FileModel):
     order: dict[str, list[str]] = Field(default_factory=dict)
 
 
+class SetupRecord(FileModel):
+    """``setup.<tool>``: what ``kilocli setup`` set in a file it shares with the user (aider's
+    settings), and the user's values it replaced, so that ``--remove`` can put them back."""
+
+    owned: list[str] = Field(default_factory=list)
+    replaced: dict[str, str | int | float | bool] = Field(default_factory=dict)
+
+
 class Config(FileModel):
     """The whole of ``config.toml``."""
 
@@ -88,6 +96,7 @@ class Config(FileModel):
     models: ModelsSection = Field(default_factory=ModelsSection)
     agents: Agents = Field(default_factory=Agents)
     auth: AuthSection = Field(default_factory=AuthSection)
+    setup: dict[str, SetupRecord] = Field(default_factory=dict)
 
     def provider(self, provider_id: str) -> ProviderSettings:
         """``models.providers.<p>``, empty when the config has none."""

@@ -92,16 +92,9 @@ def _candidates(
             yield FoundKey(KeySource("env", name), normalise_key(value, source=name))
     profiles = store.of_provider(provider.id)
     for profile_id in profile_order(provider, profiles, config):
-        key = profiles[profile_id].usable_key
-        if key is not None:
-            # A key edited by hand can hold what no header can carry (non-ASCII, a space):
-            # refused here, naming the profile, rather than failing deep inside httpx.
-            checked = _stored_key(
-                key,
-                f"The key of profile {profile_id} in auth-profiles.toml",
-                f"kilocli auth login {provider.id} --profile-id {profile_id}",
-            )
-            yield FoundKey(KeySource("profile", profile_id), checked)
+        found = key_of_profile(provider, profile_id, profiles[profile_id])
+        if found is not None:
+            yield found
     api_key = config.provider(provider.id).api_key
     if api_key and api_key.strip():
         location = f"models.providers.{provider.id}.apiKey"
@@ -111,6 +104,24 @@ def _candidates(
             "fix it in config.toml, or remove it and run kilocli auth login " + provider.id,
         )
         yield FoundKey(KeySource("config", location), checked)
+
+
+def key_of_profile(provider: Provider, profile_id: str, profile: StoredProfile) -> FoundKey | None:
+    """The key stored as ``profile_id``, checked; None when the profile holds none.
+
+    Raises:
+        FileProblem: the key was edited by hand into what no header can carry (non-ASCII, a
+            space): refused here, naming the profile, rather than failing deep inside httpx.
+    """
+    key = profile.usable_key
+    if key is None:
+        return None
+    checked = _stored_key(
+        key,
+        f"The key of profile {profile_id} in auth-profiles.toml",
+        f"kilocli auth login {provider.id} --profile-id {profile_id}",
+    )
+    return FoundKey(KeySource("profile", profile_id), checked)
 
 
 def _stored_key(key: str, where: str, fix: str) -> str:

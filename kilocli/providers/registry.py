@@ -62,6 +62,13 @@ class Provider:
     balance_url: str | None = None
     keys_page: str = ""
     credits_page: str | None = None
+    organization_env: str | None = None
+    organization_header: str | None = None
+
+    @property
+    def label_for_tools(self) -> str:
+        """How another tool's config names this provider's entry that kilocli wrote."""
+        return f"{self.label} (kilocli)"
 
     @property
     def base_url_env(self) -> str:
@@ -122,6 +129,8 @@ PROVIDERS: tuple[Provider, ...] = (
         balance_url="{origin}/api/profile/balance",
         keys_page="https://app.kilo.ai/profile",
         credits_page="https://app.kilo.ai/profile",
+        organization_env="KILO_ORG_ID",
+        organization_header="X-KILOCODE-ORGANIZATIONID",
     ),
     Provider(
         id="openrouter",

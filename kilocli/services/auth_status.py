@@ -10,12 +10,12 @@ from kilocli.config.files import load_config
 from kilocli.credentials.keys import preview
 from kilocli.credentials.sources import FoundKey, KeyResolution
 from kilocli.credentials.store import load_auth_store
-from kilocli.errors import ExitCode, NotAuthenticated
+from kilocli.errors import ExitCode
 from kilocli.providers.registry import PROVIDERS, Provider, get_provider
 from kilocli.providers.resolve import default_model_provider
 from kilocli.results import Record, Result
 from kilocli.services.runtime import Runtime
-from kilocli.services.steps import ask_gateway_about_key, base_url_in_effect, keys_of
+from kilocli.services.steps import ask_gateway_about_key, base_url_in_effect, keys_of, no_key
 
 
 class ProfileRow(Record):
@@ -218,9 +218,5 @@ def key_in_effect(rt: Runtime, provider_id: str) -> str:
     config = load_config(rt.paths)
     found = keys_of(rt, provider, config, load_auth_store(rt.paths, rt.feedback.warn)).in_effect
     if found is None:
-        raise NotAuthenticated(
-            f"No {provider.label} key: none in {', '.join(provider.env_vars)}, "
-            "in a stored profile or in config.",
-            hint=f"Store one with: kilocli auth login {provider.id}",
-        )
+        raise no_key(provider)
     return found.key

@@ -19,7 +19,7 @@ from kilocli.credentials.store import (
     update_auth_store,
     with_api_key_profile,
 )
-from kilocli.errors import FileProblem
+from kilocli.errors import FileProblem, NotAuthenticated
 from kilocli.providers.registry import Provider
 from kilocli.providers.resolve import BaseUrl, resolve_base_url
 from kilocli.services.runtime import Runtime
@@ -60,6 +60,15 @@ def keys_of(rt: Runtime, provider: Provider, config: Config, store: AuthStore) -
         if found is not None:
             rt.remember_secret(found.key)
     return resolution
+
+
+def no_key(provider: Provider) -> NotAuthenticated:
+    """The error of a command that needs a key of ``provider`` and finds none."""
+    return NotAuthenticated(
+        f"No {provider.label} key: none in {', '.join(provider.env_vars)}, "
+        "in a stored profile or in config.",
+        hint=f"Store one with: kilocli auth login {provider.id}",
+    )
 
 
 def warn_if_not_provider_shaped(rt: Runtime, provider: Provider, key: str) -> None:

@@ -35,6 +35,9 @@ COMMANDS = [
     ("config", "path"),
     ("config", "show"),
     ("doctor",),
+    ("exec",),
+    ("env",),
+    ("setup",),
 ]
 
 

@@ -1,0 +1,53 @@
+"""``kilocli exec``: run a program with the gateway handed to it in its environment."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from kilocli.cli.context import command_app, command_session
+
+app = command_app(no_args_is_help=False)
+
+ProviderOption = Annotated[
+    str | None,
+    typer.Option("--provider", help="kilocode or openrouter (default: the default model's)."),
+]
+ProfileOption = Annotated[
+    str | None, typer.Option("--profile", help="Use this stored profile's key.")
+]
+
+
+@app.command(
+    "exec",
+    context_settings={"allow_interspersed_args": False, "ignore_unknown_options": True},
+)
+def exec_command(
+    ctx: typer.Context,
+    command: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="The command to run, after --.", metavar="-- CMD [ARGS]...", show_default=False
+        ),
+    ] = None,
+    provider: ProviderOption = None,
+    profile: ProfileOption = None,
+    no_openai: Annotated[
+        bool,
+        typer.Option("--no-openai", help="Leave OPENAI_API_KEY and OPENAI_BASE_URL alone."),
+    ] = False,
+) -> None:
+    """Run a command with the key, base URL and organisation in its environment."""
+    from kilocli.services.exec import prepare_exec, run_program
+
+    with command_session(ctx) as session:
+        run = prepare_exec(
+            session.runtime(),
+            command or [],
+            provider_id=provider,
+            profile_id=profile,
+            openai=not no_openai,
+        )
+        code = session.overrides.run_program(run) if session.overrides.run_program else None
+        raise typer.Exit(code if code is not None else run_program(run))

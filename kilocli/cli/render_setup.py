@@ -1,0 +1,62 @@
+"""How ``kilocli setup`` shows what it changed in other tools' files."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kilocli.cli.render import escape
+
+if TYPE_CHECKING:
+    from kilocli.cli.context import Session
+    from kilocli.services.setup import SetupResult, ToolList
+
+
+def setup_text(session: Session, result: SetupResult) -> None:
+    """What changed (or would, or could not), file by file, and how to run the tool."""
+    out, err = session.out, session.err
+    if not result.ok:
+        for entry in result.files:
+            if entry.problem is None:
+                continue
+            err.print(
+                f"[red]Error:[/red] {escape(entry.path)}: {escape(entry.problem)}, so kilocli "
+                "left it as it is (and changed no other file)."
+            )
+            if entry.snippet:
+                err.print("Add this to it yourself:")
+                out.print(escape(entry.snippet.rstrip("\n")))
+        return
+    if result.action == "dry-run":
+        for entry in result.files:
+            if entry.diff:
+                out.print(escape(entry.diff.rstrip("\n")))
+        err.print("Dry run: nothing was written.")
+        return
+    verb = {
+        "configured": f"Set up {result.tool} for {result.provider}",
+        "removed": f"Removed kilocli's {result.provider} entries from {result.tool}",
+        "unchanged": f"{result.tool} was already set up that way; nothing changed",
+    }[result.action]
+    if result.action == "removed" and not any(f.changed for f in result.files):
+        verb = f"{result.tool} has no kilocli entries for {result.provider}; nothing changed"
+    models = (
+        f" ({', '.join(result.models)})" if result.models and result.action != "removed" else ""
+    )
+    out.print(escape(f"{verb}{models}."))
+    for entry in result.files:
+        state = "changed" if entry.changed else "unchanged"
+        key = " (holds the key, 0600)" if entry.holds_key and entry.changed else ""
+        out.print(f"  {state:<9} {escape(entry.path)}{key}")
+    if result.run:
+        out.print(f"Next: {escape(result.run)}")
+
+
+def tools_text(session: Session, result: ToolList) -> None:
+    """``setup list``: a line per tool."""
+    out = session.out
+    out.print(f"{'Tool':<10}{'Detected':<10}{'Set up':<8}Files")
+    for row in result.tools:
+        detected = "yes" if row.detected else "no"
+        configured = "yes" if row.configured else "no"
+        files = escape(", ".join(row.files))
+        out.print(f"{row.tool:<10}{detected:<10}{configured:<8}{files}")

@@ -1,0 +1,59 @@
+"""``kilocli setup TOOL`` and ``kilocli setup list``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from kilocli.cli.context import command_app, command_session
+
+app = command_app(no_args_is_help=True)
+
+
+@app.command("setup")
+def setup(
+    ctx: typer.Context,
+    tool: Annotated[
+        str,
+        typer.Argument(
+            help="llm, codex, opencode, aider or continue; or list, to see them all.",
+            show_default=False,
+        ),
+    ],
+    provider: Annotated[
+        str | None,
+        typer.Option("--provider", help="kilocode or openrouter (default: the default model's)."),
+    ] = None,
+    model: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--model", help="Also set up this model ref (repeatable).", show_default=False
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show the changes as a diff; write nothing.")
+    ] = False,
+    remove: Annotated[
+        bool, typer.Option("--remove", help="Take out only what kilocli wrote.")
+    ] = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Do not ask before changing the files.")
+    ] = False,
+    json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Point another tool (llm, codex, aider, …) at the gateway."""
+    from kilocli.cli.render import show
+    from kilocli.cli.render_setup import setup_text, tools_text
+    from kilocli.services.setup import list_tools, setup_tool
+
+    with command_session(ctx, json_output=json_output) as session:
+        rt = session.runtime()
+        if tool == "list":
+            show(session, list_tools(rt, provider), tools_text)
+            return
+        del yes  # setup never asks: --dry-run shows the change, and every file has a .bak
+        result = setup_tool(
+            rt, tool, provider_id=provider, models=model or (), remove=remove, dry_run=dry_run
+        )
+        show(session, result, setup_text)

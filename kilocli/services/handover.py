@@ -1,0 +1,87 @@
+"""What ``exec``, ``env``, ``setup`` and the probe hand to other programs: the key in effect,
+the base URL in effect, and the organisation of the key's profile (SPEC §12)."""
+
+from __future__ import annotations
+
+from kilocli.config.files import load_config
+from kilocli.credentials.model import AuthStore
+from kilocli.credentials.sources import FoundKey, key_of_profile
+from kilocli.credentials.store import load_auth_store
+from kilocli.errors import UsageError
+from kilocli.providers.registry import Provider, get_provider
+from kilocli.providers.resolve import default_model_provider
+from kilocli.services.runtime import Runtime
+from kilocli.services.steps import base_url_in_effect, keys_of, no_key
+from kilocli.tools.variables import Credentials, Variable, variables_for
+
+
+def credentials_in_effect(
+    rt: Runtime, provider_id: str | None = None, profile_id: str | None = None
+) -> Credentials:
+    """The credentials of ``provider_id`` (default: the default model's provider), or of the
+    profile ``profile_id`` whatever the source chain says.
+
+    The organisation is the one stored with the key's profile; for a key from the environment
+    it is the provider's organisation variable (``KILO_ORG_ID``) when that is set.
+
+    Raises:
+        NotAuthenticated: no key is in effect (exit 3).
+        UsageError: the profile does not exist, or belongs to another provider.
+    """
+    config = load_config(rt.paths)
+    store = load_auth_store(rt.paths, rt.feedback.warn)
+    if profile_id is not None:
+        provider, found = _profile_key(rt, store, profile_id, provider_id)
+    else:
+        provider = (
+            get_provider(provider_id.lower())
+            if provider_id
+            else default_model_provider(config.primary)
+        )
+        found = keys_of(rt, provider, config, store).in_effect
+    if found is None:
+        raise no_key(provider)
+    rt.remember_secret(found.key)
+    return Credentials(
+        provider=provider,
+        key=found.key,
+        key_source=str(found.source),
+        base_url=base_url_in_effect(rt, provider, config).url,
+        organization_id=_organization(rt, provider, store, found),
+        profile_id=found.source.name if found.source.kind == "profile" else None,
+    )
+
+
+def _profile_key(
+    rt: Runtime, store: AuthStore, profile_id: str, provider_id: str | None
+) -> tuple[Provider, FoundKey | None]:
+    profile = store.profiles.get(profile_id)
+    if profile is None:
+        known = ", ".join(store.profiles) or "none"
+        raise UsageError(
+            f"There is no profile {profile_id!r} (stored profiles: {known}).",
+            hint="See them with: kilocli auth list",
+        )
+    provider = get_provider(profile.provider)
+    if provider_id is not None and provider_id.lower() != provider.id:
+        raise UsageError(
+            f"Profile {profile_id} belongs to {provider.id}, not {provider_id}.",
+            hint="Drop --provider, or name a profile of that provider.",
+        )
+    return provider, key_of_profile(provider, profile_id, profile)
+
+
+def _organization(rt: Runtime, provider: Provider, store: AuthStore, found: FoundKey) -> str | None:
+    if found.source.kind == "profile":
+        return store.profiles[found.source.name].organization_id or None
+    if provider.organization_env:
+        return rt.env.get(provider.organization_env, "").strip() or None
+    return None
+
+
+def variables_in_effect(
+    rt: Runtime, provider_id: str | None, profile_id: str | None = None, *, openai: bool
+) -> tuple[Credentials, list[Variable]]:
+    """The credentials in effect and the variables that carry them (``env`` and ``exec``)."""
+    credentials = credentials_in_effect(rt, provider_id, profile_id)
+    return credentials, variables_for(credentials, openai=openai)

@@ -1,0 +1,217 @@
+"""The tools ``kilocli setup`` writes for, as data (SPEC §12): for each, the files it reads,
+their format, whether they hold a key, the edits that add and remove kilocli's entries, how to
+tell it is installed, and how to run it afterwards. Adding a tool is an entry here and its
+edits in :mod:`kilocli.tools.entries`, not new control flow."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kilocli.errors import UsageError
+from kilocli.providers.registry import Provider
+from kilocli.tools import entries
+from kilocli.tools.documents import FileFormat
+from kilocli.tools.entries import EditLog, Target
+
+
+@dataclass(frozen=True)
+class Locations:
+    """Where a tool's files are, from the environment (so that tests can move them)."""
+
+    env: Mapping[str, str]
+
+    @property
+    def home(self) -> Path:
+        return Path(self.env.get("HOME") or Path.home())
+
+    def xdg_config(self) -> Path:
+        return Path(self.env.get("XDG_CONFIG_HOME") or self.home / ".config")
+
+    def override(self, name: str, default: Path) -> Path:
+        """``$name`` when it is set (``CODEX_HOME``, ``LLM_USER_PATH``…), else ``default``."""
+        value = self.env.get(name, "").strip()
+        return Path(value).expanduser() if value else default
+
+
+@dataclass(frozen=True)
+class ToolFile:
+    """One file of a tool that ``setup`` changes."""
+
+    locate: Callable[[Locations], Path]
+    format: FileFormat
+    write: Callable[[Any, Target, EditLog], Any]
+    remove: Callable[[Any, Target, Mapping[str, Any]], Any]
+    configured: Callable[[Any, Provider], bool]
+    holds_key: bool = False
+    new: Callable[[Target], Any] | None = None
+
+
+@dataclass(frozen=True)
+class Tool:
+    """A program ``setup`` can point at the gateway."""
+
+    id: str
+    label: str
+    binaries: tuple[str, ...]
+    config_dir: Callable[[Locations], Path]
+    files: tuple[ToolFile, ...]
+    run: Callable[[Target], str]
+    notes: tuple[str, ...] = field(default=())
+
+
+def _llm_dir(where: Locations) -> Path:
+    # click.get_app_dir("io.datasette.llm"), which llm uses, unless LLM_USER_PATH is set.
+    if sys.platform == "darwin":
+        default = where.home / "Library" / "Application Support" / "io.datasette.llm"
+    else:
+        default = where.xdg_config() / "io.datasette.llm"
+    return where.override("LLM_USER_PATH", default)
+
+
+def _codex_dir(where: Locations) -> Path:
+    return where.override("CODEX_HOME", where.home / ".codex")
+
+
+def _opencode_dir(where: Locations) -> Path:
+    return where.xdg_config() / "opencode"
+
+
+def _continue_dir(where: Locations) -> Path:
+    return where.override("CONTINUE_GLOBAL_DIR", where.home / ".continue")
+
+
+TOOLS: tuple[Tool, ...] = (
+    Tool(
+        id="llm",
+        label="llm (simonw/llm)",
+        binaries=("llm",),
+        config_dir=_llm_dir,
+        files=(
+            ToolFile(
+                locate=lambda where: _llm_dir(where) / "extra-openai-models.yaml",
+                format="yaml",
+                write=entries.llm_models,
+                remove=entries.llm_models_removed,
+                configured=entries.llm_models_configured,
+            ),
+            ToolFile(
+                locate=lambda where: _llm_dir(where) / "keys.json",
+                format="json",
+                write=entries.llm_key,
+                remove=entries.llm_key_removed,
+                configured=entries.llm_key_configured,
+                holds_key=True,
+                new=entries.llm_keys_file,
+            ),
+        ),
+        run=lambda target: f"llm -m {target.provider.id}/{target.models[0].id} 'hello'",
+    ),
+    Tool(
+        id="codex",
+        label="Codex CLI",
+        binaries=("codex",),
+        config_dir=_codex_dir,
+        files=(
+            ToolFile(
+                locate=lambda where: _codex_dir(where) / "config.toml",
+                format="toml",
+                write=entries.codex_provider,
+                remove=entries.codex_provider_removed,
+                configured=entries.codex_provider_configured,
+            ),
+            ToolFile(
+                # Current Codex releases refuse [profiles.*] in config.toml: a profile is a
+                # file of its own, <CODEX_HOME>/<name>.config.toml.
+                locate=lambda where: _codex_dir(where) / "PROVIDER.config.toml",
+                format="toml",
+                write=entries.codex_profile,
+                remove=entries.codex_profile_removed,
+                configured=entries.codex_profile_configured,
+            ),
+        ),
+        run=lambda target: f"kilocli exec -- codex --profile {target.provider.id}",
+    ),
+    Tool(
+        id="opencode",
+        label="opencode",
+        binaries=("opencode",),
+        config_dir=_opencode_dir,
+        files=(
+            ToolFile(
+                locate=lambda where: _opencode_dir(where) / "opencode.json",
+                format="json",
+                write=entries.opencode_provider,
+                remove=entries.opencode_provider_removed,
+                configured=entries.opencode_provider_configured,
+                new=entries.opencode_file,
+            ),
+        ),
+        run=lambda target: (
+            f"kilocli exec -- opencode -m {target.provider.id}/{target.models[0].id}"
+        ),
+    ),
+    Tool(
+        id="aider",
+        label="aider",
+        binaries=("aider",),
+        config_dir=lambda where: where.home,
+        files=(
+            ToolFile(
+                locate=lambda where: where.home / ".aider.conf.yml",
+                format="yaml",
+                write=entries.aider_settings,
+                remove=entries.aider_settings_removed,
+                configured=entries.aider_settings_configured,
+            ),
+        ),
+        run=lambda target: "kilocli exec -- aider",
+    ),
+    Tool(
+        id="continue",
+        label="Continue",
+        binaries=("cn",),
+        config_dir=_continue_dir,
+        files=(
+            ToolFile(
+                locate=lambda where: _continue_dir(where) / "config.yaml",
+                format="yaml",
+                write=entries.continue_models,
+                remove=entries.continue_models_removed,
+                configured=entries.continue_models_configured,
+                new=entries.continue_file,
+            ),
+            ToolFile(
+                locate=lambda where: _continue_dir(where) / ".env",
+                format="dotenv",
+                write=entries.continue_secret,
+                remove=entries.continue_secret_removed,
+                configured=entries.continue_secret_configured,
+                holds_key=True,
+            ),
+        ),
+        run=lambda target: "cn (or reload Continue in your editor)",
+    ),
+)
+
+
+def get_tool(tool_id: str) -> Tool:
+    """Look a tool up by id.
+
+    Raises:
+        UsageError: no such tool.
+    """
+    for tool in TOOLS:
+        if tool.id == tool_id.lower():
+            return tool
+    known = ", ".join(t.id for t in TOOLS)
+    raise UsageError(f"Unknown tool '{tool_id}'.", hint=f"kilocli setup knows: {known}.")
+
+
+def file_path(tool_file: ToolFile, where: Locations, provider: Provider) -> Path:
+    """Where ``tool_file`` is for ``provider`` (a Codex profile is named after it)."""
+    path = tool_file.locate(where)
+    return path.with_name(path.name.replace("PROVIDER", provider.id))
