@@ -266,6 +266,18 @@ def bench(kilocli: str, workdir: Path, runs: int, stack: contextlib.ExitStack) -
             Budget(ratio=4.0, mib=100, strict_ratio=False),
         ),
         Measure(
+            "env (to a pipe)",
+            [kilocli, "env"],
+            env_2k,
+            Budget(ratio=4.0, mib=100, strict_ratio=False),
+        ),
+        Measure(
+            "exec -- true",
+            [kilocli, "exec", "--", "true"],
+            env_2k,
+            Budget(ratio=4.0, mib=100, strict_ratio=False),
+        ),
+        Measure(
             "models kilocode --refresh --json (20k from a local gateway)",
             [kilocli, "models", "kilocode", "--refresh", "--json"],
             {**env_20k, "KILOCODE_BASE_URL": gateway_url},

@@ -54,6 +54,10 @@ class Prompter(Protocol):
         """Visible free-text input, validated before it is accepted."""
         ...
 
+    def checkbox(self, message: str, options: Sequence[Option]) -> list[str]:
+        """Tick any number of options (none ticked at first); returns their values."""
+        ...
+
 
 class QuestionaryPrompter:
     """A :class:`Prompter` that asks on the terminal with questionary."""
@@ -112,6 +116,21 @@ class QuestionaryPrompter:
             one_line(message), default=default, validate=_adapt(validate), output=self._output
         )
         return str(self._ask(question))
+
+    def checkbox(self, message: str, options: Sequence[Option]) -> list[str]:
+        import questionary
+
+        choices = [
+            questionary.Choice(
+                title=one_line(o.title),
+                value=o.value,
+                description=one_line(o.hint) if o.hint else None,
+                checked=False,
+            )
+            for o in options
+        ]
+        question = questionary.checkbox(one_line(message), choices=choices, output=self._output)
+        return [str(value) for value in self._ask(question)]
 
     @staticmethod
     def _ask(question: Any) -> Any:

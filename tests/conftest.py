@@ -14,17 +14,27 @@ import pytest
 
 from tests.fakes import FakeGateway
 
-ISOLATED_PREFIXES = ("KILOCODE_", "KILO_", "OPENROUTER_", "KILOCLI_", "XDG_")
+ISOLATED_PREFIXES = ("KILOCODE_", "KILO_", "OPENROUTER_", "KILOCLI_", "XDG_", "OPENAI_")
+# Where the tools kilocli setup writes for keep their files (HOME itself is moved too).
+TOOL_HOMES = ("LLM_USER_PATH", "CODEX_HOME", "CONTINUE_GLOBAL_DIR", "GITHUB_ENV")
 
 
 @pytest.fixture(autouse=True)
 def isolation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh ``KILOCLI_HOME``; no keys, base URLs or debug switches from the outer shell."""
+    """A fresh ``KILOCLI_HOME`` and ``HOME``; no keys, base URLs, tool directories or debug
+    switches from the outer shell, so no test can touch the user's own files."""
     for name in list(os.environ):
-        if name.startswith(ISOLATED_PREFIXES):
+        if name.startswith(ISOLATED_PREFIXES) or name in TOOL_HOMES:
             monkeypatch.delenv(name)
     home = tmp_path / "home"
     monkeypatch.setenv("KILOCLI_HOME", str(home))
+    user_home = tmp_path / "user"
+    user_home.mkdir()
+    monkeypatch.setenv("HOME", str(user_home))
+    # The test extras install llm (a tool setup writes for) beside python: kept off PATH, so
+    # that onboarding finds no tools unless a test puts one there.
+    path = os.environ.get("PATH", "").split(os.pathsep)
+    monkeypatch.setenv("PATH", os.pathsep.join(d for d in path if not _holds_a_tool(d)))
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "100")
     monkeypatch.setenv("TERM", "dumb")
@@ -32,6 +42,13 @@ def isolation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for proxy in ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "https_proxy", "http_proxy"):
         monkeypatch.delenv(proxy, raising=False)
     return home
+
+
+TOOL_PROGRAMS = ("llm", "codex", "opencode", "aider", "cn")
+
+
+def _holds_a_tool(directory: str) -> bool:
+    return any(os.access(os.path.join(directory, name), os.X_OK) for name in TOOL_PROGRAMS)
 
 
 @pytest.fixture
@@ -97,6 +114,10 @@ def run_kilocli(
 def run_in_process(args: list[str], env: Mapping[str, str], stdin: str | None) -> Run:
     """``kilocli.cli.main`` with string streams: no terminal, as under ``subprocess``."""
     from kilocli.cli import main
+
+    # exec replaces the process it runs in: in-process, that would be pytest itself.
+    runs_a_program = args[:1] == ["exec"] and not {"--help", "-h"} & set(args)
+    assert not runs_a_program, "run kilocli exec with process=True"
 
     out, err = io.StringIO(), io.StringIO()
     code = main(args, env=env, stdin=io.StringIO(stdin or ""), stdout=out, stderr=err)

@@ -2,28 +2,40 @@
 
 The fake gateway is a threaded HTTP server on 127.0.0.1 that speaks the shapes of
 ``tests/data/gateway-*.json`` (copied from the real gateway's examples) and can be told to
-fail: any status, a delay, a malformed body, extra headers, for a number of requests.
+fail: any status, a delay, a malformed body, extra headers, for a number of requests. Its
+routes are in :mod:`tests.fake_gateway_routes`; this module holds its state.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import threading
-import time
 from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
-from typing import Any
+from http.server import ThreadingHTTPServer
+from typing import Any, Literal
 
 from kilocli.errors import Interrupted
 from kilocli.prompting import Option, Validator
+from tests.fake_gateway_routes import DATA, MODELS_BODY, ORG_HEADER, RESPONSES, handler_for
 
-DATA = Path(__file__).parent / "data"
-RESPONSES: dict[str, Any] = json.loads((DATA / "gateway-responses.json").read_text())
-MODELS_BODY: dict[str, Any] = json.loads((DATA / "gateway-models.json").read_text())
+__all__ = [
+    "DATA",
+    "KILO_AUTO_ENTRY",
+    "MODELS_BODY",
+    "ORG_HEADER",
+    "OTHER_VALID_KEY",
+    "REJECTED_KEY",
+    "RESPONSES",
+    "VALID_KEY",
+    "Asked",
+    "FakeGateway",
+    "Fault",
+    "RecordingFeedback",
+    "ScriptedPrompter",
+    "Seen",
+]
 
 VALID_KEY = (
     "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."
@@ -49,6 +61,9 @@ REJECTED_KEY = (
     "eyJrZXkiOiJyZXZva2VkIiwiZW52IjoidGVzdCJ9."
     "cmV2b2tlZC1rZXktdGhlLWdhdGV3YXktcmVqZWN0cw"
 )
+DEVICE_START = RESPONSES["POST /api/device-auth/codes 200 (newer gateways)"]
+
+DeviceOutcome = Literal["approved", "denied", "expired"]
 
 
 @dataclass
@@ -64,22 +79,82 @@ class Fault:
 
 @dataclass(frozen=True)
 class Seen:
-    """One request the fake gateway received."""
+    """One request the fake gateway received.
+
+    Attributes:
+        method: ``GET`` or ``POST``.
+        path: The path, without the query string.
+        headers: The headers as sent (names in the client's case).
+        query: The raw query string ("" when there was none).
+        body: The request body (b"" when there was none).
+    """
 
     method: str
     path: str
     headers: dict[str, str]
+    query: str = ""
+    body: bytes = b""
+
+    def header(self, name: str) -> str | None:
+        """The value of header ``name``, whatever its case in the request, or None."""
+        wanted = name.lower()
+        return next((v for k, v in self.headers.items() if k.lower() == wanted), None)
+
+    def json(self) -> Any:
+        """The body decoded as JSON, or None when it is empty or not JSON."""
+        try:
+            return json.loads(self.body)
+        except ValueError:
+            return None
 
 
 class FakeGateway:
-    """A Kilo Gateway on 127.0.0.1 with switchable faults. Use as a context manager."""
+    """A Kilo Gateway on 127.0.0.1 with switchable faults. Use as a context manager.
+
+    Every attribute below is read on each request, so a test sets one to change the answers;
+    :meth:`reset` puts them all back.
+
+    Attributes:
+        requests: Every request received, in order.
+        valid_keys: The Bearer keys accepted (``VALID_KEY``, ``OTHER_VALID_KEY``).
+        profile: ``GET /api/profile``'s body (the example; bytes are sent as they are).
+        balance: ``GET /api/profile/balance``'s body without an organisation header.
+        models_body: ``GET /api/gateway/models``'s body; its ids are the chat models known.
+        extra_model_ids: More model ids the chat paths accept (``kilo/auto`` always is).
+        chat_reply: The assistant's text in chat completions and responses ("ok").
+        chat_mid_stream_error: A streamed chat sends its content chunk, then the example
+            error frame, and ends without ``[DONE]`` (False).
+        usage: ``GET /api/gateway/usage``'s body (the example); None: the path is not found,
+            as on gateways without it.
+        organizations: The account's organisations (``{id, name, role}``; none). When there
+            are some, the profile lists them with ``hasPersonalAccount`` and, when set,
+            ``selectedOrganizationId``, and only their ids pass the organisation header.
+        selected_organization_id: The profile's ``selectedOrganizationId`` (None).
+        has_personal_account: The profile's ``hasPersonalAccount`` (True).
+        org_balances: The balance per organisation id; an organisation not in it has
+            ``{"balance": 42.0, "isDepleted": False}`` (none).
+        org_models_bodies: The ``/models`` body per organisation id; an organisation not in
+            it sees ``models_body`` (none).
+        device_style: "new" starts a sign-in with a ``device_code`` and has the
+            ``POST /api/device-auth/token`` poll; "old" has neither ("new").
+        device_user_code: The code shown to the person (the example's ``ABCD-EF23``).
+        device_code: The newer gateways' secret ``device_code`` (the example's).
+        device_verification_url: The start's ``verificationUrl`` (the example's https URL).
+        device_expires_in: The start's ``expiresIn`` in seconds (600).
+        device_start_status: The start's status: 200, 429 (too many pending) or a 5xx (200).
+        device_pending_polls: Polls answered 202 pending after a start (2).
+        device_outcome: The answer after them: "approved" (200 with ``device_token``, once;
+            later polls get 410), "denied" (403) or "expired" (410) ("approved").
+        device_token: The token an approval carries (``VALID_KEY``).
+        device_polls: Polls answered (all but those with a bad body).
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._faults: dict[str, Fault] = {}
         self.requests: list[Seen] = []
         self.reset()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
@@ -93,6 +168,27 @@ class FakeGateway:
         self.profile: dict[str, Any] = RESPONSES["GET /api/profile 200"]
         self.balance: dict[str, Any] = RESPONSES["GET /api/profile/balance 200"]
         self.models_body: bytes = json.dumps(MODELS_BODY).encode()
+        self.extra_model_ids: set[str] = set()
+        self.chat_reply = "ok"
+        self.chat_mid_stream_error = False
+        self.usage: dict[str, Any] | None = RESPONSES["GET /api/gateway/usage 200"]
+        self.organizations: list[dict[str, Any]] = []
+        self.selected_organization_id: str | None = None
+        self.has_personal_account = True
+        self.org_balances: dict[str, dict[str, Any]] = {}
+        self.org_models_bodies: dict[str, bytes] = {}
+        self.device_style: Literal["new", "old"] = "new"
+        self.device_user_code: str = DEVICE_START["user_code"]
+        self.device_code: str = DEVICE_START["device_code"]
+        self.device_verification_url: str = DEVICE_START["verificationUrl"]
+        self.device_expires_in: int = DEVICE_START["expiresIn"]
+        self.device_start_status = 200
+        self.device_pending_polls = 2
+        self.device_outcome: DeviceOutcome = "approved"
+        self.device_token = VALID_KEY
+        self.device_polls = 0
+        self._device_live = False  # a sign-in was started and its token not yet handed out
+        self._device_pending = 0  # polls answered pending since the start
 
     @property
     def origin(self) -> str:
@@ -132,6 +228,35 @@ class FakeGateway:
                     return fault
         return None
 
+    def record(
+        self, method: str, path: str, query: str, headers: dict[str, str], body: bytes
+    ) -> None:
+        """Add a request to :attr:`requests` (called by the server's threads)."""
+        with self._lock:
+            self.requests.append(Seen(method, path, headers, query, body))
+
+    def start_device_sign_in(self) -> None:
+        """A device sign-in starts: its code can be polled, ``device_pending_polls`` times
+        pending first."""
+        with self._lock:
+            self._device_live = True
+            self._device_pending = 0
+
+    def poll_device(self, *, known: bool) -> Literal["pending", DeviceOutcome]:
+        """Count one poll and tell how it goes: "expired" for a code not ``known`` or not live
+        (never started, or its token already handed out), else pending until
+        ``device_pending_polls`` polls were answered so, then ``device_outcome``."""
+        with self._lock:
+            self.device_polls += 1
+            if not (known and self._device_live):
+                return "expired"
+            if self._device_pending < self.device_pending_polls:
+                self._device_pending += 1
+                return "pending"
+            if self.device_outcome == "approved":
+                self._device_live = False
+            return self.device_outcome
+
     def __enter__(self) -> FakeGateway:
         self._thread.start()
         return self
@@ -141,75 +266,7 @@ class FakeGateway:
         self._server.server_close()
 
 
-def _handler_for(gateway: FakeGateway) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, format: str, *args: Any) -> None:
-            """Keep test output quiet."""
-
-        def do_GET(self) -> None:
-            self._serve("GET")
-
-        def do_POST(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            self.rfile.read(length)
-            self._serve("POST")
-
-        def _serve(self, method: str) -> None:
-            path = self.path.split("?", 1)[0]
-            gateway.requests.append(Seen(method, path, dict(self.headers.items())))
-            fault = gateway.take_fault(path)
-            if fault is not None:
-                time.sleep(fault.delay)
-                if fault.status is not None:
-                    body = fault.body if fault.body is not None else b"{}"
-                    self._send(fault.status, body, fault.headers)
-                    return
-            status, payload = self._route(method, path)
-            body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
-            self._send(status, body)
-
-        def _route(self, method: str, path: str) -> tuple[int, Any]:
-            if method == "GET" and path == "/api/gateway/models":
-                return 200, gateway.models_body
-            if method == "GET" and path in {"/api/profile", "/api/profile/balance", "/api/v1/key"}:
-                problem = self._auth_problem()
-                if problem:
-                    return 401, problem
-                if path == "/api/profile":
-                    return 200, gateway.profile
-                if path == "/api/v1/key":
-                    return 200, RESPONSES["GET https://openrouter.ai/api/v1/key 200"]
-                return 200, gateway.balance
-            if method == "POST" and path == "/api/gateway/chat/completions":
-                if self._auth_problem():
-                    return 401, RESPONSES["POST /api/gateway/chat/completions 401"]
-                return 200, {"id": "chatcmpl-test", "choices": [{"message": {"content": "ok"}}]}
-            return 404, {"error": "Not found", "success": False}
-
-        def _auth_problem(self) -> dict[str, Any] | None:
-            header = self.headers.get("Authorization")
-            if not header:
-                return RESPONSES["GET /api/profile 401 (no header)"]
-            if header.removeprefix("Bearer ") not in gateway.valid_keys:
-                return RESPONSES["GET /api/profile 401 (bad key)"]
-            return None
-
-        def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            for name, value in (headers or {}).items():
-                self.send_header(name, value)
-            self.end_headers()
-            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                self.wfile.write(body)
-
-    return Handler
-
-
-Answer = str | bool | type[Interrupted]
+Answer = str | bool | list[str] | type[Interrupted]
 
 
 @dataclass
@@ -263,6 +320,18 @@ class ScriptedPrompter:
     def confirm(self, message: str, *, default: bool = True) -> bool:
         self.asked.append(Asked("confirm", message, default=default))
         return bool(self._next())
+
+    def checkbox(self, message: str, options: Sequence[Option]) -> list[str]:
+        """The answer is a list of titles or values (``[]`` ticks none)."""
+        self.asked.append(Asked("checkbox", message, tuple(o.title for o in options)))
+        answer = self._next()
+        assert isinstance(answer, list), f"answer {message!r} with a list, not {answer!r}"
+        titles = {o.title: o.value for o in options}
+        values = {o.value for o in options}
+        assert all(a in titles or a in values for a in answer), (
+            f"{answer!r} not in {sorted(titles)}"
+        )
+        return [titles.get(a, a) for a in answer]
 
     def secret(self, message: str, *, validate: Validator) -> str:
         return self._validated("secret", message, validate)

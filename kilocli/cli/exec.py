@@ -28,7 +28,7 @@ def exec_command(
     command: Annotated[
         list[str] | None,
         typer.Argument(
-            help="The command to run, after --.", metavar="-- CMD [ARGS]...", show_default=False
+            help="The command to run, after --.", metavar="-- CMD [ARGS]", show_default=False
         ),
     ] = None,
     provider: ProviderOption = None,

@@ -60,6 +60,15 @@ def onboard(
     no_verify: Annotated[
         bool, typer.Option("--no-verify", help="Do not check the key with the gateway.")
     ] = False,
+    setup: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--setup",
+            help="Also set up TOOL afterwards (repeatable; see kilocli setup list).",
+            metavar="TOOL",
+            show_default=False,
+        ),
+    ] = None,
     json_output: Annotated[
         bool, typer.Option("--json", help="Print the result as one JSON object.")
     ] = False,
@@ -79,6 +88,7 @@ def onboard(
             set_default=set_default,
             base_url=base_url,
             verify=not no_verify,
+            setup_tools=tuple(setup or ()),
         )
         interactive = session.can_prompt(non_interactive=non_interactive)
         result = run_onboarding(session.runtime(interactive=interactive), request)

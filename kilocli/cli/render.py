@@ -189,6 +189,9 @@ def onboarding_text(session: Session, result: OnboardingResult) -> None:
         ("Default model", model),
         ("Wrote", f"{result.auth_store_path}\n{result.config_path}"),
     ]
+    tools = [tool for tool in result.tools if tool.ok]
+    if tools:
+        rows.append(("Tools set up", ", ".join(tool.tool for tool in tools)))
     out.print("[bold green]Onboarding complete.[/bold green]")
     for label, value in rows:
         lines = value.split("\n")
@@ -196,6 +199,9 @@ def onboarding_text(session: Session, result: OnboardingResult) -> None:
         for line in lines[1:]:
             out.print(f"  {'':<14} {escape(line)}")
     out.print(f"Next: [bold]kilocli models {escape(str(result.provider))}[/bold]")
+    runs = [tool.run for tool in tools if tool.run] or ["kilocli exec -- <your tool>"]
+    for run in runs:
+        out.print(f"      [bold]{escape(run)}[/bold]")
 
 
 def paths_text(session: Session, result: ConfigPaths) -> None:

@@ -26,6 +26,7 @@ DEFAULT_TIMEOUT_SECONDS = 5.0  # connect, read, and the whole answer
 MAX_RETRY_AFTER_SECONDS = 3.0
 MAX_BODY_BYTES = 32 * 2**20  # a real model list is about 1 MiB
 USER_AGENT = f"kilocli/{__version__}"
+EDITOR_HEADER = "X-KILOCODE-EDITORNAME"  # sent with every request, so the gateway knows who asks
 
 
 def make_client(timeout: float = DEFAULT_TIMEOUT_SECONDS) -> httpx.Client:
@@ -37,7 +38,7 @@ def make_client(timeout: float = DEFAULT_TIMEOUT_SECONDS) -> httpx.Client:
         timeout=httpx.Timeout(timeout),
         follow_redirects=False,
         trust_env=True,
-        headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+        headers={"User-Agent": USER_AGENT, "Accept": "application/json", EDITOR_HEADER: USER_AGENT},
     )
 
 
@@ -88,46 +89,66 @@ class GatewayClient:
             httpx.HTTPError: the connection failed.
             AnswerTooLarge: the body is larger than ``MAX_BODY_BYTES``.
         """
-        answer = self.get_once(url, headers)
+        return self._with_one_retry(lambda: self.get_once(url, headers))
+
+    def post(
+        self, url: str, headers: Mapping[str, str], body: bytes, *, timeout: float | None = None
+    ) -> Answer:
+        """POST ``body`` (JSON) to ``url``, bounded like :meth:`get` (within ``timeout`` when
+        given), with the same one retry after a 429."""
+        headers = {"Content-Type": "application/json", **headers}
+        return self._with_one_retry(
+            lambda: self._bounded("POST", url, headers, body, timeout or self.timeout)
+        )
+
+    def _with_one_retry(self, send: Callable[[], Answer]) -> Answer:
+        answer = send()
         if answer.status_code == 429:
             delay = retry_after_seconds(answer.headers.get("retry-after"))
             if delay is not None:
                 self.sleep(delay)
-                answer = self.get_once(url, headers)
+                answer = send()
         return answer
 
     def get_once(self, url: str, headers: Mapping[str, str]) -> Answer:
         """One GET whose whole answer (status line, headers and body) must arrive within the
-        timeout and fit in MAX_BODY_BYTES.
+        timeout and fit in MAX_BODY_BYTES."""
+        return self._bounded("GET", url, headers, None, self.timeout)
 
-        httpx's timeouts bound each read, not the answer: a server that sends a byte now and
-        then would hold the command for as long as it likes. So the request runs on a worker
-        thread that is abandoned at the deadline (its connection is closed with the client).
-        """
+    def _bounded(
+        self, method: str, url: str, headers: Mapping[str, str], body: bytes | None, limit: float
+    ) -> Answer:
+        """httpx's timeouts bound each read, not the answer: a server that sends a byte now
+        and then would hold the command for as long as it likes. So the request runs on a
+        worker thread that is abandoned at the deadline (its connection is closed with the
+        client)."""
         import httpx
 
         outcome: list[Answer | Exception] = []
+        sent = {EDITOR_HEADER: USER_AGENT, **headers}
 
         def fetch() -> None:
             try:
-                outcome.append(_read_answer(self.http, url, headers))
+                outcome.append(_read_answer(self.http, method, url, sent, body))
             except Exception as exc:  # handed over to the caller's thread below
                 outcome.append(exc)
 
         worker = threading.Thread(target=fetch, name="kilocli-http", daemon=True)
         worker.start()
-        worker.join(self.timeout)
+        worker.join(limit)
         if not outcome:
             raise httpx.ReadTimeout(
-                "the answer did not arrive in time", request=httpx.Request("GET", url)
+                "the answer did not arrive in time", request=httpx.Request(method, url)
             )
         if isinstance(outcome[0], Exception):
             raise outcome[0]
         return outcome[0]
 
 
-def _read_answer(client: httpx.Client, url: str, headers: Mapping[str, str]) -> Answer:
-    with client.stream("GET", url, headers=dict(headers)) as response:
+def _read_answer(
+    client: httpx.Client, method: str, url: str, headers: Mapping[str, str], body: bytes | None
+) -> Answer:
+    with client.stream(method, url, headers=dict(headers), content=body) as response:
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
             raise AnswerTooLarge(_too_large())

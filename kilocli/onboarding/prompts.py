@@ -133,3 +133,10 @@ def _ref_problem(answer: str) -> str | None:
     except KilocliError as exc:
         return f"{exc.message} {exc.hint or ''}".strip()
     return None
+
+
+def ask_tools(prompter: Prompter, candidates: Sequence[tuple[str, str, str]]) -> list[str]:
+    """ "Also set up these tools?": each detected tool (id, label, the file it would change),
+    none ticked; returns the ids ticked."""
+    options = [Option(label, tool_id, f"changes {path}") for tool_id, label, path in candidates]
+    return prompter.checkbox("Also set up these tools?", options)

@@ -5,13 +5,16 @@ from __future__ import annotations
 import stat
 from collections.abc import Callable
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
+
+from pydantic import Field
 
 from kilocli.config.model import Config
 from kilocli.credentials.model import AuthStore
 from kilocli.errors import ExitCode, KilocliError
 from kilocli.providers.registry import Provider
 from kilocli.results import Record, Result
+from kilocli.services.probe import ProbeOutcome
 from kilocli.services.runtime import Runtime
 from kilocli.storage import PRIVATE_DIR, PRIVATE_FILE, Document
 
@@ -38,22 +41,30 @@ def finding(check: str, severity: Severity, message: str, fix: str | None = None
 
 
 class Diagnosis(Result):
-    """Every finding, in the order checked; ``ok`` when none is a problem left unfixed."""
+    """Every finding, in the order checked; ``ok`` when none is a problem left unfixed. With
+    ``--probe``, the probe's answer, and a failed probe's own exit code (SPEC §9)."""
 
     ok: bool
     findings: list[Finding]
+    probe: ProbeOutcome | None = None
+    probe_exit: int | None = Field(default=None, exclude=True)
 
     def exit_code(self) -> ExitCode:
+        if self.probe_exit is not None:
+            return ExitCode(self.probe_exit)
         return ExitCode.OK if self.ok else ExitCode.ERROR
 
     @classmethod
-    def of(cls, findings: list[Finding]) -> Diagnosis:
-        return cls(ok=not any(f.is_problem for f in findings), findings=findings)
+    def of(cls, findings: list[Finding], **probed: Any) -> Diagnosis:
+        return cls(ok=not any(f.is_problem for f in findings), findings=findings, **probed)
 
 
-def diagnose(rt: Runtime, *, fix: bool = False, offline: bool = False) -> Diagnosis:
+def diagnose(
+    rt: Runtime, *, fix: bool = False, offline: bool = False, probe_ref: str | None = None
+) -> Diagnosis:
     """Check both files, their permissions, the key of the default model's provider, the
-    gateway (unless ``offline``), the model cache and env vars that shadow profiles."""
+    gateway (unless ``offline``), the model cache and env vars that shadow profiles; with
+    ``probe_ref`` ("" for the default model), send the probe too."""
     from kilocli.config.files import parse_config
     from kilocli.credentials.store import parse_auth_store
 
@@ -63,7 +74,29 @@ def diagnose(rt: Runtime, *, fix: bool = False, offline: bool = False) -> Diagno
     findings += _check_permissions(rt, fix=fix)
     if config is not None and store is not None:
         findings += _check_key(rt, config, store, offline=offline)
-    return Diagnosis.of(findings)
+    if probe_ref is None or config is None or store is None:
+        return Diagnosis.of(findings)
+    return _probed(rt, findings, probe_ref or None)
+
+
+def _probed(rt: Runtime, findings: list[Finding], ref: str | None) -> Diagnosis:
+    from kilocli.services.probe import probe
+
+    try:
+        outcome = probe(rt, ref)
+    except KilocliError as exc:
+        findings.append(finding("probe", "error", exc.message, exc.hint))
+        return Diagnosis.of(findings, probe_exit=int(exc.exit_code))
+    answered = f" (answered as {outcome.model})" if outcome.model else ""
+    usage = outcome.usage
+    tokens = (
+        f"; {usage.prompt_tokens} tokens in, {usage.completion_tokens} out"
+        if usage and usage.prompt_tokens is not None
+        else ""
+    )
+    message = f"{outcome.ref}{answered} replied in {outcome.seconds:.2f} s{tokens}."
+    findings.append(finding("probe", "ok", message))
+    return Diagnosis.of(findings, probe=outcome)
 
 
 Parsed = TypeVar("Parsed")

@@ -19,7 +19,7 @@ from kilocli.config.model import Config
 from kilocli.credentials.keys import normalise_key
 from kilocli.credentials.model import AuthStore
 from kilocli.credentials.sources import FoundKey, KeySource, resolve_key
-from kilocli.errors import NotAuthenticated
+from kilocli.errors import KilocliError, NotAuthenticated
 from kilocli.onboarding.decisions import (
     KeyInput,
     collect_key_inputs,
@@ -32,11 +32,12 @@ from kilocli.onboarding.prompts import (
     ask_auth_choice,
     ask_default_model,
     ask_key,
+    ask_tools,
     ask_what_after_rejection,
 )
 from kilocli.providers.registry import Provider, get_provider
 from kilocli.providers.resolve import normalise_base_url, parse_model_ref
-from kilocli.services.onboard_result import OnboardingResult, Verdict
+from kilocli.services.onboard_result import OnboardingResult, ToolSetUp, Verdict
 from kilocli.services.runtime import Runtime
 from kilocli.services.steps import (
     ask_gateway_about_key,
@@ -47,6 +48,7 @@ from kilocli.services.steps import (
     warn_unverified,
 )
 from kilocli.storage import Document
+from kilocli.tools.registry import get_tool
 
 if TYPE_CHECKING:
     from kilocli.prompting import Prompter
@@ -65,6 +67,7 @@ class OnboardRequest:
     set_default: bool = False
     base_url: str | None = None
     verify: bool = True
+    setup_tools: tuple[str, ...] = ()
 
 
 def run_onboarding(rt: Runtime, request: OnboardRequest) -> OnboardingResult:
@@ -83,6 +86,7 @@ def run_onboarding(rt: Runtime, request: OnboardRequest) -> OnboardingResult:
         if request.base_url is not None
         else None
     )
+    named_tools = [get_tool(tool_id).id for tool_id in request.setup_tools]  # fail early
     rt.feedback.note(f"kilocli onboarding: config in {rt.paths.config_dir}")
     choice = infer_auth_choice(request.auth_choice, inputs, interactive=interactive)
     if choice is None:
@@ -96,6 +100,7 @@ def run_onboarding(rt: Runtime, request: OnboardRequest) -> OnboardingResult:
     found = _obtain_key(rt, provider, given, store, config)
     found, verdict = _verify(rt, provider, base_url, found, enabled=request.verify)
     model_ref = _choose_default_model(rt, provider, config, request, requested_model, base_url)
+    tools = named_tools or _choose_tools(rt, provider)
     profile_id = (
         found.source.name if found.source.kind == "profile" else provider.default_profile_id
     )
@@ -114,6 +119,7 @@ def run_onboarding(rt: Runtime, request: OnboardRequest) -> OnboardingResult:
     primary = written.primary
     if fill_only and model_ref is not None and primary == model_ref:
         rt.feedback.note(f"Default model set to {model_ref}")
+    set_up = [_set_up(rt, provider, tool_id) for tool_id in dict.fromkeys(tools)]
     return OnboardingResult(
         auth_choice=choice.id,
         provider=provider.id,
@@ -127,7 +133,45 @@ def run_onboarding(rt: Runtime, request: OnboardRequest) -> OnboardingResult:
         default_model_changed=model_ref is not None and primary == model_ref,
         config_path=rt.paths.config_file,
         auth_store_path=rt.paths.auth_file,
+        tools=set_up,
     )
+
+
+def _choose_tools(rt: Runtime, provider: Provider) -> list[str]:
+    """Step 6: on a terminal, offer the tools found on this machine that are not yet set up
+    for ``provider`` (none ticked). Without one, only ``--setup`` sets tools up."""
+    if rt.prompter is None:
+        return []
+    from kilocli.services.setup import list_tools
+
+    candidates = [
+        (row.tool, row.label, row.files[0])
+        for row in list_tools(rt, provider.id).tools
+        if row.detected and not row.configured
+    ]
+    return ask_tools(rt.prompter, candidates) if candidates else []
+
+
+def _set_up(rt: Runtime, provider: Provider, tool_id: str) -> ToolSetUp:
+    """Step 7, after the files of kilocli: one tool; its failure is reported, not raised (the
+    credential is stored already)."""
+    from kilocli.services.setup import setup_tool
+
+    try:
+        result = setup_tool(rt, tool_id, provider_id=provider.id)
+    except KilocliError as exc:
+        rt.feedback.warn(f"Could not set up {tool_id}: {exc.message} {exc.hint or ''}".strip())
+        return ToolSetUp(tool=tool_id, ok=False, files=[], run=None)
+    for warning in result.warnings:
+        rt.feedback.warn(warning)
+    for entry in result.files:
+        if entry.problem:
+            rt.feedback.warn(
+                f"Could not set up {tool_id}: {entry.path}: {entry.problem}. "
+                f"See what to add by hand with: kilocli setup {tool_id} --dry-run"
+            )
+    changed = [entry.path for entry in result.files if entry.changed]
+    return ToolSetUp(tool=tool_id, ok=result.ok, files=changed, run=result.run)
 
 
 def _obtain_key(

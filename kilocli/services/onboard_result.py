@@ -7,8 +7,9 @@ from typing import NamedTuple
 
 from pydantic import Field
 
+from kilocli.errors import ExitCode
 from kilocli.paths import Paths
-from kilocli.results import Result
+from kilocli.results import Record, Result
 
 
 class Verdict(NamedTuple):
@@ -16,6 +17,15 @@ class Verdict(NamedTuple):
 
     verified: bool | None
     detail: str
+
+
+class ToolSetUp(Record):
+    """A tool onboarding set up (SPEC §5 step 7): the files it changed and how to run it."""
+
+    tool: str
+    ok: bool
+    files: list[str]
+    run: str | None
 
 
 class OnboardingResult(Result):
@@ -34,6 +44,11 @@ class OnboardingResult(Result):
     default_model_changed: bool
     config_path: Path
     auth_store_path: Path
+    tools: list[ToolSetUp] = Field(default_factory=list)
+
+    def exit_code(self) -> ExitCode:
+        """1 when a tool asked for could not be set up (the credential is stored already)."""
+        return ExitCode.OK if all(tool.ok for tool in self.tools) else ExitCode.ERROR
 
     @classmethod
     def skipped(cls, auth_choice: str, paths: Paths) -> OnboardingResult:

@@ -24,6 +24,7 @@ from kilocli.services.models import (
     ProviderListing,
 )
 from kilocli.services.onboard_result import OnboardingResult
+from kilocli.services.setup import SetupResult, ToolList
 
 # file name -> (the command whose --json prints it, its model)
 RESULTS: dict[str, tuple[str, type[Result]]] = {
@@ -40,6 +41,8 @@ RESULTS: dict[str, tuple[str, type[Result]]] = {
     "doctor": ("kilocli doctor --json", Diagnosis),
     "config-path": ("kilocli config path --json", ConfigPaths),
     "config-show": ("kilocli config show --json", ConfigShown),
+    "setup": ("kilocli setup TOOL --json", SetupResult),
+    "setup-list": ("kilocli setup list --json", ToolList),
     "error": ("any command with --json, when it fails", ErrorResult),
 }
 

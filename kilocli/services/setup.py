@@ -5,7 +5,7 @@ read and rewritten without loss."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from kilocli.config.files import load_config, update_config
@@ -85,6 +85,8 @@ def setup_tool(
     tool = get_tool(tool_id)
     config = load_config(rt.paths)
     target, organization = _target(rt, config, provider_id, models, remove=remove)
+    if tool.one_model and target.models:
+        target = replace(target, models=target.models[-1:])
     record = config.setup.get(tool.id, SetupRecord())
     log = EditLog(owned=list(record.owned), replaced=dict(record.replaced))
     planned = [_plan(rt, tool, f, target, log, record, remove=remove) for f in tool.files]
@@ -311,11 +313,11 @@ def list_tools(rt: Runtime, provider_id: str | None = None) -> ToolList:
 
 
 def detected(tool: Tool, where: Locations) -> bool:
-    """The tool's program is on ``PATH``, or its config directory exists."""
+    """The tool's program is on ``PATH``, or its config (directory or file) exists."""
     import shutil
 
     on_path = any(shutil.which(b, path=where.env.get("PATH")) for b in tool.binaries)
-    return on_path or tool.config_dir(where).is_dir()
+    return on_path or tool.marker(where).exists()
 
 
 def _configured(tool: Tool, where: Locations, provider: Provider) -> bool:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -57,10 +57,12 @@ class Tool:
     id: str
     label: str
     binaries: tuple[str, ...]
-    config_dir: Callable[[Locations], Path]
+    marker: Callable[[Locations], Path]
+    """A file or directory whose existence means the tool is in use here (its config)."""
     files: tuple[ToolFile, ...]
     run: Callable[[Target], str]
-    notes: tuple[str, ...] = field(default=())
+    one_model: bool = False
+    """The tool uses one model: the last one named (``--model``, else the default)."""
 
 
 def _llm_dir(where: Locations) -> Path:
@@ -89,7 +91,7 @@ TOOLS: tuple[Tool, ...] = (
         id="llm",
         label="llm (simonw/llm)",
         binaries=("llm",),
-        config_dir=_llm_dir,
+        marker=_llm_dir,
         files=(
             ToolFile(
                 locate=lambda where: _llm_dir(where) / "extra-openai-models.yaml",
@@ -114,7 +116,7 @@ TOOLS: tuple[Tool, ...] = (
         id="codex",
         label="Codex CLI",
         binaries=("codex",),
-        config_dir=_codex_dir,
+        marker=_codex_dir,
         files=(
             ToolFile(
                 locate=lambda where: _codex_dir(where) / "config.toml",
@@ -134,12 +136,13 @@ TOOLS: tuple[Tool, ...] = (
             ),
         ),
         run=lambda target: f"kilocli exec -- codex --profile {target.provider.id}",
+        one_model=True,
     ),
     Tool(
         id="opencode",
         label="opencode",
         binaries=("opencode",),
-        config_dir=_opencode_dir,
+        marker=_opencode_dir,
         files=(
             ToolFile(
                 locate=lambda where: _opencode_dir(where) / "opencode.json",
@@ -158,7 +161,7 @@ TOOLS: tuple[Tool, ...] = (
         id="aider",
         label="aider",
         binaries=("aider",),
-        config_dir=lambda where: where.home,
+        marker=lambda where: where.home / ".aider.conf.yml",
         files=(
             ToolFile(
                 locate=lambda where: where.home / ".aider.conf.yml",
@@ -169,12 +172,13 @@ TOOLS: tuple[Tool, ...] = (
             ),
         ),
         run=lambda target: "kilocli exec -- aider",
+        one_model=True,
     ),
     Tool(
         id="continue",
         label="Continue",
         binaries=("cn",),
-        config_dir=_continue_dir,
+        marker=_continue_dir,
         files=(
             ToolFile(
                 locate=lambda where: _continue_dir(where) / "config.yaml",

@@ -104,7 +104,8 @@ def test_the_json_document_has_one_entry_per_check(
     run, document = doctor(kilo)
 
     assert run.code == ExitCode.OK
-    assert set(document) == {"ok", "findings"}
+    assert set(document) == {"ok", "findings", "probe"}
+    assert document["probe"] is None  # only with --probe
     assert document["ok"] is True
     assert [f["check"] for f in document["findings"]] == CHECKS
     for entry in document["findings"]:

@@ -44,6 +44,7 @@ JSON_KEYS = [
     "defaultModelChanged",
     "configPath",
     "authStorePath",
+    "tools",
 ]
 EMAIL = RESPONSES["GET /api/profile 200"]["user"]["email"]
 KILO_AUTO = "kilocode/kilo/auto"
@@ -69,6 +70,7 @@ def success(home: Path, **fields: Any) -> dict[str, Any]:
         "defaultModelChanged": True,
         "configPath": str(home / "config.toml"),
         "authStorePath": str(home / "auth-profiles.toml"),
+        "tools": [],
     }
     return expected | fields
 
@@ -95,6 +97,7 @@ def test_key_by_flag_prints_the_summary(kilo: Kilo, home: Path) -> None:
         f"  Wrote          {home / 'auth-profiles.toml'}\n"
         f"                 {home / 'config.toml'}\n"
         "Next: kilocli models kilocode\n"
+        "      kilocli exec -- <your tool>\n"
     )
     assert str(home) in run.stderr  # the header names the config directory
     assert f"Verified: {EMAIL}" in run.stderr

@@ -1,0 +1,190 @@
+"""The probe: one minimal chat completion, streamed, to prove a request goes all the way
+through the gateway to a model and back (SPEC §12).
+
+The answer is read as the gateway streams it (SSE): ``: KILO PROCESSING`` comments are
+keep-alives, a last chunk with ``"choices": []`` carries the usage, ``data: [DONE]`` ends it,
+and a ``data: {"error": …}`` frame in the middle means the model failed after the gateway
+accepted the request.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from kilocli.errors import ExitCode, KilocliError
+from kilocli.gateway.http import Answer, AnswerTooLarge, GatewayClient, MalformedAnswer, parse_json
+from kilocli.gateway.problems import classify, sanitise_text
+from kilocli.providers.registry import Provider
+
+SYSTEM_PROMPT = "Reply with one word."
+CACHE_MARKER = {"type": "ephemeral"}  # OpenRouter's (and so Kilo's) prompt-cache marker
+
+
+class ProbeFailed(KilocliError):
+    """The completion did not go through; the exit code says why (SPEC §9)."""
+
+    def __init__(self, message: str, *, hint: str, exit_code: ExitCode) -> None:
+        super().__init__(message, hint=hint)
+        self.exit_code = exit_code
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Tokens the completion took, as the gateway reported them."""
+
+    prompt_tokens: int | None
+    completion_tokens: int | None
+    total_tokens: int | None
+
+
+@dataclass(frozen=True)
+class ProbeAnswer:
+    """What came back: the model that answered (as the gateway names it), the seconds until
+    the whole answer was in, and the usage when given."""
+
+    model: str | None
+    seconds: float
+    usage: Usage | None
+
+
+def probe_request(model_id: str, *, cache_control: bool) -> dict[str, Any]:
+    """The smallest useful completion: one token, streamed, with usage. A model whose prompts
+    are cached (``cacheTtlEligible``) gets the cache marker on its system message."""
+    system: dict[str, Any] = {"role": "system", "content": SYSTEM_PROMPT}
+    if cache_control:
+        system["content"] = [
+            {"type": "text", "text": SYSTEM_PROMPT, "cache_control": dict(CACHE_MARKER)}
+        ]
+    return {
+        "model": model_id,
+        "messages": [system, {"role": "user", "content": "ping"}],
+        "max_tokens": 1,
+        "stream": True,
+        "stream_options": {"include_usage": True},
+    }
+
+
+def send_probe(
+    client: GatewayClient,
+    provider: Provider,
+    base_url: str,
+    key: str,
+    request: dict[str, Any],
+    *,
+    headers: Mapping[str, str],
+    timeout: float,
+    clock: Callable[[], float] = time.monotonic,
+) -> ProbeAnswer:
+    """POST ``request`` to ``<base>chat/completions`` and read the answer.
+
+    Raises:
+        ProbeFailed: the gateway refused it (401/403 → 3; 402, 404 and other 4xx → 1;
+            429, 5xx, a broken stream, a timeout or no connection → 4).
+    """
+    import httpx
+
+    sent = {"Authorization": f"Bearer {key}", "Accept": "text/event-stream", **headers}
+    started = clock()
+    url = f"{base_url}chat/completions"
+    try:
+        answer = client.post(url, sent, json.dumps(request).encode(), timeout=timeout)
+    except httpx.TimeoutException:
+        raise _unreachable(f"{provider.label} did not answer within {timeout:g} s") from None
+    except httpx.HTTPError as exc:
+        reason = sanitise_text(type(exc).__name__ + (f": {exc}" if str(exc) else ""), (key,))
+        raise _unreachable(f"Could not reach {url} ({reason})") from None
+    except AnswerTooLarge as exc:
+        raise _unreachable(f"{provider.label} sent an unexpected answer: {exc}") from None
+    seconds = clock() - started
+    if answer.status_code != 200:
+        raise _refused(provider, answer, request["model"], key)
+    model, usage = _read_completion(provider, answer, key)
+    return ProbeAnswer(model, seconds, usage)
+
+
+def _unreachable(message: str) -> ProbeFailed:
+    return ProbeFailed(
+        message, hint="Check the connection and try again.", exit_code=ExitCode.UNREACHABLE
+    )
+
+
+def _refused(provider: Provider, answer: Answer, model_id: str, key: str) -> ProbeFailed:
+    problem = classify(answer.status_code, answer.content, secrets=(key,))
+    if answer.status_code == 404:
+        detail = f": {problem.message}" if problem.message else ""
+        return ProbeFailed(
+            f"{provider.label} does not know the model id {model_id!r} (HTTP 404{detail}).",
+            hint=f"See the ids it offers: kilocli models {provider.id} --refresh",
+            exit_code=ExitCode.ERROR,
+        )
+    codes = {"rejected": ExitCode.NOT_AUTHENTICATED, "rate_limited": ExitCode.UNREACHABLE}
+    codes["unavailable"] = ExitCode.UNREACHABLE
+    return ProbeFailed(
+        problem.describe(provider.label) + ".",
+        hint=problem.hint_for(provider),
+        exit_code=codes.get(problem.kind, ExitCode.ERROR),
+    )
+
+
+def _read_completion(
+    provider: Provider, answer: Answer, key: str
+) -> tuple[str | None, Usage | None]:
+    """The model and usage of a streamed answer (or of a plain JSON one, which a gateway may
+    send when it does not stream)."""
+    content_type = answer.headers.get("content-type", "")
+    if "event-stream" not in content_type:
+        return _from_chunks(provider, [_json(provider, answer.content)], key)
+    chunks = []
+    for line in answer.content.decode("utf-8", "replace").splitlines():
+        if not line.startswith("data:"):
+            continue  # blank separators, ": KILO PROCESSING" keep-alives, event names
+        data = line.removeprefix("data:").strip()
+        if data == "[DONE]":
+            break
+        chunks.append(_json(provider, data.encode()))
+    return _from_chunks(provider, chunks, key)
+
+
+def _json(provider: Provider, content: bytes) -> dict[str, Any]:
+    try:
+        payload = parse_json(content)
+    except MalformedAnswer as exc:
+        raise _unreachable(f"{provider.label} sent an answer {exc}") from None
+    if not isinstance(payload, dict):
+        raise _unreachable(f"{provider.label} sent an unexpected answer")
+    return payload
+
+
+def _from_chunks(
+    provider: Provider, chunks: list[dict[str, Any]], key: str
+) -> tuple[str | None, Usage | None]:
+    model: str | None = None
+    usage: Usage | None = None
+    for chunk in chunks:
+        if "error" in chunk:
+            problem = classify(502, json.dumps(chunk).encode(), secrets=(key,))
+            raise ProbeFailed(
+                f"{provider.label} accepted the request, but the answer broke off: "
+                f"{problem.message or 'an error frame in the stream'}.",
+                hint="Try again, or probe another model: kilocli doctor --probe REF",
+                exit_code=ExitCode.UNREACHABLE,
+            )
+        if isinstance(chunk.get("model"), str):
+            model = sanitise_text(chunk["model"], (key,))
+        if isinstance(chunk.get("usage"), dict):
+            usage = _usage(chunk["usage"])
+    if not chunks:
+        raise _unreachable(f"{provider.label} sent an empty answer")
+    return model, usage
+
+
+def _usage(raw: dict[str, Any]) -> Usage:
+    def count(name: str) -> int | None:
+        value = raw.get(name)
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    return Usage(count("prompt_tokens"), count("completion_tokens"), count("total_tokens"))
