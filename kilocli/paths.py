@@ -30,9 +30,14 @@ class Paths:
         """``auth-profiles.toml``: the stored credentials."""
         return self.config_dir / AUTH_STORE_NAME
 
-    def models_cache(self, provider: str) -> Path:
-        """The cached model list of one provider."""
-        return self.cache_dir / f"models-{provider}.json"
+    def models_cache(self, provider: str, organization: str | None = None) -> Path:
+        """The cached model list of one provider, as one organisation sees it (SPEC §13)."""
+        if not organization:
+            return self.cache_dir / f"models-{provider}.json"
+        safe = "".join(
+            ch if ch.isascii() and (ch.isalnum() or ch in "-_.") else "_" for ch in organization
+        )
+        return self.cache_dir / f"models-{provider}-{safe}.json"
 
 
 def resolve_paths(env: Mapping[str, str]) -> Paths:

@@ -165,7 +165,11 @@ class FakeGateway:
         self.clear_faults()
         self.requests.clear()
         self.valid_keys = {VALID_KEY, OTHER_VALID_KEY}
-        self.profile: dict[str, Any] = RESPONSES["GET /api/profile 200"]
+        # A personal account: the example's placeholder organisation is left out, so that
+        # only a test that sets ``organizations`` meets the organisation step.
+        self.profile: dict[str, Any] = {
+            k: v for k, v in RESPONSES["GET /api/profile 200"].items() if k != "organizations"
+        }
         self.balance: dict[str, Any] = RESPONSES["GET /api/profile/balance 200"]
         self.models_body: bytes = json.dumps(MODELS_BODY).encode()
         self.extra_model_ids: set[str] = set()

@@ -223,8 +223,12 @@ def test_responses_streams_events_ending_with_the_whole_response(gateway: FakeGa
 # Organisations
 
 
-def test_a_profile_without_organisations_is_the_example(gateway: FakeGateway) -> None:
-    assert request(gateway, "GET", "/api/profile").json() == RESPONSES["GET /api/profile 200"]
+def test_a_profile_without_organisations_is_the_example_personal_account(
+    gateway: FakeGateway,
+) -> None:
+    example = dict(RESPONSES["GET /api/profile 200"])
+    del example["organizations"]
+    assert request(gateway, "GET", "/api/profile").json() == example
 
 
 def test_a_profile_with_organisations_lists_them(gateway: FakeGateway) -> None:

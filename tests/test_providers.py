@@ -44,7 +44,7 @@ def test_kilocode_registry_entry() -> None:
     ) == (
         "kilocode",
         "Kilo Gateway",
-        "API key (OpenRouter-compatible)",
+        "Sign in with Kilo, or an API key (OpenRouter-compatible)",
         ("KILOCODE_API_KEY", "KILO_API_KEY"),
         "https://api.kilo.ai/api/gateway/",
         "kilocode/kilo/auto",
@@ -74,7 +74,12 @@ def test_openrouter_registry_entry() -> None:
 
 def test_kilo_gateway_is_listed_first() -> None:
     assert [p.id for p in PROVIDERS] == ["kilocode", "openrouter"]
-    assert [c.id for c in AUTH_CHOICES] == ["kilocode-api-key", "openrouter-api-key", "skip"]
+    assert [c.id for c in AUTH_CHOICES] == [
+        "kilocode-device",
+        "kilocode-api-key",
+        "openrouter-api-key",
+        "skip",
+    ]
 
 
 def test_auth_choices() -> None:
@@ -90,7 +95,7 @@ def test_auth_choices() -> None:
 
 
 def test_choices_for() -> None:
-    assert [c.id for c in choices_for("kilocode")] == ["kilocode-api-key"]
+    assert [c.id for c in choices_for("kilocode")] == ["kilocode-device", "kilocode-api-key"]
     assert [c.id for c in choices_for("openrouter")] == ["openrouter-api-key"]
     assert choices_for("nope") == ()
 
@@ -108,7 +113,9 @@ def test_unknown_auth_choice_is_a_usage_error() -> None:
         get_auth_choice("kilocode")
     assert caught.value.exit_code is ExitCode.USAGE
     assert caught.value.message == "Unknown auth choice 'kilocode'."
-    assert caught.value.hint == "Use one of: kilocode-api-key, openrouter-api-key, skip."
+    assert caught.value.hint == (
+        "Use one of: kilocode-device, kilocode-api-key, openrouter-api-key, skip."
+    )
 
 
 @pytest.mark.parametrize(

@@ -26,6 +26,7 @@ class Catalog:
     warnings: tuple[str, ...]
     models: tuple[CatalogModel, ...]
     skipped: int = 0  # rows of the gateway's answer that were no usable model
+    organization: str | None = None  # whose list it is (SPEC §13); None: personal
 
 
 def merge_catalog(

@@ -58,10 +58,24 @@ def login(
     profile_id: Annotated[
         str | None, typer.Option("--profile-id", help="Default: <provider>:default.", metavar="ID")
     ] = None,
+    device: Annotated[
+        bool, typer.Option("--device", help="Sign in with Kilo in a browser (no key to copy).")
+    ] = False,
+    organization: Annotated[
+        str | None,
+        typer.Option(
+            "--organization",
+            help="Use the Kilo account as this organisation (an id), or personal.",
+            metavar="ID|personal",
+        ),
+    ] = None,
     no_verify: Annotated[bool, typer.Option("--no-verify", help="Do not check the key.")] = False,
+    no_browser: Annotated[
+        bool, typer.Option("--no-browser", help="With --device: print the link only.")
+    ] = False,
     json_output: JsonOption = False,
 ) -> None:
-    """Store a key as a profile (asks, hidden, on a terminal)."""
+    """Store a key as a profile (asks, hidden, on a terminal), or sign in with --device."""
     from kilocli.cli.render import show
     from kilocli.cli.render_auth import login_text
     from kilocli.services.login import LoginRequest
@@ -74,6 +88,9 @@ def login(
             stdin_text=session.read_stdin(flag="--stdin") if stdin else None,
             profile_id=profile_id,
             verify=not no_verify,
+            device=device,
+            organization=organization,
+            open_browser=not no_browser,
         )
         interactive = key is None and not stdin and session.can_prompt()
         show(session, store_key(session.runtime(interactive=interactive), request), login_text)

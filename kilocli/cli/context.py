@@ -118,7 +118,7 @@ class Session:
     def runtime(self, *, interactive: bool = False) -> Runtime:
         """The runtime for the command's service (built once)."""
         from kilocli.cli.render import RichFeedback
-        from kilocli.gateway.http import timeout_from_env
+        from kilocli.gateway.http import poll_interval_from_env, timeout_from_env
         from kilocli.paths import resolve_paths
         from kilocli.services.runtime import Runtime
 
@@ -134,6 +134,7 @@ class Session:
                 http_client=self.overrides.http_client,
                 http_timeout=timeout_from_env(self.env),
                 secrets=self.secrets,
+                poll_interval=poll_interval_from_env(self.env),
             )
         return self._runtime
 

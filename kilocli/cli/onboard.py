@@ -60,6 +60,18 @@ def onboard(
     no_verify: Annotated[
         bool, typer.Option("--no-verify", help="Do not check the key with the gateway.")
     ] = False,
+    organization: Annotated[
+        str | None,
+        typer.Option(
+            "--organization",
+            help="Use the Kilo account as this organisation (an id), or personal.",
+            metavar="ID|personal",
+        ),
+    ] = None,
+    no_browser: Annotated[
+        bool,
+        typer.Option("--no-browser", help="Sign in with Kilo: print the link, open no browser."),
+    ] = False,
     setup: Annotated[
         list[str] | None,
         typer.Option(
@@ -89,6 +101,8 @@ def onboard(
             base_url=base_url,
             verify=not no_verify,
             setup_tools=tuple(setup or ()),
+            organization=organization,
+            open_browser=not no_browser,
         )
         interactive = session.can_prompt(non_interactive=non_interactive)
         result = run_onboarding(session.runtime(interactive=interactive), request)

@@ -59,22 +59,45 @@ def _status_block(session: Session, entry: ProviderAuth) -> None:
             f"  Hint           {entry.env_shadows_profile} wins over the stored profile; "
             "unset it to use the profile."
         )
+    if entry.organization:
+        out.print(f"  Organisation   {escape(entry.organization)}")
     check = entry.check
     if check is None:
         return
-    if check.outcome == "verified":
-        out.print(f"  Check          accepted: {escape(check.detail)}")
-        if check.organizations:
-            out.print(f"  Organisations  {escape(', '.join(check.organizations))}")
-        if check.balance:
-            out.print(f"  Balance        {escape(check.balance)}")
+    if check.outcome == "verified" or check.no_credits:
+        state = "accepted, but no credits left" if check.no_credits else "accepted"
+        out.print(f"  Check          {state}: {escape(check.detail)}")
+        _account_lines(session, entry)
         for label, value in check.details.items():
             out.print(f"  {label:<14} {escape(value)}")
     else:
         word = "REJECTED" if check.outcome == "rejected" else "could not check"
         out.print(f"  Check          {word}: {escape(check.detail)}")
-        if check.hint is not None:
-            out.print(f"  Next           {escape(check.hint)}")
+    if check.hint is not None and check.outcome != "verified":
+        out.print(f"  Next           {escape(check.hint)}")
+
+
+def _account_lines(session: Session, entry: ProviderAuth) -> None:
+    out = session.out
+    account = entry.account
+    if account is not None and account.organizations:
+        names = {o.id: o.name for o in account.organizations}
+        listed = ", ".join(
+            o.name + (f" ({o.role})" if o.role else "") for o in account.organizations
+        )
+        out.print(f"  Organisations  {escape(listed)}")
+        in_use = names.get(account.organization or "", account.organization) or "Personal"
+        out.print(f"  Using as       {escape(in_use)}")
+    if entry.balance:
+        out.print(f"  Balance        {escape(entry.balance)}")
+    if entry.usage is not None:
+        for limit in entry.usage.limits:
+            used = "?" if limit.used is None else f"${limit.used:,.2f}"
+            cap = "no limit" if limit.limit is None else f"${limit.limit:,.2f}"
+            resets = f", resets {limit.reset_at}" if limit.reset_at else ""
+            out.print(f"  Usage          {escape(f'{limit.period}: {used} of {cap}{resets}')}")
+        if entry.usage.plan:
+            out.print(f"  Plan           {escape(entry.usage.plan)}")
 
 
 def login_text(session: Session, result: LoginResult) -> None:

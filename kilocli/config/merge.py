@@ -63,15 +63,17 @@ def set_primary_model(config: Mapping[str, Any], ref: str) -> Document:
     return result
 
 
-def apply_auth_profile(config: Mapping[str, Any], profile_id: str, provider_id: str) -> Document:
-    """Record profile metadata in ``auth.profiles``; move it to the front of ``auth.order.<p>``.
-
-    The order list is only touched when the user already has one.
+def apply_auth_profile(
+    config: Mapping[str, Any], profile_id: str, provider_id: str, *, mode: str = "api_key"
+) -> Document:
+    """Record profile metadata in ``auth.profiles`` (``mode`` follows the credential's type:
+    ``api_key``, or ``oauth`` for a device sign-in); move it to the front of
+    ``auth.order.<p>``. The order list is only touched when the user already has one.
     """
     result = copy.deepcopy(dict(config))
     auth = result.setdefault("auth", {})
     profile = auth.setdefault("profiles", {}).setdefault(profile_id, {})
-    profile.update({"provider": provider_id, "mode": "api_key"})  # other fields are kept
+    profile.update({"provider": provider_id, "mode": mode})  # other fields are kept
     order = auth.get("order", {})
     if provider_id in order:
         order[provider_id] = [profile_id, *(p for p in order[provider_id] if p != profile_id)]
@@ -101,4 +103,12 @@ def with_setup_record(
         records.pop(tool_id, None)
     if not records:
         del result["setup"]
+    return result
+
+
+def put_profile_first(config: Mapping[str, Any], profile_id: str, provider_id: str) -> Document:
+    """``auth use``: ``profile_id`` at the front of ``auth.order.<p>`` (the list is created)."""
+    result = copy.deepcopy(dict(config))
+    order = result.setdefault("auth", {}).setdefault("order", {})
+    order[provider_id] = [profile_id, *(p for p in order.get(provider_id, []) if p != profile_id)]
     return result

@@ -16,6 +16,7 @@ class StoredProfile(FileModel):
     provider: str
     key: str | None = Field(default=None, repr=False)
     organization_id: str | None = Field(default=None, alias="organizationId")
+    email: str | None = None
 
     @property
     def usable_key(self) -> str | None:

@@ -12,7 +12,9 @@ from kilocli.credentials.model import AuthStore, StoredProfile
 from kilocli.errors import FileProblem, InvalidKey
 from kilocli.providers.registry import Provider
 
-SourceKind = Literal["flag", "stdin", "prompt", "env", "profile", "config"]
+SourceKind = Literal[
+    "flag", "stdin", "prompt", "env", "shell-env", "profile", "config", "device", "kilo-cli"
+]
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,8 @@ class KeySource:
     name: str
 
     def __str__(self) -> str:
+        if self.kind == "device":
+            return "device sign-in"
         return self.kind if self.kind in {"stdin", "prompt"} else f"{self.kind}: {self.name}"
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from kilocli.credentials.model import AUTH_STORE_VERSION, AuthStore
 from kilocli.errors import FileProblem
@@ -61,15 +62,47 @@ def stored_but_config_unchanged(problem: FileProblem, profile_id: str, paths: Pa
     )
 
 
+KEEP_ORGANIZATION = "keep"
+"""``organization``: leave the profile's ``organizationId`` as it is (nothing was chosen)."""
+
+
+@dataclass(frozen=True)
+class NewCredential:
+    """A credential to store: an API key, or a device sign-in's token (``oauth``, with the
+    account's email). ``organization``: an id, None for Personal (no ``organizationId``), or
+    :data:`KEEP_ORGANIZATION`."""
+
+    key: str = field(repr=False)
+    type: Literal["api_key", "oauth"] = "api_key"
+    email: str | None = None
+    organization: str | None = KEEP_ORGANIZATION
+
+
+def with_profile(
+    store: Mapping[str, Any], profile_id: str, provider_id: str, credential: NewCredential
+) -> Document:
+    """The store with ``profile_id`` set to ``credential``; other profiles untouched, and the
+    profile's fields kilocli does not know kept."""
+    result = copy.deepcopy(dict(store))
+    result.setdefault("version", AUTH_STORE_VERSION)
+    profile = result.setdefault("profiles", {}).setdefault(profile_id, {})
+    profile.update({"type": credential.type, "provider": provider_id, "key": credential.key})
+    if credential.email is not None:
+        profile["email"] = credential.email
+    elif credential.type == "api_key":
+        profile.pop("email", None)  # a key has no sign-in email; an old one would mislead
+    if credential.organization is None:
+        profile.pop("organizationId", None)
+    elif credential.organization != KEEP_ORGANIZATION:
+        profile["organizationId"] = credential.organization
+    return result
+
+
 def with_api_key_profile(
     store: Mapping[str, Any], profile_id: str, provider_id: str, key: str
 ) -> Document:
     """The store with ``profile_id`` set to an API-key profile; other profiles untouched."""
-    result = copy.deepcopy(dict(store))
-    result.setdefault("version", AUTH_STORE_VERSION)
-    profile = result.setdefault("profiles", {}).setdefault(profile_id, {})
-    profile.update({"type": "api_key", "provider": provider_id, "key": key})
-    return result
+    return with_profile(store, profile_id, provider_id, NewCredential(key))
 
 
 def without_profile(store: Mapping[str, Any], profile_id: str) -> Document:

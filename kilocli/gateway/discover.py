@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 
 from kilocli.catalog.parse import CatalogFormatError, ParsedCatalog, parse_models_payload
@@ -28,7 +29,11 @@ def models_url(base_url: str) -> str:
 
 
 def discover_models(
-    client: GatewayClient, provider: Provider, base_url: str, key: str | None
+    client: GatewayClient,
+    provider: Provider,
+    base_url: str,
+    key: str | None,
+    extra_headers: Mapping[str, str] | None = None,
 ) -> ParsedCatalog:
     """Fetch and parse the gateway's model list. The list is public; a key may personalise it.
 
@@ -41,6 +46,7 @@ def discover_models(
     headers = {"Accept": "application/json"}
     if key:
         headers["Authorization"] = f"Bearer {key}"
+        headers.update(extra_headers or {})  # an organisation's list: only with its key
     try:
         response = client.get(models_url(base_url), headers)
     except httpx.TimeoutException:

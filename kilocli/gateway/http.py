@@ -215,3 +215,14 @@ def timeout_from_env(env: Mapping[str, str]) -> float:
     except ValueError:
         return DEFAULT_TIMEOUT_SECONDS
     return seconds if 0 < seconds < float("inf") else DEFAULT_TIMEOUT_SECONDS
+
+
+def poll_interval_from_env(env: Mapping[str, str]) -> float:
+    """``KILOCLI_POLL_INTERVAL`` seconds between device sign-in polls (for slow links and
+    tests), else Kilo's 3 s."""
+    raw = env.get("KILOCLI_POLL_INTERVAL", "").strip()
+    try:
+        seconds = float(raw) if raw else 3.0
+    except ValueError:
+        return 3.0
+    return seconds if 0 < seconds <= 60 else 3.0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -11,6 +12,15 @@ from kilocli.providers.registry import Provider
 from kilocli.providers.resolve import normalise_base_url, origin_of, verify_url
 
 Outcome = Literal["verified", "rejected", "unverified"]
+
+
+@dataclass(frozen=True)
+class Organization:
+    """A Kilo organisation the account belongs to (``/api/profile``'s ``organizations``)."""
+
+    id: str
+    name: str
+    role: str | None = None
 
 
 @dataclass(frozen=True)
@@ -27,15 +37,28 @@ class Verification:
     organizations: tuple[str, ...] = ()
     problem: GatewayProblem | None = None
     details: tuple[tuple[str, str], ...] = ()
+    organization_list: tuple[Organization, ...] = ()
+    has_personal_account: bool = True
+    selected_organization_id: str | None = None
+    organization_refused: bool = False
 
 
-def verify_key(client: GatewayClient, provider: Provider, base_url: str, key: str) -> Verification:
-    """Ask ``provider``'s verify endpoint about ``key``; never raises for network trouble."""
+def verify_key(
+    client: GatewayClient,
+    provider: Provider,
+    base_url: str,
+    key: str,
+    extra_headers: Mapping[str, str] | None = None,
+) -> Verification:
+    """Ask ``provider``'s verify endpoint about ``key`` (with ``extra_headers``: the
+    organisation's); never raises for network trouble. A 400 or 403 that answers the
+    organisation header is reported as the organisation's problem, not the key's."""
     import httpx
 
     url = verify_url(provider, base_url)
     try:
         headers = {"Authorization": f"Bearer {key}", "Accept": "application/json"}
+        headers.update(extra_headers or {})
         response = client.get(url, headers)
     except httpx.TimeoutException:
         return Verification(
@@ -49,6 +72,15 @@ def verify_key(client: GatewayClient, provider: Provider, base_url: str, key: st
     if response.status_code == 200:
         return _accepted(provider, response.content, key)
     problem = classify(response.status_code, response.content, secrets=(key,))
+    if extra_headers and response.status_code in {400, 403}:
+        detail = f"HTTP {problem.status}" + (f": {problem.message}" if problem.message else "")
+        organization = ", ".join(extra_headers.values())
+        return Verification(
+            "rejected",
+            f"{provider.label} refused the organisation {organization} ({detail})",
+            problem=problem,
+            organization_refused=True,
+        )
     outcome: Outcome = "rejected" if problem.kind == "rejected" else "unverified"
     return Verification(outcome, problem.describe(provider.label), problem=problem)
 
@@ -63,14 +95,41 @@ def _accepted(provider: Provider, body: bytes, key: str) -> Verification:
     user = payload.get("user")
     user = user if isinstance(user, dict) else {}
     email = user.get("email") if isinstance(user.get("email"), str) else None
-    organizations = tuple(
-        account_text(org["name"], (key,))
-        for org in payload.get("organizations") or ()
-        if isinstance(org, dict) and isinstance(org.get("name"), str)
-    )
+    listed = _organizations(payload.get("organizations"), key)
     email = account_text(email, (key,)) if email else None
     details = _key_details(payload.get("data"))
-    return Verification("verified", email or "key accepted", email, organizations, details=details)
+    selected = payload.get("selectedOrganizationId")
+    return Verification(
+        "verified",
+        email or "key accepted",
+        email,
+        tuple(org.name for org in listed),
+        details=details,
+        organization_list=listed,
+        has_personal_account=payload.get("hasPersonalAccount") is not False,
+        selected_organization_id=selected if isinstance(selected, str) and selected else None,
+    )
+
+
+def _organizations(raw: Any, key: str) -> tuple[Organization, ...]:
+    """The organisations of a profile answer; entries without a string id and name are
+    skipped (they could not be chosen or shown)."""
+    if not isinstance(raw, list):
+        return ()
+    found = []
+    for entry in raw:
+        if not isinstance(entry, dict):
+            continue
+        org_id, name, role = entry.get("id"), entry.get("name"), entry.get("role")
+        if isinstance(org_id, str) and org_id and isinstance(name, str):
+            found.append(
+                Organization(
+                    account_text(org_id, (key,)),
+                    account_text(name, (key,)),
+                    account_text(role, (key,)) if isinstance(role, str) else None,
+                )
+            )
+    return tuple(found)
 
 
 def _key_details(data: Any) -> tuple[tuple[str, str], ...]:
@@ -92,20 +151,21 @@ def _key_details(data: Any) -> tuple[tuple[str, str], ...]:
     return tuple(rows)
 
 
-def fetch_balance(client: GatewayClient, provider: Provider, base_url: str, key: str) -> str | None:
-    """The account balance, where the provider has a balance endpoint; None when unknown."""
-    import httpx
-
+def fetch_balance(
+    client: GatewayClient,
+    provider: Provider,
+    base_url: str,
+    key: str,
+    extra_headers: Mapping[str, str] | None = None,
+) -> str | None:
+    """The balance (of the organisation the headers name), where the provider has a balance
+    endpoint; None when unknown."""
     if provider.balance_url is None:
         return None
     base = normalise_base_url(base_url)
-    url = provider.balance_url.format(base=base, origin=origin_of(base))
-    headers = {"Authorization": f"Bearer {key}", "Accept": "application/json"}
-    try:
-        response = client.get(url, headers)
-        payload = parse_json(response.content) if response.status_code == 200 else None
-    except (httpx.HTTPError, AnswerTooLarge, MalformedAnswer):
-        return None
+    payload = _get_json(
+        client, provider.balance_url.format(base=base, origin=origin_of(base)), key, extra_headers
+    )
     if not isinstance(payload, dict):
         return None
     balance = payload.get("balance")
@@ -113,3 +173,79 @@ def fetch_balance(client: GatewayClient, provider: Provider, base_url: str, key:
         return None
     depleted = " (depleted)" if payload.get("isDepleted") is True else ""
     return f"${balance:,.2f}{depleted}"
+
+
+@dataclass(frozen=True)
+class UsageLimit:
+    """One limit of ``/api/gateway/usage``: the period, what was used of it, and when it resets."""
+
+    period: str
+    used: float | None
+    limit: float | None
+    reset_at: str | None
+
+
+@dataclass(frozen=True)
+class GatewayUsage:
+    """The usage limits and plan of ``/api/gateway/usage`` (newer gateways only)."""
+
+    limits: tuple[UsageLimit, ...]
+    plan: str | None
+
+
+def fetch_usage(
+    client: GatewayClient,
+    provider: Provider,
+    base_url: str,
+    key: str,
+    extra_headers: Mapping[str, str] | None = None,
+) -> GatewayUsage | None:
+    """The usage limits and plan, when the gateway has them; None when it does not (404) or
+    cannot say."""
+    if provider.usage_url is None:
+        return None
+    base = normalise_base_url(base_url)
+    payload = _get_json(
+        client, provider.usage_url.format(base=base, origin=origin_of(base)), key, extra_headers
+    )
+    if not isinstance(payload, dict):
+        return None
+    limits = []
+    for entry in payload.get("limits") or ():
+        if isinstance(entry, dict) and isinstance(entry.get("period"), str):
+            limits.append(
+                UsageLimit(
+                    account_text(entry["period"], (key,)),
+                    _number(entry.get("used")),
+                    _number(entry.get("limit")),
+                    account_text(entry["reset_at"], (key,))
+                    if isinstance(entry.get("reset_at"), str)
+                    else None,
+                )
+            )
+    plan = payload.get("plan")
+    return GatewayUsage(
+        tuple(limits), account_text(plan, (key,)) if isinstance(plan, str) else None
+    )
+
+
+def _number(value: Any) -> float | None:
+    import math
+
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if math.isfinite(value) else None
+
+
+def _get_json(
+    client: GatewayClient, url: str, key: str, extra_headers: Mapping[str, str] | None
+) -> Any:
+    import httpx
+
+    headers = {"Authorization": f"Bearer {key}", "Accept": "application/json"}
+    headers.update(extra_headers or {})
+    try:
+        response = client.get(url, headers)
+        return parse_json(response.content) if response.status_code == 200 else None
+    except (httpx.HTTPError, AnswerTooLarge, MalformedAnswer):
+        return None

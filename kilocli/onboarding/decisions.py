@@ -11,12 +11,12 @@ from kilocli.providers.registry import (
     PROVIDERS,
     SKIP_CHOICE,
     AuthChoice,
-    choices_for,
     get_auth_choice,
     get_provider,
+    key_choice_for,
 )
 
-KeyStep = Literal["profile", "env", "enter"]
+KeyStep = Literal["profile", "env", "kilo-cli", "enter"]
 
 
 @dataclass(frozen=True)
@@ -111,6 +111,11 @@ def infer_auth_choice(
                 f"--auth-choice {choice.id} does not take {named[0].origin}.",
                 hint="Drop one of the two, or make them name the same provider.",
             )
+        if inputs and choice.method == "device":
+            raise UsageError(
+                f"--auth-choice {choice.id} signs in with a browser, but a key was given.",
+                hint="Drop the key, or use --auth-choice kilocode-api-key.",
+            )
         if inputs and choice.provider is None:
             raise UsageError(
                 f"--auth-choice {choice.id} configures no provider, but a key was given.",
@@ -118,23 +123,27 @@ def infer_auth_choice(
             )
         return choice
     if named:
-        return choices_for(str(named[0].provider))[0]
+        return key_choice_for(str(named[0].provider))
     if not interactive:
-        return choices_for(PROVIDERS[0].id)[0]
+        return key_choice_for(PROVIDERS[0].id)
     return None
 
 
-def key_steps(*, has_profile: bool, has_env_key: bool) -> tuple[KeyStep, ...]:
+def key_steps(
+    *, has_profile: bool, has_env_key: bool, has_kilo_cli: bool = False
+) -> tuple[KeyStep, ...]:
     """The ways to get a key when none was given up front, in the order they are offered.
 
-    An existing profile is offered first, then a key found in the environment; declining one
-    moves on to the next, and the last resort is to type the key.
+    An existing profile is offered first, then a key found in the environment, then a Kilo
+    CLI sign-in; declining one moves on to the next, and the last resort is to type the key.
     """
     steps: list[KeyStep] = []
     if has_profile:
         steps.append("profile")
     if has_env_key:
         steps.append("env")
+    if has_kilo_cli:
+        steps.append("kilo-cli")
     steps.append("enter")
     return tuple(steps)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Literal
 
-from kilocli.credentials.keys import key_problem, normalise_key
+from kilocli.credentials.keys import key_problem, normalise_key, preview
+from kilocli.credentials.kilo_cli import KiloCliSignIn
 from kilocli.credentials.sources import FoundKey, KeySource
 from kilocli.errors import KilocliError
 from kilocli.onboarding.decisions import KeyStep
@@ -26,24 +27,30 @@ KEEP, PROVIDER_DEFAULT, FROM_CATALOG, MANUAL = "keep", "provider-default", "cata
 AfterRejection = Literal["retry", "save", "cancel"]
 
 
-def ask_auth_choice(prompter: Prompter) -> AuthChoice:
+def ask_auth_choice(prompter: Prompter, group: str | None = None) -> AuthChoice:
     """ "Model/auth provider": the provider groups, then "Skip for now"; a group with several
-    choices asks "<label> auth method" with a Back entry."""
+    choices asks "<label> auth method" with a Back entry. With ``group`` (coming back from the
+    key prompt), its method list is asked first."""
     groups = [Option(p.label, p.id, p.hint) for p in PROVIDERS if choices_for(p.id)]
     skip = get_auth_choice(SKIP_CHOICE)
     groups.append(Option(skip.label, skip.id, skip.hint))
     while True:
-        picked = prompter.select("Model/auth provider", groups)
+        picked = group or prompter.select("Model/auth provider", groups)
+        group = None
         if picked == SKIP_CHOICE:
             return skip
-        group = choices_for(picked)
-        if len(group) == 1:
-            return group[0]
+        choices = choices_for(picked)
+        if len(choices) == 1:
+            return choices[0]
         label = next(p.label for p in PROVIDERS if p.id == picked)
-        options = [Option(c.label, c.id, c.hint) for c in group] + [Option("Back", BACK)]
+        options = [Option(c.label, c.id, c.hint) for c in choices] + [Option("Back", BACK)]
         method = prompter.select(f"{label} auth method", options)
         if method != BACK:
             return next(c for c in AUTH_CHOICES if c.id == method)
+
+
+class BackToMethods(Exception):
+    """The user chose "Back" at the key prompt: return to the auth method list."""
 
 
 def ask_key(
@@ -53,9 +60,17 @@ def ask_key(
     stored: Sequence[FoundKey],
     from_env: Sequence[FoundKey],
     note: Callable[[str], None] = lambda _: None,
+    *,
+    kilo_cli: KiloCliSignIn | None = None,
+    can_go_back: bool = False,
 ) -> FoundKey:
-    """Offer a stored profile, then an env key; declining both leads to hidden entry, with a
-    line (through ``note``) saying where to create a key."""
+    """Offer a stored profile, then an env key, then a Kilo CLI sign-in; declining them all
+    leads to hidden entry, with a line (through ``note``) saying where to create a key. An
+    empty answer there offers "Back" (with ``can_go_back``) instead of only "Required".
+
+    Raises:
+        BackToMethods: the user chose Back.
+    """
     for step in steps:
         if step == "profile" and stored:
             found = stored[0]
@@ -69,9 +84,25 @@ def ask_key(
             question = f"Use existing {found.source.name} ({found.source}, {found.preview})?"
             if prompter.confirm(question, default=True):
                 return found
+        elif step == "kilo-cli" and kilo_cli is not None:
+            question = f"Use your Kilo CLI sign-in ({kilo_cli.path}, {preview(kilo_cli.key)})?"
+            if prompter.confirm(question, default=True):
+                return FoundKey(KeySource("kilo-cli", str(kilo_cli.path)), kilo_cli.key)
     note(f"Get your {provider.label} key at {provider.keys_page}")
-    key = prompter.secret(f"Enter {provider.label} API key", validate=key_problem)
-    return FoundKey(KeySource("prompt", "prompt"), normalise_key(key))
+    return _typed_key(prompter, provider, can_go_back=can_go_back)
+
+
+def _typed_key(prompter: Prompter, provider: Provider, *, can_go_back: bool) -> FoundKey:
+    def problem(answer: str) -> str | None:
+        return None if can_go_back and not answer.strip() else key_problem(answer)
+
+    while True:
+        key = prompter.secret(f"Enter {provider.label} API key", validate=problem)
+        if key.strip():
+            return FoundKey(KeySource("prompt", "prompt"), normalise_key(key))
+        options = [Option("Enter the key", "enter"), Option("Back", BACK)]
+        if prompter.select("No key was entered", options, default="enter") == BACK:
+            raise BackToMethods
 
 
 def ask_what_after_rejection(prompter: Prompter) -> AfterRejection:
@@ -99,17 +130,20 @@ def ask_default_model(
         Option(f"Choose from {provider.label} models…", FROM_CATALOG),
         Option("Enter model manually", MANUAL),
     ]
-    answer = prompter.select("Default model", options, default=KEEP)
-    if answer == PROVIDER_DEFAULT:
-        return provider.default_model
-    if answer == FROM_CATALOG:
+    while True:
+        answer = prompter.select("Default model", options, default=KEEP)
+        if answer == PROVIDER_DEFAULT:
+            return provider.default_model
+        if answer == MANUAL:
+            return _ask_ref(prompter, provider, current, list_refs)
+        if answer != FROM_CATALOG:
+            return current
         refs = list_refs()
-        return prompter.select(
-            f"{provider.label} model", [Option(r, r) for r in refs], searchable=True
-        )
-    if answer == MANUAL:
-        return _ask_ref(prompter, provider, current, list_refs)
-    return current
+        models = [Option(r, r) for r in refs] + [Option("Back", BACK)]
+        start = current if current in refs else None
+        picked = prompter.select(f"{provider.label} model", models, default=start, searchable=True)
+        if picked != BACK:
+            return picked
 
 
 def _ask_ref(

@@ -9,7 +9,7 @@ Resolution (which base URL is in effect, what a model ref names) lives beside it
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from kilocli.errors import UsageError
 
@@ -60,6 +60,7 @@ class Provider:
     fallback_models: tuple[FallbackModel, ...] = ()
     looks_like_jwt: bool = False
     balance_url: str | None = None
+    usage_url: str | None = None
     keys_page: str = ""
     credits_page: str | None = None
     organization_env: str | None = None
@@ -88,12 +89,17 @@ class Provider:
 
 @dataclass(frozen=True)
 class AuthChoice:
-    """One answer to "Model/auth provider"; ``provider`` is None for "Skip for now"."""
+    """One answer to "Model/auth provider"; ``provider`` is None for "Skip for now".
+
+    ``method`` says how the credential is obtained: a key the user has (``api_key``), or
+    Kilo's device sign-in in a browser (``device``, SPEC §13).
+    """
 
     id: str
     label: str
     hint: str
     provider: str | None
+    method: Literal["api_key", "device", "skip"] = "api_key"
 
 
 KILO_AUTO = FallbackModel(
@@ -119,7 +125,7 @@ PROVIDERS: tuple[Provider, ...] = (
     Provider(
         id="kilocode",
         label="Kilo Gateway",
-        hint="API key (OpenRouter-compatible)",
+        hint="Sign in with Kilo, or an API key (OpenRouter-compatible)",
         env_vars=("KILOCODE_API_KEY", "KILO_API_KEY"),
         base_url="https://api.kilo.ai/api/gateway/",
         default_model="kilocode/kilo/auto",
@@ -127,6 +133,7 @@ PROVIDERS: tuple[Provider, ...] = (
         fallback_models=(KILO_AUTO,),
         looks_like_jwt=True,
         balance_url="{origin}/api/profile/balance",
+        usage_url="{origin}/api/gateway/usage",
         keys_page="https://app.kilo.ai/profile",
         credits_page="https://app.kilo.ai/profile",
         organization_env="KILO_ORG_ID",
@@ -146,12 +153,17 @@ PROVIDERS: tuple[Provider, ...] = (
     ),
 )
 
+DEVICE_CHOICE = "kilocode-device"
+
 AUTH_CHOICES: tuple[AuthChoice, ...] = (
+    AuthChoice(
+        DEVICE_CHOICE, "Sign in with Kilo (browser)", "no key to copy", "kilocode", "device"
+    ),
     AuthChoice(
         "kilocode-api-key", "Kilo Gateway API key", "OpenRouter-compatible gateway", "kilocode"
     ),
     AuthChoice("openrouter-api-key", "OpenRouter API key", "API key", "openrouter"),
-    AuthChoice(SKIP_CHOICE, "Skip for now", "configure a provider later", None),
+    AuthChoice(SKIP_CHOICE, "Skip for now", "configure a provider later", None, "skip"),
 )
 
 
@@ -184,3 +196,8 @@ def get_auth_choice(choice_id: str) -> AuthChoice:
 def choices_for(provider_id: str) -> tuple[AuthChoice, ...]:
     """The auth choices of one provider group, in registry order."""
     return tuple(c for c in AUTH_CHOICES if c.provider == provider_id)
+
+
+def key_choice_for(provider_id: str) -> AuthChoice:
+    """The provider's API-key choice: what a key given by flag, stdin or env means."""
+    return next(c for c in choices_for(provider_id) if c.method == "api_key")

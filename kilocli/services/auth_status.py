@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -15,7 +15,15 @@ from kilocli.providers.registry import PROVIDERS, Provider, get_provider
 from kilocli.providers.resolve import default_model_provider
 from kilocli.results import Record, Result
 from kilocli.services.runtime import Runtime
-from kilocli.services.steps import ask_gateway_about_key, base_url_in_effect, keys_of, no_key
+from kilocli.services.steps import (
+    ask_gateway_about_key,
+    base_url_in_effect,
+    keys_of,
+    no_key,
+    organization_fix,
+    organization_headers,
+    organization_in_use,
+)
 
 
 class ProfileRow(Record):
@@ -70,12 +78,42 @@ class KeyCheck(Record):
 
     outcome: Literal["verified", "rejected", "unverified"]
     detail: str
-    email: str | None
-    organizations: list[str]
-    balance: str | None
     details: dict[str, str]
     hint: str | None = Field(default=None, exclude=True)
     no_credits: bool = Field(default=False, exclude=True)
+
+
+class OrganizationRecord(Record):
+    """An organisation the account belongs to."""
+
+    id: str
+    name: str
+    role: str | None
+
+
+class AccountRecord(Record):
+    """The account behind the key (``--check``): its email, its organisations, and the one
+    the key's requests speak for (None: Personal)."""
+
+    email: str | None
+    organizations: list[OrganizationRecord]
+    organization: str | None
+
+
+class UsageLimitRecord(Record):
+    """One usage limit: its period, what was used of it, and when it resets."""
+
+    period: str
+    used: float | None
+    limit: float | None
+    reset_at: str | None
+
+
+class UsageRecord(Record):
+    """Usage limits and plan (``/api/gateway/usage``, on gateways that have it)."""
+
+    limits: list[UsageLimitRecord]
+    plan: str | None
 
 
 class ProviderAuth(Record):
@@ -89,7 +127,11 @@ class ProviderAuth(Record):
     key_preview: str | None
     shadowed: list[ShadowedKey]
     env_shadows_profile: str | None = Field(exclude=True)
+    organization: str | None = None
     check: KeyCheck | None = None
+    account: AccountRecord | None = None
+    balance: str | None = None
+    usage: UsageRecord | None = None
     exit_code: int
 
     @property
@@ -135,12 +177,15 @@ def auth_status(
         if not (configured or every_provider):
             continue
         base_url = base_url_in_effect(rt, provider, config).url
-        key_check = None
+        organization = organization_in_use(rt, provider, store, resolution.in_effect)
+        entry = _entry(provider, base_url, resolution, None, organization)
         if check and resolution.in_effect is not None:
-            key_check = _check(rt, provider, base_url, resolution.in_effect.key)
-            if key_check.no_credits:
-                warnings.append(f"{key_check.detail}; the key itself is accepted. {key_check.hint}")
-        entries.append(_entry(provider, base_url, resolution, key_check))
+            entry = _checked(rt, entry, provider, resolution.in_effect.key)
+            if entry.check is not None and entry.check.no_credits:
+                warnings.append(
+                    f"{entry.check.detail}; the key itself is accepted. {entry.check.hint}"
+                )
+        entries.append(entry)
     code = next(e.exit_code for e in entries if e.provider == deciding)
     return AuthStatus(
         ok=code == ExitCode.OK,
@@ -152,7 +197,11 @@ def auth_status(
 
 
 def _entry(
-    provider: Provider, base_url: str, resolution: KeyResolution, key_check: KeyCheck | None
+    provider: Provider,
+    base_url: str,
+    resolution: KeyResolution,
+    key_check: KeyCheck | None,
+    organization: str | None,
 ) -> ProviderAuth:
     found = resolution.in_effect
     return ProviderAuth(
@@ -166,14 +215,15 @@ def _entry(
             ShadowedKey(source=str(s.source), key_preview=s.preview) for s in resolution.shadowed
         ],
         env_shadows_profile=_env_shadowing_profile(found, resolution.shadowed),
+        organization=organization,
         check=key_check,
-        exit_code=_exit_code(found, key_check),
+        exit_code=_exit_code(has_key=found is not None, key_check=key_check),
     )
 
 
-def _exit_code(found: FoundKey | None, key_check: KeyCheck | None) -> ExitCode:
+def _exit_code(*, has_key: bool, key_check: KeyCheck | None) -> ExitCode:
     """0 present (and accepted); 3 missing or rejected; 4 gateway unreachable."""
-    if found is None:
+    if not has_key:
         return ExitCode.NOT_AUTHENTICATED
     if key_check is None or key_check.outcome == "verified" or key_check.no_credits:
         return ExitCode.OK  # a 402 "no credits" answers for an accepted key
@@ -188,24 +238,51 @@ def _env_shadowing_profile(found: FoundKey | None, shadowed: tuple[FoundKey, ...
     return found.source.name if any(s.source.kind == "profile" for s in shadowed) else None
 
 
-def _check(rt: Runtime, provider: Provider, base_url: str, key: str) -> KeyCheck:
-    from kilocli.gateway.verify import fetch_balance
+def _checked(rt: Runtime, entry: ProviderAuth, provider: Provider, key: str) -> ProviderAuth:
+    """``entry`` with what the gateway says: the check, and for an accepted key the account,
+    the balance and the usage of the organisation in use (SPEC §8)."""
+    from kilocli.gateway.verify import fetch_balance, fetch_usage
 
-    answer = ask_gateway_about_key(rt, provider, base_url, key, doing="Checking")
-    balance = None
-    if answer.outcome == "verified":
-        with rt.gateway() as client:
-            balance = fetch_balance(client, provider, base_url, key)
-    return KeyCheck(
+    organization = entry.organization
+    answer = ask_gateway_about_key(
+        rt, provider, entry.base_url, key, doing="Checking", organization=organization
+    )
+    hint = answer.problem.hint_for(provider) if answer.problem else None
+    if answer.organization_refused:
+        hint = organization_fix(provider)
+    key_check = KeyCheck(
         outcome=answer.outcome,
         detail=answer.detail,
-        email=answer.email,
-        organizations=list(answer.organizations),
-        balance=balance,
         details=dict(answer.details),
-        hint=answer.problem.hint_for(provider) if answer.problem else None,
+        hint=hint,
         no_credits=answer.problem is not None and answer.problem.kind == "no_credits",
     )
+    update: dict[str, Any] = {"check": key_check}
+    if answer.outcome == "verified":
+        headers = organization_headers(provider, organization)
+        with rt.gateway() as client:
+            update["balance"] = fetch_balance(client, provider, entry.base_url, key, headers)
+            usage = fetch_usage(client, provider, entry.base_url, key, headers)
+        update["account"] = AccountRecord(
+            email=answer.email,
+            organizations=[
+                OrganizationRecord(id=o.id, name=o.name, role=o.role)
+                for o in answer.organization_list
+            ],
+            organization=organization,
+        )
+        if usage is not None:
+            update["usage"] = UsageRecord(
+                limits=[
+                    UsageLimitRecord(
+                        period=u.period, used=u.used, limit=u.limit, reset_at=u.reset_at
+                    )
+                    for u in usage.limits
+                ],
+                plan=usage.plan,
+            )
+    update["exit_code"] = _exit_code(has_key=True, key_check=key_check)
+    return entry.model_copy(update=update)
 
 
 def key_in_effect(rt: Runtime, provider_id: str) -> str:

@@ -186,7 +186,7 @@ def _permission_finding(rt: Runtime, path: Path, wanted: int, *, fix: bool) -> F
 
 def _check_key(rt: Runtime, config: Config, store: AuthStore, *, offline: bool) -> list[Finding]:
     from kilocli.providers.resolve import default_model_provider
-    from kilocli.services.steps import base_url_in_effect, keys_of
+    from kilocli.services.steps import base_url_in_effect, keys_of, organization_in_use
 
     provider = default_model_provider(config.primary)
     try:
@@ -218,32 +218,41 @@ def _check_key(rt: Runtime, config: Config, store: AuthStore, *, offline: bool) 
         base_url = base_url_in_effect(rt, provider, config).url
     except KilocliError as exc:  # a base URL that is not one: a finding, not the end of doctor
         return [*findings, finding("gateway", "error", exc.message, exc.hint)]
-    findings.append(_check_cache(rt, provider, base_url))
+    organization = organization_in_use(rt, provider, store, found)
+    findings.append(_check_cache(rt, provider, base_url, organization))
     if offline:
         findings.append(finding("gateway", "info", "Not checked (--offline)."))
     else:
-        findings.append(_check_gateway(rt, provider, base_url, found.key))
+        findings.append(_check_gateway(rt, provider, base_url, found.key, organization))
     return findings
 
 
-def _check_gateway(rt: Runtime, provider: Provider, base_url: str, key: str) -> Finding:
-    from kilocli.services.steps import ask_gateway_about_key
+def _check_gateway(
+    rt: Runtime, provider: Provider, base_url: str, key: str, organization: str | None
+) -> Finding:
+    from kilocli.services.steps import ask_gateway_about_key, organization_fix
 
-    answer = ask_gateway_about_key(rt, provider, base_url, key, doing="Checking")
+    answer = ask_gateway_about_key(
+        rt, provider, base_url, key, doing="Checking", organization=organization
+    )
     if answer.outcome == "verified":
         return finding("gateway", "ok", f"{provider.label} accepts the key ({answer.detail}).")
+    if answer.organization_refused:
+        return finding("gateway", "error", answer.detail, organization_fix(provider))
     if answer.outcome == "rejected":
         return finding("gateway", "error", answer.detail, f"kilocli auth login {provider.id}")
     hint = answer.problem.hint_for(provider) if answer.problem else "check your network or proxy"
     return finding("gateway", "warning", f"Could not check the key: {answer.detail}.", hint)
 
 
-def _check_cache(rt: Runtime, provider: Provider, base_url: str) -> Finding:
+def _check_cache(
+    rt: Runtime, provider: Provider, base_url: str, organization: str | None
+) -> Finding:
 
     from kilocli.catalog.assemble import describe_age
     from kilocli.catalog.cache import read_cache
 
-    cached = read_cache(rt.paths.models_cache(provider.id), base_url)
+    cached = read_cache(rt.paths.models_cache(provider.id, organization), base_url)
     if cached is None:
         return finding(
             "cache",

@@ -11,7 +11,7 @@ from kilocli.errors import UsageError
 from kilocli.providers.registry import Provider, get_provider
 from kilocli.providers.resolve import default_model_provider
 from kilocli.services.runtime import Runtime
-from kilocli.services.steps import base_url_in_effect, keys_of, no_key
+from kilocli.services.steps import base_url_in_effect, keys_of, no_key, organization_in_use
 from kilocli.tools.variables import Credentials, Variable, variables_for
 
 
@@ -47,7 +47,7 @@ def credentials_in_effect(
         key=found.key,
         key_source=str(found.source),
         base_url=base_url_in_effect(rt, provider, config).url,
-        organization_id=_organization(rt, provider, store, found),
+        organization_id=organization_in_use(rt, provider, store, found),
         profile_id=found.source.name if found.source.kind == "profile" else None,
     )
 
@@ -69,14 +69,6 @@ def _profile_key(
             hint="Drop --provider, or name a profile of that provider.",
         )
     return provider, key_of_profile(provider, profile_id, profile)
-
-
-def _organization(rt: Runtime, provider: Provider, store: AuthStore, found: FoundKey) -> str | None:
-    if found.source.kind == "profile":
-        return store.profiles[found.source.name].organization_id or None
-    if provider.organization_env:
-        return rt.env.get(provider.organization_env, "").strip() or None
-    return None
 
 
 def variables_in_effect(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
@@ -10,6 +11,8 @@ from kilocli.config.files import update_config
 from kilocli.config.merge import remove_auth_profile
 from kilocli.credentials.keys import key_problem, normalise_key, preview
 from kilocli.credentials.store import (
+    KEEP_ORGANIZATION,
+    NewCredential,
     load_auth_store,
     update_auth_store,
     without_profile,
@@ -17,6 +20,7 @@ from kilocli.credentials.store import (
 from kilocli.errors import InputRequired, KilocliError, NotAuthenticated, UsageError
 from kilocli.providers.registry import PROVIDERS, Provider, get_provider
 from kilocli.results import Result
+from kilocli.services.account import choose_organization, sign_in_with_device
 from kilocli.services.runtime import Runtime
 from kilocli.services.steps import (
     ask_gateway_about_key,
@@ -29,6 +33,9 @@ from kilocli.services.steps import (
 from kilocli.storage import Document, interrupts_deferred
 from kilocli.text import for_terminal
 
+if TYPE_CHECKING:
+    from kilocli.gateway.verify import Verification
+
 
 @dataclass(frozen=True)
 class LoginRequest:
@@ -39,6 +46,9 @@ class LoginRequest:
     stdin_text: str | None = field(default=None, repr=False)
     profile_id: str | None = None
     verify: bool = True
+    device: bool = False
+    organization: str | None = None
+    open_browser: bool = True
 
 
 class LoginResult(Result):
@@ -51,17 +61,27 @@ class LoginResult(Result):
     key_preview: str
     verified: bool | None
     detail: str = Field(exclude=True)
+    organization: str | None = None
     env_override: str | None
 
 
 def login(rt: Runtime, request: LoginRequest) -> LoginResult:
-    """Verify (unless told not to) and store a key as a profile, with its metadata in config."""
+    """Verify (unless told not to) and store a key — or, with ``device``, the token of a Kilo
+    sign-in in the browser — as a profile, with its metadata in config, and the organisation
+    its requests speak for (SPEC §13)."""
     provider = get_provider(request.provider)
+    _check_request(provider, request)
     profile_id = provider.default_profile_id if request.profile_id is None else request.profile_id
     _check_profile_id(profile_id)  # an empty --profile-id is refused, never the default
     config, store = read_both_files(rt)
-    key = rt.remember_secret(_read_key(rt, provider, request))
-    warn_if_not_provider_shaped(rt, provider, key)
+    base_url = base_url_in_effect(rt, provider, config).url
+    email = None
+    if request.device:
+        approved = sign_in_with_device(rt, provider, base_url, open_browser=request.open_browser)
+        key, email = rt.remember_secret(approved.token), approved.email
+    else:
+        key = rt.remember_secret(_read_key(rt, provider, request))
+        warn_if_not_provider_shaped(rt, provider, key)
     existing = store.profiles.get(profile_id)
     old_key = existing.usable_key if existing is not None else None
     replaced = old_key is not None and old_key != key
@@ -73,10 +93,17 @@ def login(rt: Runtime, request: LoginRequest) -> LoginResult:
         )
         if not rt.prompter.confirm(question, default=False):
             raise KilocliError(f"Kept the key of {profile_id}; nothing was stored.")
-    verified, detail = None, "not checked (--no-verify)"
+    verified, detail, answer = None, "not checked (--no-verify)", None
     if request.verify:
-        verified, detail = _verify(rt, provider, base_url_in_effect(rt, provider, config).url, key)
-    store_profile(rt, provider, profile_id, key)
+        verified, detail, answer = _verify(rt, provider, base_url, key)
+    organization: str | None = KEEP_ORGANIZATION
+    if provider.organization_header is not None:
+        organization = choose_organization(rt, provider, answer, request.organization)
+    kind: Literal["api_key", "oauth"] = "oauth" if request.device else "api_key"
+    email = email or (answer.email if answer is not None and request.device else None)
+    store_profile(rt, provider, profile_id, NewCredential(key, kind, email, organization))
+    if organization == KEEP_ORGANIZATION:
+        organization = existing.organization_id if existing is not None else None
     env_override = next((name for name in provider.env_vars if rt.env.get(name, "").strip()), None)
     warnings = [f"Replaced the key of {profile_id}."] if replaced else []
     if env_override:
@@ -91,9 +118,28 @@ def login(rt: Runtime, request: LoginRequest) -> LoginResult:
         key_preview=preview(key),
         verified=verified,
         detail=detail,
+        organization=organization,
         env_override=env_override,
         warnings=warnings,
     )
+
+
+def _check_request(provider: Provider, request: LoginRequest) -> None:
+    if request.device and (request.key is not None or request.stdin_text is not None):
+        raise UsageError(
+            "--device signs in with a browser; it takes no --key or --stdin.",
+            hint="Drop one of them.",
+        )
+    if request.device and provider.organization_header is None:
+        raise UsageError(
+            f"--device is Kilo's sign-in; {provider.label} takes a key.",
+            hint=f"Run: kilocli auth login {provider.id} --key KEY (or --stdin)",
+        )
+    if request.organization is not None and provider.organization_header is None:
+        raise UsageError(
+            f"{provider.label} has no organisations; --organization is for Kilo Gateway.",
+            hint="Drop --organization.",
+        )
 
 
 def _check_profile_id(profile_id: str) -> None:
@@ -124,7 +170,9 @@ def _read_key(rt: Runtime, provider: Provider, request: LoginRequest) -> str:
     )
 
 
-def _verify(rt: Runtime, provider: Provider, base_url: str, key: str) -> tuple[bool | None, str]:
+def _verify(
+    rt: Runtime, provider: Provider, base_url: str, key: str
+) -> tuple[bool | None, str, Verification]:
     answer = ask_gateway_about_key(rt, provider, base_url, key)
     if answer.outcome == "rejected":
         raise NotAuthenticated(
@@ -133,8 +181,8 @@ def _verify(rt: Runtime, provider: Provider, base_url: str, key: str) -> tuple[b
         )
     if answer.outcome == "unverified":
         warn_unverified(rt, provider, answer, "Storing it anyway.")
-        return None, f"could not verify: {answer.detail}"
-    return True, answer.detail
+        return None, f"could not verify: {answer.detail}", answer
+    return True, answer.detail, answer
 
 
 class LogoutResult(Result):

@@ -26,7 +26,7 @@ from kilocli.providers.resolve import default_model_provider, parse_model_ref
 from kilocli.results import Record, Result
 from kilocli.services.catalog import load_catalog
 from kilocli.services.runtime import Runtime
-from kilocli.services.steps import base_url_in_effect, keys_of
+from kilocli.services.steps import base_url_in_effect, keys_of, organization_in_use
 
 CatalogSource = Literal["gateway", "cache", "fallback"]
 
@@ -63,6 +63,7 @@ class ProviderListing(Result):
 
     json_order: ClassVar[tuple[str, ...]] = (
         "provider",
+        "organization",
         "count",
         "skipped",
         "source",
@@ -73,6 +74,7 @@ class ProviderListing(Result):
     )
 
     provider: str
+    organization: str | None = None
     label: str = Field(exclude=True)
     count: int
     skipped: int = Field(description="Rows of the gateway's answer that were no usable model.")
@@ -119,6 +121,7 @@ def listing_result(catalog: Catalog, listing: ModelListing) -> ProviderListing:
     return ProviderListing.model_validate(
         {
             "provider": catalog.provider.id,
+            "organization": catalog.organization,
             "label": catalog.provider.label,
             "count": len(listing.models),
             "skipped": catalog.skipped,
@@ -260,7 +263,8 @@ def model_status(rt: Runtime) -> ModelStatus:
         base = base_url_in_effect(rt, provider, config)
         resolution = keys_of(rt, provider, config, store)
         found = resolution.in_effect
-        cached = read_cache(rt.paths.models_cache(provider.id), base.url)
+        organization = organization_in_use(rt, provider, store, found)
+        cached = read_cache(rt.paths.models_cache(provider.id, organization), base.url)
         providers.append(
             ProviderStatus(
                 provider=provider.id,

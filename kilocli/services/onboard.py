@@ -16,36 +16,29 @@ from kilocli.config.merge import (
     set_primary_model,
 )
 from kilocli.config.model import Config
-from kilocli.credentials.keys import normalise_key
-from kilocli.credentials.model import AuthStore
-from kilocli.credentials.sources import FoundKey, KeySource, resolve_key
-from kilocli.errors import KilocliError, NotAuthenticated
+from kilocli.credentials.store import KEEP_ORGANIZATION, NewCredential, load_auth_store
+from kilocli.errors import KilocliError
 from kilocli.onboarding.decisions import (
-    KeyInput,
     collect_key_inputs,
     decide_default_model,
     infer_auth_choice,
     is_skip,
-    key_steps,
 )
 from kilocli.onboarding.prompts import (
+    BackToMethods,
     ask_auth_choice,
     ask_default_model,
-    ask_key,
     ask_tools,
-    ask_what_after_rejection,
 )
 from kilocli.providers.registry import Provider, get_provider
 from kilocli.providers.resolve import normalise_base_url, parse_model_ref
-from kilocli.services.onboard_result import OnboardingResult, ToolSetUp, Verdict
+from kilocli.services.onboard_credential import obtain_credential
+from kilocli.services.onboard_result import OnboardingResult, ToolSetUp
 from kilocli.services.runtime import Runtime
 from kilocli.services.steps import (
-    ask_gateway_about_key,
     base_url_in_effect,
     read_both_files,
     store_profile,
-    warn_if_not_provider_shaped,
-    warn_unverified,
 )
 from kilocli.storage import Document
 from kilocli.tools.registry import get_tool
@@ -68,6 +61,8 @@ class OnboardRequest:
     base_url: str | None = None
     verify: bool = True
     setup_tools: tuple[str, ...] = ()
+    organization: str | None = None
+    open_browser: bool = True
 
 
 def run_onboarding(rt: Runtime, request: OnboardRequest) -> OnboardingResult:
@@ -89,16 +84,35 @@ def run_onboarding(rt: Runtime, request: OnboardRequest) -> OnboardingResult:
     named_tools = [get_tool(tool_id).id for tool_id in request.setup_tools]  # fail early
     rt.feedback.note(f"kilocli onboarding: config in {rt.paths.config_dir}")
     choice = infer_auth_choice(request.auth_choice, inputs, interactive=interactive)
-    if choice is None:
+    back_to: str | None = None
+    while True:
+        asked = choice is None
         # None only on a terminal: without one, infer_auth_choice always decides.
-        choice = ask_auth_choice(cast("Prompter", rt.prompter))
-    if is_skip(choice):
-        return OnboardingResult.skipped(choice.id, rt.paths)
-    provider = get_provider(str(choice.provider))
-    base_url = base_url_in_effect(rt, provider, config, base_url_flag).url
-    given = next((item for item in inputs if item.provider in {provider.id, None}), None)
-    found = _obtain_key(rt, provider, given, store, config)
-    found, verdict = _verify(rt, provider, base_url, found, enabled=request.verify)
+        picked = choice or ask_auth_choice(cast("Prompter", rt.prompter), back_to)
+        if is_skip(picked):
+            return OnboardingResult.skipped(picked.id, rt.paths)
+        provider = get_provider(str(picked.provider))
+        base_url = base_url_in_effect(rt, provider, config, base_url_flag).url
+        given = next((item for item in inputs if item.provider in {provider.id, None}), None)
+        try:
+            credential = obtain_credential(
+                rt,
+                provider,
+                picked,
+                given,
+                (config, store),
+                base_url=base_url,
+                verify=request.verify,
+                organization=request.organization,
+                open_browser=request.open_browser,
+                can_go_back=asked,
+            )
+        except BackToMethods:
+            back_to = provider.id  # the method list of the group, whose Back leads up
+            continue
+        break
+    choice = picked
+    found, verdict = credential.found, credential.verdict
     model_ref = _choose_default_model(rt, provider, config, request, requested_model, base_url)
     tools = named_tools or _choose_tools(rt, provider)
     profile_id = (
@@ -111,7 +125,7 @@ def run_onboarding(rt: Runtime, request: OnboardRequest) -> OnboardingResult:
         rt,
         provider,
         profile_id=profile_id,
-        key=found.key,
+        credential=credential.stored,
         base_url=base_url_flag,
         model_ref=model_ref,
         fill_only=fill_only,
@@ -129,12 +143,22 @@ def run_onboarding(rt: Runtime, request: OnboardRequest) -> OnboardingResult:
         key_copied_from_env=found.source.kind == "env",
         verified=verdict.verified,
         verification_detail=verdict.detail,
+        organization=_organization_of(rt, profile_id, credential.stored),
         default_model=primary,
         default_model_changed=model_ref is not None and primary == model_ref,
         config_path=rt.paths.config_file,
         auth_store_path=rt.paths.auth_file,
         tools=set_up,
     )
+
+
+def _organization_of(rt: Runtime, profile_id: str, stored: NewCredential) -> str | None:
+    """The organisation the profile uses now: the one chosen, or (nothing chosen) the one it
+    had."""
+    if stored.organization != KEEP_ORGANIZATION:
+        return stored.organization
+    profile = load_auth_store(rt.paths).profiles.get(profile_id)
+    return profile.organization_id if profile is not None else None
 
 
 def _choose_tools(rt: Runtime, provider: Provider) -> list[str]:
@@ -172,79 +196,6 @@ def _set_up(rt: Runtime, provider: Provider, tool_id: str) -> ToolSetUp:
             )
     changed = [entry.path for entry in result.files if entry.changed]
     return ToolSetUp(tool=tool_id, ok=result.ok, files=changed, run=result.run)
-
-
-def _obtain_key(
-    rt: Runtime,
-    provider: Provider,
-    given: KeyInput | None,
-    store: AuthStore,
-    config: Config,
-) -> FoundKey:
-    """Step 3: the key given up front, a stored profile, an env var, or one typed in."""
-    if given is not None:
-        key = normalise_key(given.raw, source=given.origin)
-        source = (
-            KeySource("stdin", "stdin")
-            if given.origin == "stdin"
-            else KeySource("flag", given.origin)
-        )
-        return _checked(rt, provider, FoundKey(source, key))
-    # The one source chain (§4), split by kind: onboarding offers profiles and env keys, in
-    # chain order, but never a key written into config.toml by hand.
-    resolution = resolve_key(provider, env=rt.env, store=store, config=config)
-    found = [f for f in (resolution.in_effect, *resolution.shadowed) if f is not None]
-    stored = [f for f in found if f.source.kind == "profile"]
-    from_env = [f for f in found if f.source.kind == "env"]
-    if rt.prompter is None:
-        candidates = from_env + stored
-        if not candidates:
-            raise NotAuthenticated(
-                f"Missing {provider.key_flag} (or {provider.env_vars[0]} in env, "
-                f"or existing {provider.id} API-key profile).",
-                hint=f'Run: kilocli onboard {provider.key_flag} "$KEY"  (or pipe it: '
-                f"... | kilocli onboard --api-key-stdin)",
-            )
-        return _checked(rt, provider, candidates[0])
-    steps = key_steps(has_profile=bool(stored), has_env_key=bool(from_env))
-    asked = ask_key(rt.prompter, provider, steps, stored[:1], from_env[:1], rt.feedback.note)
-    return _checked(rt, provider, asked)
-
-
-def _checked(rt: Runtime, provider: Provider, found: FoundKey) -> FoundKey:
-    rt.remember_secret(found.key)
-    warn_if_not_provider_shaped(rt, provider, found.key)
-    return found
-
-
-def _verify(
-    rt: Runtime, provider: Provider, base_url: str, found: FoundKey, *, enabled: bool
-) -> tuple[FoundKey, Verdict]:
-    """Step 4: ask the gateway; on a terminal, a rejected key can be replaced or kept."""
-    if not enabled:
-        return found, Verdict(None, "not checked (--no-verify)")
-    while True:
-        answer = ask_gateway_about_key(rt, provider, base_url, found.key)
-        if answer.outcome == "verified":
-            rt.feedback.note(f"Verified: {answer.detail}")
-            return found, Verdict(True, answer.detail)
-        if answer.outcome == "unverified":
-            warn_unverified(rt, provider, answer, "Going on without.")
-            return found, Verdict(None, f"could not verify: {answer.detail}")
-        if rt.prompter is None:
-            raise NotAuthenticated(
-                f"{answer.detail}. Nothing was written.",
-                hint=f"Check the key at {provider.keys_page}, "
-                "or pass --no-verify to store it anyway.",
-            )
-        rt.feedback.warn(answer.detail)
-        action = ask_what_after_rejection(rt.prompter)
-        if action == "save":
-            return found, Verdict(False, answer.detail)
-        if action == "cancel":
-            raise NotAuthenticated("Cancelled after the key was rejected. Nothing was written.")
-        again = ask_key(rt.prompter, provider, ("enter",), [], [], rt.feedback.note)
-        found = _checked(rt, provider, again)
 
 
 def _choose_default_model(
@@ -290,7 +241,7 @@ def _write(
     provider: Provider,
     *,
     profile_id: str,
-    key: str,
+    credential: NewCredential,
     base_url: str | None,
     model_ref: str | None,
     fill_only: bool,
@@ -309,7 +260,7 @@ def _write(
             config = set_primary_model(config, model_ref)
         return apply_default_alias(config, provider)
 
-    return store_profile(rt, provider, profile_id, key, configure)
+    return store_profile(rt, provider, profile_id, credential, configure)
 
 
 def _has_primary(document: Document) -> bool:

@@ -40,6 +40,7 @@ class OnboardingResult(Result):
     key_copied_from_env: bool = Field(exclude=True)
     verified: bool | None
     verification_detail: str = Field(exclude=True)
+    organization: str | None = None
     default_model: str | None
     default_model_changed: bool
     config_path: Path

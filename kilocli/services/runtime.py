@@ -18,6 +18,18 @@ if TYPE_CHECKING:
     from kilocli.gateway.http import GatewayClient
 
 
+DEVICE_POLL_SECONDS = 3.0
+
+
+def _open_in_browser(url: str) -> bool:
+    import webbrowser
+
+    try:
+        return webbrowser.open(url)
+    except webbrowser.Error:
+        return False
+
+
 class Feedback(Protocol):
     """Progress and warnings while a service runs; the CLI draws them on stderr."""
 
@@ -49,6 +61,8 @@ class Runtime:
         sleep: how to wait before a retry.
         clock: seconds since the epoch, now (cache ages, TTLs).
         secrets: every key this run has seen, scrubbed from any unexpected error text.
+        poll_interval: seconds between two polls of a device sign-in (3 s; tests shorten it).
+        open_url: opens a URL in the user's browser; True when it did.
     """
 
     env: Mapping[str, str]
@@ -60,6 +74,8 @@ class Runtime:
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.time
     secrets: set[str] = field(default_factory=set)
+    poll_interval: float = DEVICE_POLL_SECONDS
+    open_url: Callable[[str], bool] = field(default=_open_in_browser)
 
     def remember_secret(self, key: str) -> str:
         """Note a key so that no error text can show it; returns the key."""

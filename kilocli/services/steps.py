@@ -12,12 +12,13 @@ from kilocli.config.merge import apply_auth_profile
 from kilocli.config.model import Config
 from kilocli.credentials.keys import looks_like_jwt, preview
 from kilocli.credentials.model import AuthStore
-from kilocli.credentials.sources import KeyResolution, resolve_key
+from kilocli.credentials.sources import FoundKey, KeyResolution, resolve_key
 from kilocli.credentials.store import (
+    NewCredential,
     load_auth_store,
     stored_but_config_unchanged,
     update_auth_store,
-    with_api_key_profile,
+    with_profile,
 )
 from kilocli.errors import FileProblem, NotAuthenticated
 from kilocli.providers.registry import Provider
@@ -81,14 +82,52 @@ def warn_if_not_provider_shaped(rt: Runtime, provider: Provider, key: str) -> No
 
 
 def ask_gateway_about_key(
-    rt: Runtime, provider: Provider, base_url: str, key: str, *, doing: str = "Verifying"
+    rt: Runtime,
+    provider: Provider,
+    base_url: str,
+    key: str,
+    *,
+    doing: str = "Verifying",
+    organization: str | None = None,
 ) -> Verification:
-    """Ask the provider's verify endpoint about ``key``, with a spinner; never raises for
-    network trouble (the answer is then ``unverified``)."""
+    """Ask the provider's verify endpoint about ``key`` (as ``organization``, when one is in
+    use), with a spinner; never raises for network trouble (the answer is then
+    ``unverified``)."""
     from kilocli.gateway.verify import verify_key
 
+    headers = organization_headers(provider, organization)
     with rt.feedback.working(f"{doing} the key with {provider.label}…"), rt.gateway() as client:
-        return verify_key(client, provider, base_url, key)
+        return verify_key(client, provider, base_url, key, headers)
+
+
+def organization_in_use(
+    rt: Runtime, provider: Provider, store: AuthStore, found: FoundKey | None
+) -> str | None:
+    """The organisation requests made with ``found`` speak for: its profile's
+    ``organizationId``; for a key from the environment, ``KILO_ORG_ID`` when it is set."""
+    if found is None or provider.organization_header is None:
+        return None
+    if found.source.kind == "profile":
+        profile = store.profiles.get(found.source.name)
+        return profile.organization_id or None if profile is not None else None
+    if found.source.kind in {"env", "shell-env"} and provider.organization_env:
+        return rt.env.get(provider.organization_env, "").strip() or None
+    return None
+
+
+def organization_fix(provider: Provider) -> str:
+    """What to run when the gateway refuses the organisation a profile uses (400 bad id,
+    403 not a member)."""
+    return (
+        f"Choose another: kilocli auth login {provider.id} --organization ID|personal "
+        "(kilocli auth status --check lists yours)"
+    )
+
+
+def organization_headers(provider: Provider, organization: str | None) -> dict[str, str]:
+    """The header that scopes a request to ``organization`` (none for Personal)."""
+    header = provider.organization_header
+    return {header: organization} if header and organization else {}
 
 
 def warn_unverified(rt: Runtime, provider: Provider, answer: Verification, going_on: str) -> None:
@@ -103,7 +142,7 @@ def store_profile(
     rt: Runtime,
     provider: Provider,
     profile_id: str,
-    key: str,
+    key: str | NewCredential,
     configure: Callable[[Document], Document] | None = None,
 ) -> Config:
     """Store ``key`` as ``profile_id``, then record the profile (and ``configure``'s changes) in
@@ -119,14 +158,17 @@ def store_profile(
             stored already.
     """
 
+    credential = key if isinstance(key, NewCredential) else NewCredential(key)
+    mode = "oauth" if credential.type == "oauth" else "api_key"  # the seed's mode rule
+
     def record(config: Document) -> Document:
         if configure is not None:
             config = configure(config)
-        return apply_auth_profile(config, profile_id, provider.id)
+        return apply_auth_profile(config, profile_id, provider.id, mode=mode)
 
     with interrupts_deferred():
         update_auth_store(
-            rt.paths, lambda store: with_api_key_profile(store, profile_id, provider.id, key)
+            rt.paths, lambda store: with_profile(store, profile_id, provider.id, credential)
         )
         try:
             return update_config(rt.paths, record)

@@ -341,6 +341,7 @@ def test_to_json_has_every_key_of_spec_section_7() -> None:
     document = listing_result(catalog, listing).to_json()
     expected: dict[str, Any] = {
         "provider": "kilocode",
+        "organization": None,
         "count": 4,
         "skipped": 0,
         "source": "cache",

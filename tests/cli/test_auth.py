@@ -97,7 +97,11 @@ def status_entry(gateway: FakeGateway, places: tuple[Place, ...]) -> dict[str, A
         "shadowed": [
             {"source": place.source, "keyPreview": preview_of(place.key)} for place in places[1:]
         ],
+        "organization": None,
         "check": None,
+        "account": None,
+        "balance": None,
+        "usage": None,
         "exitCode": ExitCode.OK if places else ExitCode.NOT_AUTHENTICATED,
     }
 
@@ -358,11 +362,15 @@ def test_check_shows_email_organisations_and_balance(
         f"Key in effect  {preview_of(VALID_KEY)} (profile: kilocode:default)",
         "Check          accepted: dev@example.org",
         "Organisations  Team, Side project",
+        "Using as       Personal",
         "Balance        $1,234.50",
+        "Usage          daily: $1.50 of $2.00, resets 2026-12-02T00:00:00.000Z",
+        "Plan           pro",
     )
     assert [(seen.path, seen.headers["Authorization"]) for seen in gateway.requests] == [
         ("/api/profile", f"Bearer {VALID_KEY}"),
         ("/api/profile/balance", f"Bearer {VALID_KEY}"),
+        ("/api/gateway/usage", f"Bearer {VALID_KEY}"),
     ]
 
 
@@ -372,6 +380,7 @@ def test_check_without_organisations_and_with_a_depleted_balance(
     kilo_default_profile(home)
     gateway.profile = {"user": {"email": "solo@example.org"}}
     gateway.balance = {"balance": 0, "isDepleted": True}
+    gateway.usage = None  # an older gateway, without /api/gateway/usage
 
     run = kilo("auth", "status", "kilocode", "--check")
 
@@ -392,13 +401,15 @@ def test_check_json_leaves_the_balance_out_when_the_gateway_gives_none(
     run = kilo("auth", "status", "kilocode", "--check", "--json")
 
     assert run.code == ExitCode.OK, run.stderr
-    assert document(run)["providers"][0]["check"] == {
-        "outcome": "verified",
-        "detail": EMAIL,
-        "email": EMAIL,
-        "organizations": ["Team"],
-        "balance": None,
-        "details": {},
+    entry = document(run)["providers"][0]
+    assert entry["check"] == {"outcome": "verified", "detail": EMAIL, "details": {}}
+    assert entry["account"] == {"email": EMAIL, "organizations": [], "organization": None}
+    assert entry["balance"] is None
+    assert entry["usage"] == {
+        "limits": [
+            {"period": "daily", "used": 1.5, "limit": 2.0, "resetAt": "2026-12-02T00:00:00.000Z"}
+        ],
+        "plan": "pro",
     }
 
 
@@ -438,7 +449,12 @@ def test_check_retries_once_after_a_429_with_retry_after_0(
 
     assert run.code == ExitCode.OK, run.output
     assert f"Check          accepted: {EMAIL}" in run.stdout
-    assert gateway.paths_requested() == ["/api/profile", "/api/profile", "/api/profile/balance"]
+    assert gateway.paths_requested() == [
+        "/api/profile",
+        "/api/profile",
+        "/api/profile/balance",
+        "/api/gateway/usage",
+    ]
 
 
 # The gateway's error answers, as SPEC §9 maps them -----------------------------------------------
@@ -465,7 +481,7 @@ CHECK_ERRORS: dict[str, tuple[dict[str, Any], ExitCode, str, str]] = {
     "402": (  # the key is accepted (SPEC §8): exit 0, with the warning
         {"status": 402, "body": no_credits_body("https://app.kilo.ai/credits?from=kilocli")},
         ExitCode.OK,
-        "could not check: Kilo Gateway says there are no credits left "
+        "accepted, but no credits left: Kilo Gateway says there are no credits left "
         "(HTTP 402: Low credit warning!: Add credits to continue, or switch to a free model)",
         "Add credits at https://app.kilo.ai/credits?from=kilocli, "
         "or pick a free model: kilocli models kilocode --free",
@@ -519,7 +535,7 @@ def test_check_reports_the_gateways_error(
         f"Next           {next_line}",
     )
     # A 402 answers for an accepted key (exit 0), with the warning on stderr.
-    accepted = check_line.removeprefix("could not check: ")
+    accepted = check_line.removeprefix("accepted, but no credits left: ")
     warning = f"Warning: {accepted}; the key itself is accepted. {next_line}\n"
     assert run.stderr == (warning if fault["status"] == 402 else "")
     # One request: no balance for a refused key, and a long Retry-After is not waited for.
@@ -664,6 +680,7 @@ def test_login_stdin_reads_all_of_it_and_trims_it(kilo: Kilo, home: Path) -> Non
         "replaced": False,
         "keyPreview": preview_of(VALID_KEY),
         "verified": True,
+        "organization": None,
         "envOverride": None,
     }
     assert read_toml(home / "auth-profiles.toml")["profiles"]["kilocode:default"]["key"] == (

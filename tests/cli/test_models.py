@@ -346,6 +346,7 @@ def test_json_field_by_field(kilo: Kilo, home: Path) -> None:
     got = document(run)
     assert list(got) == [
         "provider",
+        "organization",
         "count",
         "skipped",
         "source",
@@ -358,6 +359,7 @@ def test_json_field_by_field(kilo: Kilo, home: Path) -> None:
     assert abs(fetched.timestamp() - time.time()) < 10
     assert {k: v for k, v in got.items() if k not in {"fetchedAt", "models"}} == {
         "provider": "kilocode",
+        "organization": None,
         "count": 7,
         "skipped": 1,
         "source": "gateway",

@@ -140,19 +140,19 @@ def invoke(
 
 
 PROMPTED = {
-    "success": (["Kilo Gateway", KEY], ExitCode.OK, True),
+    "success": (["Kilo Gateway", "Kilo Gateway API key", KEY], ExitCode.OK, True),
     "rejected, cancelled": (
-        ["Kilo Gateway", REJECTED_KEY, "Cancel (nothing is written)"],
+        ["Kilo Gateway", "Kilo Gateway API key", REJECTED_KEY, "Cancel (nothing is written)"],
         ExitCode.NOT_AUTHENTICATED,
         False,
     ),
     "rejected, saved anyway": (
-        ["Kilo Gateway", REJECTED_KEY, "Save this key anyway"],
+        ["Kilo Gateway", "Kilo Gateway API key", REJECTED_KEY, "Save this key anyway"],
         ExitCode.OK,
         False,
     ),
     "rejected, replaced": (
-        ["Kilo Gateway", REJECTED_KEY, "Enter another key", KEY],
+        ["Kilo Gateway", "Kilo Gateway API key", REJECTED_KEY, "Enter another key", KEY],
         ExitCode.OK,
         True,
     ),
@@ -186,7 +186,9 @@ def test_an_unexpected_error_never_shows_the_key_even_in_a_debug_traceback(
 
     env = {"KILOCLI_HOME": str(home), "KILOCLI_DEBUG": "1"}
     overrides = Overrides(
-        env=env, prompter=ScriptedPrompter(["Kilo Gateway", KEY]), interactive=True
+        env=env,
+        prompter=ScriptedPrompter(["Kilo Gateway", "Kilo Gateway API key", KEY]),
+        interactive=True,
     )
     overrides.http_client = broken_client
 

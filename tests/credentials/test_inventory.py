@@ -194,9 +194,7 @@ FOUND = FoundKey(KeySource("profile", "kilocode:default"), DEFAULT.key)
 
 def checked(outcome: Outcome) -> KeyCheck:
     """What the verify endpoint said, with nothing but the outcome."""
-    return KeyCheck(
-        outcome=outcome, detail="detail", email=None, organizations=[], balance=None, details={}
-    )
+    return KeyCheck(outcome=outcome, detail="detail", details={})
 
 
 @pytest.mark.parametrize(
@@ -213,7 +211,7 @@ def test_provider_exit_code(
     in_effect: FoundKey | None, outcome: Outcome | None, exit_code: ExitCode
 ) -> None:
     check = checked(outcome) if outcome else None
-    entry = _entry(KILO, KILO.base_url, KeyResolution("kilocode", in_effect), check)
+    entry = _entry(KILO, KILO.base_url, KeyResolution("kilocode", in_effect), check, None)
 
     assert isinstance(entry, ProviderAuth)
     assert entry.exit_code == exit_code
@@ -244,24 +242,25 @@ def test_check_asks_each_provider_that_has_a_key_and_the_default_decides(
 ) -> None:
     env = arrange(home, [KILOCODE_ENV, OPENROUTER_PROFILE])
     gateway.valid_keys.add(KILOCODE_ENV.key)  # the OpenRouter profile's key is refused
+    gateway.organizations = [{"id": "9f4c1d2e-0000-4000-8000-000000000001", "name": "Team"}]
     rt = runtime(env)
 
     status = auth_status(rt, None, check=True)
 
     kilo, openrouter = status.providers
     assert kilo.check is not None
-    assert (kilo.check.outcome, kilo.check.email, kilo.check.organizations) == (
-        "verified",
-        EMAIL,
-        ["Team"],
-    )
-    assert kilo.check.balance == "$12.34"
+    assert kilo.check.outcome == "verified"
+    assert kilo.account is not None
+    assert (kilo.account.email, [o.name for o in kilo.account.organizations]) == (EMAIL, ["Team"])
+    assert kilo.account.organization is None  # the env key speaks for the personal account
+    assert kilo.balance == "$12.34"
     assert openrouter.check is not None
     assert openrouter.check.outcome == "rejected"
     assert (status.deciding_provider, status.exit_code()) == ("kilocode", ExitCode.OK)
     assert [(seen.path, seen.headers["Authorization"]) for seen in gateway.requests] == [
         ("/api/profile", f"Bearer {KILOCODE_ENV.key}"),
         ("/api/profile/balance", f"Bearer {KILOCODE_ENV.key}"),
+        ("/api/gateway/usage", f"Bearer {KILOCODE_ENV.key}"),
         ("/api/v1/key", f"Bearer {OPENROUTER_PROFILE.key}"),
     ]
     assert isinstance(rt.feedback, RecordingFeedback)

@@ -121,6 +121,7 @@ def test_login_with_a_key_never_asks(world: WorldFactory, home: Path) -> None:
         "replaced": False,
         "keyPreview": preview_of(VALID_KEY),
         "verified": True,
+        "organization": None,
         "envOverride": "KILO_API_KEY",
     }
     assert stored(home) == {"kilocode:ci": profile("kilocode", VALID_KEY)}

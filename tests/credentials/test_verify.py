@@ -11,7 +11,7 @@ import pytest
 
 from kilocli.gateway.http import GatewayClient
 from kilocli.gateway.problems import GatewayProblem
-from kilocli.gateway.verify import Verification, verify_key
+from kilocli.gateway.verify import Organization, Verification, verify_key
 from kilocli.providers.registry import Provider, get_provider
 
 RESPONSES: dict[str, Any] = json.loads(
@@ -70,7 +70,11 @@ def verify(
 def test_accepted_key_gives_the_account() -> None:
     gateway = Gateway(answer(200, RESPONSES["GET /api/profile 200"]))
     assert verify(gateway) == Verification(
-        "verified", "person@example.com", "person@example.com", ("Team",)
+        "verified",
+        "person@example.com",
+        "person@example.com",
+        ("Team",),
+        organization_list=(Organization("3f1c…", "Team", "member"),),
     )
 
 

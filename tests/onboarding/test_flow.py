@@ -15,7 +15,6 @@ import pytest
 
 from kilocli.errors import ExitCode, Interrupted, NotAuthenticated
 from kilocli.onboarding.prompts import ask_auth_choice
-from kilocli.providers.registry import AuthChoice
 from kilocli.services.onboard import OnboardRequest
 from kilocli.services.onboard_result import OnboardingResult, Verdict
 from tests.fakes import (
@@ -152,11 +151,15 @@ def test_provider_question_lists_kilo_gateway_then_openrouter_then_skip(
 def test_a_typed_key_is_verified_and_everything_is_written(
     wizard: WizardFactory, home: Path, gateway: FakeGateway
 ) -> None:
-    w = wizard(["Kilo Gateway", VALID_KEY])
+    w = wizard(["Kilo Gateway", "Kilo Gateway API key", VALID_KEY])
 
     result = w.run()
 
-    assert asked(w) == [("select", "Model/auth provider"), ("secret", "Enter Kilo Gateway API key")]
+    assert asked(w) == [
+        ("select", "Model/auth provider"),
+        ("select", "Kilo Gateway auth method"),
+        ("secret", "Enter Kilo Gateway API key"),
+    ]
     assert w.prompter.finished
     assert result == OnboardingResult(
         auth_choice="kilocode-api-key",
@@ -228,28 +231,29 @@ def test_openrouter_is_verified_at_its_key_endpoint_and_configured(
     }
 
 
-def test_the_second_level_offers_back_when_a_group_has_several_methods(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """No group has two methods today; SPEC §3 says how one would be asked."""
-    from kilocli.onboarding import prompts
-    from kilocli.providers import registry as providers
-
-    oauth = AuthChoice("kilocode-oauth", "Kilo Gateway sign-in", "browser", "kilocode")
-    choices = (*providers.AUTH_CHOICES[:1], oauth, *providers.AUTH_CHOICES[1:])
-    monkeypatch.setattr(providers, "AUTH_CHOICES", choices)
-    monkeypatch.setattr(prompts, "AUTH_CHOICES", choices)
-    prompter = ScriptedPrompter(["Kilo Gateway", "Back", "Kilo Gateway", "Kilo Gateway sign-in"])
+def test_the_kilo_group_asks_its_auth_method_with_back() -> None:
+    """SPEC §3: Kilo Gateway has two methods, so its second level is a real step, and Back
+    returns to the group list."""
+    prompter = ScriptedPrompter(
+        ["Kilo Gateway", "Back", "Kilo Gateway", "Sign in with Kilo (browser)"]
+    )
 
     choice = ask_auth_choice(prompter)
 
-    assert choice == oauth
+    assert choice.id == "kilocode-device"
+    methods = ("Sign in with Kilo (browser)", "Kilo Gateway API key", "Back")
     assert [(q.message, q.options) for q in prompter.asked] == [
         ("Model/auth provider", ("Kilo Gateway", "OpenRouter", "Skip for now")),
-        ("Kilo Gateway auth method", ("Kilo Gateway API key", "Kilo Gateway sign-in", "Back")),
+        ("Kilo Gateway auth method", methods),
         ("Model/auth provider", ("Kilo Gateway", "OpenRouter", "Skip for now")),
-        ("Kilo Gateway auth method", ("Kilo Gateway API key", "Kilo Gateway sign-in", "Back")),
+        ("Kilo Gateway auth method", methods),
     ]
+
+
+def test_a_group_with_one_method_goes_straight_to_it() -> None:
+    prompter = ScriptedPrompter(["OpenRouter"])
+    assert ask_auth_choice(prompter).id == "openrouter-api-key"
+    assert [q.message for q in prompter.asked] == ["Model/auth provider"]
 
 
 # Step 3: where the key comes from -----------------------------------------------------------
@@ -384,7 +388,7 @@ def test_a_key_of_another_shape_is_warned_about_not_refused(
     wizard: WizardFactory, home: Path, gateway: FakeGateway
 ) -> None:
     odd_key = "sk-kilo-0123456789abcdefXYZ"
-    w = wizard(["Kilo Gateway", odd_key])
+    w = wizard(["Kilo Gateway", "Kilo Gateway API key", odd_key])
 
     result = w.run(OnboardRequest(verify=False))
 
@@ -603,7 +607,9 @@ INTERRUPT_CASES = {
         f"Use existing KILOCODE_API_KEY (env: KILOCODE_API_KEY, {preview_of(VALID_KEY)})?",
         env={"KILOCODE_API_KEY": VALID_KEY},
     ),
-    "enter the key": InterruptCase(["Kilo Gateway", Interrupted], "Enter Kilo Gateway API key"),
+    "enter the key": InterruptCase(
+        ["Kilo Gateway", "Kilo Gateway API key", Interrupted], "Enter Kilo Gateway API key"
+    ),
     "after a rejection": InterruptCase(
         [Interrupted],
         "What would you like to do?",
@@ -687,7 +693,8 @@ def test_the_hidden_key_prompt_says_where_to_get_a_key(
     wizard: WizardFactory, group: str, line: str
 ) -> None:
     """SPEC §5 step 3d: one line above the prompt names the provider's own key page."""
-    w = wizard([group, VALID_KEY])
+    method = ["Kilo Gateway API key"] if group == "Kilo Gateway" else []
+    w = wizard([group, *method, VALID_KEY])
 
     w.run()
 

@@ -20,16 +20,16 @@ def user_home() -> Path:
 
 
 def test_no_tool_found_means_no_question(wizard: WizardFactory) -> None:
-    w = wizard(["Kilo Gateway", VALID_KEY])
+    w = wizard(["Kilo Gateway", "Kilo Gateway API key", VALID_KEY])
     result = w.run()
-    assert [a.kind for a in w.prompter.asked] == ["select", "secret"]
+    assert [a.kind for a in w.prompter.asked] == ["select", "select", "secret"]
     assert result.tools == []
 
 
 def test_detected_tools_are_offered_with_their_file_and_none_ticked(wizard: WizardFactory) -> None:
     (user_home() / ".codex").mkdir()
     (user_home() / ".aider.conf.yml").write_text("dark-mode: true\n")
-    w = wizard(["Kilo Gateway", VALID_KEY, []])
+    w = wizard(["Kilo Gateway", "Kilo Gateway API key", VALID_KEY, []])
     result = w.run()
     question = w.prompter.asked[-1]
     assert question.kind == "checkbox"
@@ -42,7 +42,7 @@ def test_detected_tools_are_offered_with_their_file_and_none_ticked(wizard: Wiza
 
 def test_a_ticked_tool_is_set_up_after_kilocli_own_files(wizard: WizardFactory) -> None:
     (user_home() / ".codex").mkdir()
-    w = wizard(["Kilo Gateway", VALID_KEY, ["Codex CLI"]])
+    w = wizard(["Kilo Gateway", "Kilo Gateway API key", VALID_KEY, ["Codex CLI"]])
     result = w.run()
     config = tomllib.loads((user_home() / ".codex" / "config.toml").read_text())
     assert config["model_providers"]["kilocode"]["env_key"] == "KILOCODE_API_KEY"
@@ -61,18 +61,20 @@ def test_a_ticked_tool_is_set_up_after_kilocli_own_files(wizard: WizardFactory) 
 
 def test_a_tool_set_up_already_is_not_offered_again(wizard: WizardFactory) -> None:
     (user_home() / ".codex").mkdir()
-    wizard(["Kilo Gateway", VALID_KEY, ["codex"]]).run()
-    again = wizard(["Kilo Gateway", True])  # keep the stored key; no checkbox
+    wizard(["Kilo Gateway", "Kilo Gateway API key", VALID_KEY, ["codex"]]).run()
+    again = wizard(
+        ["Kilo Gateway", "Kilo Gateway API key", True]
+    )  # keep the stored key; no checkbox
     again.run()
-    assert [a.kind for a in again.prompter.asked] == ["select", "confirm"]
+    assert [a.kind for a in again.prompter.asked] == ["select", "select", "confirm"]
     assert again.prompter.finished
 
 
 def test_setup_flag_answers_the_question(wizard: WizardFactory) -> None:
     (user_home() / ".codex").mkdir()
-    w = wizard(["Kilo Gateway", VALID_KEY])
+    w = wizard(["Kilo Gateway", "Kilo Gateway API key", VALID_KEY])
     result = w.run(OnboardRequest(setup_tools=("llm",)))
-    assert [a.kind for a in w.prompter.asked] == ["select", "secret"]
+    assert [a.kind for a in w.prompter.asked] == ["select", "select", "secret"]
     assert [t.tool for t in result.tools] == ["llm"]
 
 

@@ -19,6 +19,9 @@ def test_choose_kilo_decline_env_key_type_a_hidden_key(spawn, home, gateway) -> 
     term.expect("Model/auth provider")
     term.expect("Skip for now")
     term.send(ENTER)  # Kilo Gateway is listed first
+    term.expect("Kilo Gateway auth method")
+    term.expect("Back")
+    term.send(DOWN + ENTER)  # "Sign in with Kilo (browser)" is first; the key is second
     term.expect(r"Use existing KILOCODE_API_KEY \(env: KILOCODE_API_KEY, eyJl…dXJl\)\?")
     term.send("n")
     term.expect("Enter Kilo Gateway API key")
@@ -47,6 +50,8 @@ def test_rejected_key_then_another_key(spawn, home, gateway) -> None:
     term = spawn("onboard")
     term.expect("Model/auth provider")
     term.send(ENTER)
+    term.expect("Back")
+    term.send(DOWN + ENTER)
     term.expect("Enter Kilo Gateway API key")
     term.send(REJECTED_KEY + ENTER)
     term.expect(r"Kilo Gateway rejected this key \(HTTP 401: Invalid token")
@@ -66,17 +71,44 @@ def test_rejected_key_then_another_key(spawn, home, gateway) -> None:
     assert auth_headers == [f"Bearer {REJECTED_KEY}", f"Bearer {VALID_KEY}"]
 
 
-def test_hidden_entry_refuses_an_empty_key(spawn, home) -> None:
+def test_an_empty_key_offers_to_type_it_again(spawn, home) -> None:
     term = spawn("onboard", "--no-verify")
     term.expect("Model/auth provider")
     term.send(ENTER)
+    term.expect("Back")
+    term.send(DOWN + ENTER)
     term.expect("Enter Kilo Gateway API key")
     term.send(ENTER)
-    term.expect("Required")
+    term.expect("No key was entered")
+    term.expect("Back")
+    term.send(ENTER)  # "Enter the key" is the default
+    term.expect("Enter Kilo Gateway API key")
     term.send(VALID_KEY + ENTER)
     term.expect("Onboarding complete")
     assert term.finish() == ExitCode.OK
     assert (home / "auth-profiles.toml").exists()
+
+
+def test_an_empty_key_goes_back_to_the_method_list_and_back_up(spawn, home) -> None:
+    term = spawn("onboard", "--no-verify")
+    term.expect("Model/auth provider")
+    term.send(ENTER)
+    term.expect("Back")
+    term.send(DOWN + ENTER)
+    term.expect("Enter Kilo Gateway API key")
+    term.send(ENTER)
+    term.expect("No key was entered")
+    term.expect("Back")
+    term.send(DOWN + ENTER)  # Back: to the Kilo Gateway method list
+    term.expect("Kilo Gateway auth method")
+    term.expect("Back")
+    term.send(DOWN + DOWN + ENTER)  # Back again: to the groups
+    term.expect("Model/auth provider")
+    term.expect("Skip for now")
+    term.send(DOWN + DOWN + ENTER)  # Skip for now
+    term.expect("nothing was written")
+    assert term.finish() == ExitCode.OK
+    assert not (home / "auth-profiles.toml").exists()
 
 
 def test_openrouter_is_second_in_the_provider_list(spawn, home, gateway) -> None:
@@ -117,10 +149,14 @@ def test_existing_default_model_is_kept_when_asked(spawn, home) -> None:
     ("answers", "stop_at"),
     [
         ([], "Model/auth provider"),
-        ([("Model/auth provider", ENTER)], "Use existing KILOCODE_API_KEY"),
-        ([("Model/auth provider", ENTER), ("Use existing", "n")], "Enter Kilo Gateway API key"),
+        ([("Model/auth provider", ENTER)], "Kilo Gateway auth method"),
+        ([("Model/auth provider", ENTER), ("Back", DOWN + ENTER)], "Use existing KILOCODE_API_KEY"),
+        (
+            [("Model/auth provider", ENTER), ("Back", DOWN + ENTER), ("Use existing", "n")],
+            "Enter Kilo Gateway API key",
+        ),
     ],
-    ids=["provider", "env-key", "hidden-key"],
+    ids=["provider", "method", "env-key", "hidden-key"],
 )
 def test_ctrl_c_writes_nothing_and_exits_130(spawn, home, answers, stop_at) -> None:
     term = spawn("onboard", KILOCODE_API_KEY=ENV_KEY)

@@ -36,6 +36,7 @@ SEEDS = {
 }
 KILO_KEY_FLAGS = ("--kilocode-api-key", VALID_KEY, "--no-verify")
 PICK_KILO = ("Skip for now", ENTER)  # Kilo Gateway is listed first
+PICK_KEY = ("Back", DOWN + ENTER)  # its second method: an API key
 
 
 @dataclass(frozen=True)
@@ -55,18 +56,22 @@ CASES = {
     "openrouter-key": Case("Enter OpenRouter API key", steps=(("Skip for now", DOWN + ENTER),)),
     "keep-existing-key": Case(
         r"Keep the existing Kilo Gateway key \(kilocode:default, eyJh…[^)]+\)\?",
-        steps=(PICK_KILO,),
+        steps=(PICK_KILO, PICK_KEY),
         seed="profile",
     ),
     "env-key": Case(
         r"Use existing KILOCODE_API_KEY \(env: KILOCODE_API_KEY, eyJl…dXJl\)\?",
-        steps=(PICK_KILO,),
+        steps=(PICK_KILO, PICK_KEY),
         env={"KILOCODE_API_KEY": ENV_KEY},
     ),
-    "hidden-key": Case("Enter Kilo Gateway API key", steps=(PICK_KILO,)),
+    "auth-method": Case("Kilo Gateway auth method", steps=(PICK_KILO,)),
+    "hidden-key": Case("Enter Kilo Gateway API key", steps=(PICK_KILO, PICK_KEY)),
+    "no-key-entered": Case(
+        "No key was entered", steps=(PICK_KILO, PICK_KEY, ("Enter Kilo Gateway API key", ENTER))
+    ),
     "after-rejection": Case(
         r"Cancel \(nothing is written\)",
-        steps=(PICK_KILO, ("Enter Kilo Gateway API key", REJECTED_KEY + ENTER)),
+        steps=(PICK_KILO, PICK_KEY, ("Enter Kilo Gateway API key", REJECTED_KEY + ENTER)),
     ),
     "default-model": Case("Enter model manually", args=KILO_KEY_FLAGS, seed="primary"),
     "catalog-models": Case(

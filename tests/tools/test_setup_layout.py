@@ -1,0 +1,227 @@
+"""``kilocli setup`` over the less common, still valid, ways people write their files: YAML
+layouts (blank lines, compact lists, flow lists, block scalars), TOML dotted keys and inline
+tables, and settings the user changed by hand after setup."""
+
+from __future__ import annotations
+
+import tomllib
+
+import pytest
+import tomli_w
+
+from tests.tools.setup_helpers import (
+    DEFAULT_BASE,
+    aider_file,
+    codex_dir,
+    continue_dir,
+    kilocli_home,
+    llm_dir,
+    load_toml,
+    load_yaml,
+    setup,
+    setup_ok,
+    store_key,
+)
+
+
+def assert_lines_kept(before: str, after: str) -> None:
+    """Every line of ``before`` is a line of ``after``, byte for byte and in order."""
+    remaining = iter(after.splitlines())
+    for line in before.splitlines():
+        assert any(candidate == line for candidate in remaining), (line, after)
+
+
+@pytest.fixture(autouse=True)
+def key_stored() -> None:
+    """Every test here starts with ``VALID_KEY`` onboarded."""
+    store_key()
+
+
+# YAML layouts.
+
+
+def test_llm_keeps_a_file_of_entries_without_blank_lines() -> None:
+    text = "# mine\n- model_id: a  # first\n  model_name: x\n- model_id: b\n  model_name: y\n"
+    llm_dir().mkdir(parents=True)
+    (llm_dir() / "extra-openai-models.yaml").write_text(text)
+
+    setup_ok("llm")
+
+    assert_lines_kept(text, (llm_dir() / "extra-openai-models.yaml").read_text())
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: documents._dump_yaml's r'^\\s+- ' matches a blank line before a column-0 "
+    "'- ' item (\\s matches the newline), so the whole file is re-indented",
+)
+def test_llm_keeps_entries_separated_by_blank_lines() -> None:
+    text = "# mine\n- model_id: a  # first\n  model_name: x\n\n- model_id: b\n  model_name: y\n"
+    llm_dir().mkdir(parents=True)
+    (llm_dir() / "extra-openai-models.yaml").write_text(text)
+
+    setup_ok("llm")
+
+    assert_lines_kept(text, (llm_dir() / "extra-openai-models.yaml").read_text())
+
+
+def test_continue_keeps_a_compact_list() -> None:
+    text = "name: Local  # mine\nmodels:\n- name: Claude  # the usual\n  provider: anthropic\n"
+    continue_dir().mkdir()
+    (continue_dir() / "config.yaml").write_text(text)
+
+    setup_ok("continue")
+
+    after = (continue_dir() / "config.yaml").read_text()
+    assert_lines_kept(text, after)
+    assert "- name: Kilo Auto (Kilo Gateway)" in after.splitlines()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: documents._dump_yaml takes any indented '- ' (here a list nested in a "
+    "compact list's item) as the file's sequence style and re-indents every list",
+)
+def test_continue_keeps_a_compact_list_with_a_nested_list() -> None:
+    text = (
+        "name: Local\nmodels:\n- name: Claude  # the usual\n  provider: anthropic\n"
+        "  roles:\n  - chat\n  - edit\n"
+    )
+    continue_dir().mkdir()
+    (continue_dir() / "config.yaml").write_text(text)
+
+    setup_ok("continue")
+
+    assert_lines_kept(text, (continue_dir() / "config.yaml").read_text())
+
+
+def test_continue_keeps_flow_lists_block_scalars_and_unicode() -> None:
+    text = (
+        "name: Zoë\u2019s config  # ünïcode\n"
+        "rules: |\n  be nice\n  and brief\n"
+        "models:\n  - name: a\n    roles: [chat, edit]\n    apiKey: 'x'\n"
+    )
+    continue_dir().mkdir()
+    (continue_dir() / "config.yaml").write_text(text)
+
+    setup_ok("continue")
+
+    after = (continue_dir() / "config.yaml").read_text()
+    assert_lines_kept(text, after)
+    assert load_yaml(continue_dir() / "config.yaml")["rules"] == "be nice\nand brief\n"
+
+
+# TOML: dotted keys and inline tables.
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: entries.codex_provider adds [model_providers.kilocode] in the middle of the "
+    "top-level keys when model_providers is a dotted key, so the user's next top-level keys "
+    "fall into kilocli's table",
+)
+def test_codex_keeps_top_level_keys_after_a_dotted_provider() -> None:
+    codex_dir().mkdir()
+    (codex_dir() / "config.toml").write_text(
+        'model = "o3"\n'
+        'model_providers.ollama = { name = "Ollama", base_url = "http://localhost:11434/v1" }\n'
+        'approval_policy = "on-request"\n'
+    )
+
+    setup_ok("codex")
+
+    config = load_toml(codex_dir() / "config.toml")
+    assert config["approval_policy"] == "on-request"
+    assert "approval_policy" not in config["model_providers"]["kilocode"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: --remove deletes [model_providers.kilocode] with the user's keys that setup "
+    "had put under it (dotted model_providers), so approval_policy is lost",
+)
+def test_codex_remove_gives_back_top_level_keys_after_a_dotted_provider() -> None:
+    text = (
+        'model = "o3"\n'
+        'model_providers.ollama = { name = "Ollama", base_url = "http://localhost:11434/v1" }\n'
+        'approval_policy = "on-request"\n'
+    )
+    codex_dir().mkdir()
+    (codex_dir() / "config.toml").write_text(text)
+    original = load_toml(codex_dir() / "config.toml")
+    setup_ok("codex")
+
+    setup_ok("codex", "--remove")
+
+    assert load_toml(codex_dir() / "config.toml") == original
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: model_providers as an inline table makes tomlkit raise ValueError ('Inline "
+    "tables cannot contain a table'), which is not caught as Unreadable: 'Unexpected error', "
+    "no path, no snippet",
+)
+def test_codex_inline_providers_table_is_refused_with_its_path_and_a_snippet() -> None:
+    text = 'model_providers = { ollama = { name = "Ollama" } }\n'
+    codex_dir().mkdir()
+    (codex_dir() / "config.toml").write_text(text)
+
+    run = setup("codex")
+
+    assert run.code == 1
+    assert (codex_dir() / "config.toml").read_text() == text
+    assert not (codex_dir() / "kilocode.config.toml").exists()
+    assert str(codex_dir() / "config.toml") in run.stderr
+    assert "[model_providers.kilocode]" in run.stdout
+
+
+def test_codex_a_hand_written_kilocode_provider_is_updated_not_duplicated() -> None:
+    codex_dir().mkdir()
+    (codex_dir() / "config.toml").write_text(
+        '[model_providers.kilocode]\n# by hand\nname = "Kilo"\nbase_url = "https://old/api"\n'
+        'env_key = "KILO_API_KEY"\nwire_api = "chat"\n'
+    )
+
+    setup_ok("codex")
+
+    text = (codex_dir() / "config.toml").read_text()
+    assert text.count("[model_providers.kilocode]") == 1
+    assert "# by hand" in text.splitlines()
+    assert load_toml(codex_dir() / "config.toml")["model_providers"]["kilocode"] == {
+        "name": "Kilo Gateway",
+        "base_url": DEFAULT_BASE,
+        "env_key": "KILOCODE_API_KEY",
+        "wire_api": "responses",
+    }
+
+
+# Settings the user changed by hand after setup.
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: entries.aider_settings_removed restores every owned setting whatever its "
+    "value now, so a model the user chose by hand after setup is overwritten",
+)
+def test_aider_remove_keeps_a_model_the_user_chose_after_setup() -> None:
+    aider_file().write_text("model: gpt-4o\n")
+    setup_ok("aider")
+    aider_file().write_text(aider_file().read_text().replace("openai/kilo/auto", "o3-pro"))
+
+    setup_ok("aider", "--remove")
+
+    assert load_yaml(aider_file()) == {"model": "o3-pro"}
+
+
+def test_aider_remove_without_a_record_takes_out_only_kilocli_s_values() -> None:
+    aider_file().write_text("dark-mode: true\n")
+    setup_ok("aider")
+    config = kilocli_home() / "config.toml"
+    settings = tomllib.loads(config.read_text())
+    del settings["setup"]  # as if kilocli's record of what it set were lost
+    config.write_text(tomli_w.dumps(settings))
+
+    setup_ok("aider", "--remove")
+
+    assert load_yaml(aider_file()) == {"dark-mode": True}
