@@ -36,9 +36,8 @@ def setup_text(session: Session, result: SetupResult) -> None:
         "configured": f"Set up {result.tool} for {result.provider}",
         "removed": f"Removed kilocli's {result.provider} entries from {result.tool}",
         "unchanged": f"{result.tool} was already set up that way; nothing changed",
+        "absent": f"{result.tool} has no kilocli entries for {result.provider}; nothing changed",
     }[result.action]
-    if result.action == "removed" and not any(f.changed for f in result.files):
-        verb = f"{result.tool} has no kilocli entries for {result.provider}; nothing changed"
     models = (
         f" ({', '.join(result.models)})" if result.models and result.action != "removed" else ""
     )

@@ -91,14 +91,22 @@ def remove_auth_profile(config: Mapping[str, Any], profile_id: str) -> Document:
 
 
 def with_setup_record(
-    config: Mapping[str, Any], tool_id: str, owned: list[str], replaced: Mapping[str, Any]
+    config: Mapping[str, Any],
+    tool_id: str,
+    owned: list[str],
+    replaced: Mapping[str, Any],
+    written: Mapping[str, Any],
 ) -> Document:
-    """Record what ``setup`` set in a tool's shared file (``setup.<tool>``); with nothing
-    owned, drop the record (and an empty ``setup`` table)."""
+    """Record what ``setup`` set in a tool's shared file (``setup.<tool>``: the settings it
+    owns, the values it wrote, the user's values it replaced); with nothing owned, drop the
+    record (and an empty ``setup`` table)."""
     result = copy.deepcopy(dict(config))
     records = result.setdefault("setup", {})
     if owned:
-        records[tool_id] = {"owned": list(owned), "replaced": dict(replaced)}
+        record: dict[str, Any] = {"owned": list(owned), "written": dict(written)}
+        if replaced:
+            record["replaced"] = dict(replaced)
+        records[tool_id] = record
     else:
         records.pop(tool_id, None)
     if not records:

@@ -87,6 +87,7 @@ class SetupRecord(FileModel):
 
     owned: list[str] = Field(default_factory=list)
     replaced: dict[str, str | int | float | bool] = Field(default_factory=dict)
+    written: dict[str, str | int | float | bool] = Field(default_factory=dict)
 
 
 class Config(FileModel):

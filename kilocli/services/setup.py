@@ -24,7 +24,9 @@ from kilocli.tools.entries import EditLog, ModelChoice, Target
 from kilocli.tools.files import FileState, delete_file, forget_backup, read_state, replace_file
 from kilocli.tools.registry import TOOLS, Locations, Tool, ToolFile, file_path, get_tool
 
-Action = Literal["configured", "removed", "unchanged", "dry-run", "not-changed"]
+Action = Literal["configured", "removed", "unchanged", "absent", "dry-run", "not-changed"]
+"""``absent``: ``--remove`` found no entry of kilocli's; ``not-changed``: a file could not be
+rewritten safely, so none was."""
 
 
 class SetupFile(Record):
@@ -88,7 +90,9 @@ def setup_tool(
     if tool.one_model and target.models:
         target = replace(target, models=target.models[-1:])
     record = config.setup.get(tool.id, SetupRecord())
-    log = EditLog(owned=list(record.owned), replaced=dict(record.replaced))
+    log = EditLog(
+        owned=list(record.owned), replaced=dict(record.replaced), written=dict(record.written)
+    )
     planned = [_plan(rt, tool, f, target, log, record, remove=remove) for f in tool.files]
     result = _result(rt, tool, target, organization, planned, log, remove=remove, dry=dry_run)
     if result.ok and not dry_run and result.action != "unchanged":
@@ -97,7 +101,10 @@ def setup_tool(
         if log.owned or record.owned:
             owned = [] if remove else log.owned
             replaced = {k: v for k, v in log.replaced.items() if v is not None}
-            update_config(rt.paths, lambda doc: with_setup_record(doc, tool.id, owned, replaced))
+            update_config(
+                rt.paths,
+                lambda doc: with_setup_record(doc, tool.id, owned, replaced, log.written),
+            )
     return result
 
 
@@ -182,6 +189,8 @@ def _plan(
         item.new_text = documents.dump(tool_file.format, updated, item.text)
     except documents.Unreadable as problem:
         item.problem = str(problem)
+    except (ValueError, TypeError, KeyError) as problem:  # the editor refused the layout
+        item.problem = f"kilocli cannot merge into the way it is written ({problem})"
     return item
 
 
@@ -203,7 +212,7 @@ def _result(
     if not ok:
         action = "not-changed"
     elif not changed:
-        action = "unchanged"
+        action = "absent" if remove else "unchanged"
     elif dry:
         action = "dry-run"
     else:

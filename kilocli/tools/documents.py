@@ -94,12 +94,28 @@ def _dump_yaml(document: Any, original: str) -> str:
     import io
 
     yaml = _yaml()
-    indented = re.search(r"^\s+- ", original, re.MULTILINE)
-    if indented or (not original.strip() and not isinstance(document, list)):
+    indented = _lists_indented(original)
+    if indented or (indented is None and not isinstance(document, list)):
         yaml.indent(mapping=2, sequence=4, offset=2)  # "key:\n  - item", as people write it
     out = io.StringIO()
     yaml.dump(document, out)
     return out.getvalue()
+
+
+def _lists_indented(text: str) -> bool | None:
+    """Whether the file writes a list under a key indented (``key:\n  - item``) or flush
+    (``key:\n- item``), judged by the first list that follows a key; None when it has none."""
+    previous: str | None = None
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if stripped.startswith("- ") and previous is not None:
+            key_indent = len(previous) - len(previous.lstrip(" "))
+            if re.match(r"^\s*[^\s#-][^#]*:\s*(#.*)?$", previous):
+                return len(line) - len(line.lstrip(" ")) > key_indent
+        previous = line
+    return None
 
 
 def _load_toml(text: str) -> Any:

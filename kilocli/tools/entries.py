@@ -72,6 +72,7 @@ class EditLog:
 
     owned: list[str] = field(default_factory=list)
     replaced: dict[str, Any] = field(default_factory=dict)
+    written: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -141,7 +142,10 @@ def llm_models(document: Any, target: Target, log: EditLog) -> Any:
             api_base=target.api_base,
             api_key_name=target.provider.id,
         )
-        _set_headers(entry, "headers", target.headers, target.provider)
+    for entry in models:  # every entry of kilocli's, those of earlier --model runs too
+        if _llm_ours(entry, target.provider):
+            entry["api_base"] = target.api_base
+            _set_headers(entry, "headers", target.headers, target.provider)
     return models
 
 
@@ -185,7 +189,12 @@ def codex_provider(document: Any, target: Target, log: EditLog) -> Any:
         root["model_providers"] = tomlkit.table(is_super_table=True)
     providers = _mapping(root["model_providers"], "valid (model_providers is not a table)")
     if target.provider.id not in providers:
-        providers[target.provider.id] = tomlkit.table()
+        # Written the way the user wrote the others: ``[model_providers.x]`` tables, or
+        # (dotted ``model_providers.x = {…}`` keys, an inline table) inline ones, which keep
+        # the top-level keys that follow them at the top level.
+        providers[target.provider.id] = (
+            tomlkit.table() if _header_tables(providers) else tomlkit.inline_table()
+        )
     entry = _mapping(providers[target.provider.id], "valid (a model provider is not a table)")
     entry.update(
         name=target.provider.label,
@@ -200,6 +209,16 @@ def codex_provider(document: Any, target: Target, log: EditLog) -> Any:
     else:
         _set_headers(entry, "env_http_headers", {}, target.provider)
     return document
+
+
+def _header_tables(providers: Any) -> bool:
+    """Whether ``model_providers`` is written as ``[model_providers.<id>]`` tables (or is new)."""
+    from tomlkit.items import InlineTable, Table
+
+    if isinstance(providers, InlineTable):
+        return False
+    values = list(providers.values())
+    return all(isinstance(v, Table) and not isinstance(v, InlineTable) for v in values)
 
 
 def codex_provider_removed(document: Any, target: Target, record: Mapping[str, Any]) -> Any:
@@ -287,6 +306,7 @@ def aider_settings(document: Any, target: Target, log: EditLog) -> Any:
         if name not in log.owned:
             log.owned.append(name)
         settings[name] = value
+        log.written[name] = value
     if AIDER_KEY_SETTING in settings:
         log.warnings.append(
             f"The aider settings set {AIDER_KEY_SETTING}, which aider uses in place of the key "
@@ -306,12 +326,15 @@ def aider_settings_removed(document: Any, target: Target, record: Mapping[str, A
     settings = _mapping(document, "a mapping of settings")
     owned = list(record.get("owned", []))
     before = dict(record.get("replaced", {}))
+    written = dict(record.get("written", {}))
     if not owned:  # no record of what kilocli set: take out only values that are its own
         base = target.api_base
         owned = [n for n in ("openai-api-base",) if settings.get(n) == base]
         if owned and str(settings.get("model", "")).startswith("openai/"):
             owned.append("model")
     for name in owned:
+        if name in written and settings.get(name) != written[name]:
+            continue  # changed by the user since: theirs now, left as it is
         if name in before:
             settings[name] = before[name]
         else:
@@ -362,6 +385,10 @@ def continue_models(document: Any, target: Target, log: EditLog) -> Any:
             apiBase=target.api_base,
             apiKey=target.secret_reference,
         )
+    for entry in models:  # every entry of kilocli's, those of earlier --model runs too
+        if not _continue_ours(entry, target):
+            continue
+        entry["apiBase"] = target.api_base
         if target.headers or "requestOptions" in entry:
             options = _child(entry, "requestOptions", "valid")
             _set_headers(options, "headers", target.headers, target.provider)

@@ -211,11 +211,6 @@ def test_remove_in_a_fresh_home_creates_nothing(tool: str) -> None:
     assert tree(user_home()) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a --remove that finds nothing gets action 'unchanged' and says '<tool> was "
-    "already set up that way', the message of a setup",
-)
 def test_remove_with_nothing_to_remove_says_so() -> None:
     setup_ok("llm")
     setup_ok("llm", "--remove")

@@ -183,13 +183,6 @@ def test_a_later_setup_keeps_an_extra_llm_entry() -> None:
     assert [e["model_id"] for e in llm_entries()] == ["kilocode/kilo/auto", "kilocode/x/y"]
 
 
-STALE_ENTRIES = (
-    "BUG: a later setup updates only the entries of the models named in that run; an entry "
-    "an earlier --model added keeps its old api_base and organisation header"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=STALE_ENTRIES)
 def test_a_later_setup_moves_an_extra_llm_entry_to_the_base_url_in_effect() -> None:
     store_key()
     setup_ok("llm", "--model", "kilocode/x/y")
@@ -202,7 +195,6 @@ def test_a_later_setup_moves_an_extra_llm_entry_to_the_base_url_in_effect() -> N
     ]
 
 
-@pytest.mark.xfail(strict=True, reason=STALE_ENTRIES)
 def test_a_later_setup_takes_the_organisation_out_of_an_extra_llm_entry() -> None:
     store_org_profile(ORG)
     setup_ok("llm", "--model", "kilocode/x/y")
