@@ -116,6 +116,21 @@ def logout(
         show(session, remove(rt, profile_id, provider, confirmed=yes), logout_text)
 
 
+@app.command("use")
+def use(
+    ctx: typer.Context,
+    profile_id: Annotated[str, typer.Argument(help="The stored profile to make active.")],
+    json_output: JsonOption = False,
+) -> None:
+    """Make a stored profile the active one for its provider."""
+    from kilocli.cli.render import show
+    from kilocli.cli.render_auth import switch_text
+    from kilocli.services.profiles import use_profile
+
+    with command_session(ctx, json_output=json_output) as session:
+        show(session, use_profile(session.runtime(), profile_id), switch_text)
+
+
 @app.command("token")
 def token(
     ctx: typer.Context,

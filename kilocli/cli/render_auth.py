@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from kilocli.cli.context import Session
     from kilocli.services.auth_status import AuthStatus, ProfileList, ProviderAuth
     from kilocli.services.login import LoginResult, LogoutResult
+    from kilocli.services.profiles import ProfileSwitch
 
 
 def profiles_text(session: Session, result: ProfileList) -> None:
@@ -20,7 +21,7 @@ def profiles_text(session: Session, result: ProfileList) -> None:
     from rich.table import Table
 
     table = Table(box=None, padding=(0, 2, 0, 0), pad_edge=False, header_style="bold")
-    for header in ("Profile", "Provider", "Type", "Key", "In config", "Active"):
+    for header in ("Profile", "Provider", "Type", "Key", "Organisation", "In config", "Active"):
         table.add_column(header, no_wrap=True)
     for row in result.profiles:
         table.add_row(
@@ -28,6 +29,7 @@ def profiles_text(session: Session, result: ProfileList) -> None:
             escape(row.provider),
             escape(row.type),
             escape(row.key_preview or "-"),
+            escape(row.organization or "personal"),
             "yes" if row.referenced_by_config else "no",
             "yes" if row.active else "",
         )
@@ -98,6 +100,15 @@ def _account_lines(session: Session, entry: ProviderAuth) -> None:
             out.print(f"  Usage          {escape(f'{limit.period}: {used} of {cap}{resets}')}")
         if entry.usage.plan:
             out.print(f"  Plan           {escape(entry.usage.plan)}")
+
+
+def switch_text(session: Session, result: ProfileSwitch) -> None:
+    """``auth use``: which profile is active now."""
+    organization = f", as organisation {result.organization}" if result.organization else ""
+    session.out.print(
+        f"{escape(result.profile_id)} is now the active {escape(result.provider)} profile"
+        f"{escape(organization)}."
+    )
 
 
 def login_text(session: Session, result: LoginResult) -> None:

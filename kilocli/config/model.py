@@ -90,6 +90,12 @@ class SetupRecord(FileModel):
     written: dict[str, str | int | float | bool] = Field(default_factory=dict)
 
 
+class EnvSection(FileModel):
+    """``[env]``: how kilocli looks for keys in the environment."""
+
+    shell_env: bool | None = Field(default=None, alias="shellEnv")
+
+
 class Config(FileModel):
     """The whole of ``config.toml``."""
 
@@ -98,6 +104,7 @@ class Config(FileModel):
     agents: Agents = Field(default_factory=Agents)
     auth: AuthSection = Field(default_factory=AuthSection)
     setup: dict[str, SetupRecord] = Field(default_factory=dict)
+    env: EnvSection = Field(default_factory=EnvSection)
 
     def provider(self, provider_id: str) -> ProviderSettings:
         """``models.providers.<p>``, empty when the config has none."""

@@ -59,6 +59,7 @@ def resolve_key(
     env: Mapping[str, str],
     store: AuthStore,
     config: Config,
+    shell_env: Mapping[str, str] | None = None,
 ) -> KeyResolution:
     """Find the key in effect for ``provider``.
 
@@ -66,7 +67,8 @@ def resolve_key(
 
     1. ``explicit``: a key given by flag or on stdin;
     2. the provider's env vars, in registry order (``KILOCODE_API_KEY``, then ``KILO_API_KEY``);
-       an empty variable counts as unset;
+       an empty variable counts as unset; then the same names as the login shell exports them
+       (``shell_env``, SPEC §4), ranked with them;
     3. the provider's profiles in ``auth-profiles.toml``: those listed in config
        ``auth.order.<p>`` first, then ``<p>:default``, then the rest in file order;
     4. ``models.providers.<p>.apiKey`` in config.
@@ -75,7 +77,7 @@ def resolve_key(
         InvalidKey: an env var holds something that cannot be a key.
         FileProblem: a stored profile's key, or config's ``apiKey``, does.
     """
-    found = list(_candidates(provider, explicit, env, store, config))
+    found = list(_candidates(provider, explicit, env, store, config, shell_env or {}))
     if not found:
         return KeyResolution(provider.id, None)
     return KeyResolution(provider.id, found[0], tuple(found[1:]))
@@ -87,6 +89,7 @@ def _candidates(
     env: Mapping[str, str],
     store: AuthStore,
     config: Config,
+    shell_env: Mapping[str, str],
 ) -> Iterator[FoundKey]:
     if explicit is not None:
         yield explicit
@@ -94,6 +97,11 @@ def _candidates(
         value = env.get(name, "")
         if value.strip():
             yield FoundKey(KeySource("env", name), normalise_key(value, source=name))
+    for name in provider.env_vars:
+        value = shell_env.get(name, "")
+        if value.strip():
+            source = f"{name} in the login shell"
+            yield FoundKey(KeySource("shell-env", name), normalise_key(value, source=source))
     profiles = store.of_provider(provider.id)
     for profile_id in profile_order(provider, profiles, config):
         found = key_of_profile(provider, profile_id, profiles[profile_id])

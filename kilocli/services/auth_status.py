@@ -33,6 +33,7 @@ class ProfileRow(Record):
     provider: str
     type: str
     key_preview: str | None
+    organization: str | None
     referenced_by_config: bool
     active: bool
 
@@ -58,6 +59,7 @@ def list_profiles(rt: Runtime) -> ProfileList:
             provider=profile.provider,
             type=profile.type,
             key_preview=preview(profile.key) if profile.key else None,
+            organization=profile.organization_id,
             referenced_by_config=profile_id in config.auth.profiles,
             active=profile_id in in_effect,
         )

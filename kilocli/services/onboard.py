@@ -140,7 +140,7 @@ def run_onboarding(rt: Runtime, request: OnboardRequest) -> OnboardingResult:
         profile_id=profile_id,
         key_source=str(found.source),
         key_preview=found.preview,
-        key_copied_from_env=found.source.kind == "env",
+        key_copied_from_env=found.source.kind in {"env", "shell-env"},
         verified=verdict.verified,
         verification_detail=verdict.detail,
         organization=_organization_of(rt, profile_id, credential.stored),

@@ -21,6 +21,7 @@ from kilocli.services.onboard_result import Verdict
 from kilocli.services.runtime import Runtime
 from kilocli.services.steps import (
     ask_gateway_about_key,
+    login_shell_keys,
     warn_if_not_provider_shaped,
     warn_unverified,
 )
@@ -106,7 +107,8 @@ def _obtain_key(
         return _checked(rt, provider, FoundKey(source, key)), False
     # The one source chain (§4), split by kind: onboarding offers profiles and env keys, in
     # chain order, but never a key written into config.toml by hand.
-    resolution = resolve_key(provider, env=rt.env, store=store, config=config)
+    shell = login_shell_keys(rt, provider, config)
+    resolution = resolve_key(provider, env=rt.env, store=store, config=config, shell_env=shell)
     found = [f for f in (resolution.in_effect, *resolution.shadowed) if f is not None]
     stored = [f for f in found if f.source.kind == "profile"]
     from_env = [f for f in found if f.source.kind in {"env", "shell-env"}]

@@ -63,6 +63,7 @@ class Runtime:
         secrets: every key this run has seen, scrubbed from any unexpected error text.
         poll_interval: seconds between two polls of a device sign-in (3 s; tests shorten it).
         open_url: opens a URL in the user's browser; True when it did.
+        shell_env: the keys the login shell exports (SPEC §4), once it has been asked.
     """
 
     env: Mapping[str, str]
@@ -75,6 +76,7 @@ class Runtime:
     clock: Callable[[], float] = time.time
     secrets: set[str] = field(default_factory=set)
     poll_interval: float = DEVICE_POLL_SECONDS
+    shell_env: dict[str, str] | None = None  # the login shell's keys, once asked
     open_url: Callable[[str], bool] = field(default=_open_in_browser)
 
     def remember_secret(self, key: str) -> str:

@@ -24,6 +24,7 @@ from kilocli.services.models import (
     ProviderListing,
 )
 from kilocli.services.onboard_result import OnboardingResult
+from kilocli.services.profiles import ProfileSwitch
 from kilocli.services.setup import SetupResult, ToolList
 
 # file name -> (the command whose --json prints it, its model)
@@ -33,6 +34,7 @@ RESULTS: dict[str, tuple[str, type[Result]]] = {
     "auth-status": ("kilocli auth status --json", AuthStatus),
     "auth-login": ("kilocli auth login --json", LoginResult),
     "auth-logout": ("kilocli auth logout --json", LogoutResult),
+    "auth-use": ("kilocli auth use --json", ProfileSwitch),
     "models-list": ("kilocli models list --json", ProviderListing),
     "models-list-all": ("kilocli models list --all --json", AllListings),
     "models-set": ("kilocli models set --json", DefaultModelChange),

@@ -55,8 +55,11 @@ def base_url_in_effect(
 
 
 def keys_of(rt: Runtime, provider: Provider, config: Config, store: AuthStore) -> KeyResolution:
-    """The key chain of ``provider``; every key found is remembered, so no error shows it."""
-    resolution = resolve_key(provider, env=rt.env, store=store, config=config)
+    """The key chain of ``provider``; every key found is remembered, so no error shows it.
+    With the login-shell import on and none of the provider's variables set, the login shell
+    is asked (once per run) for them."""
+    shell = login_shell_keys(rt, provider, config)
+    resolution = resolve_key(provider, env=rt.env, store=store, config=config, shell_env=shell)
     for found in (resolution.in_effect, *resolution.shadowed):
         if found is not None:
             rt.remember_secret(found.key)
@@ -70,6 +73,26 @@ def no_key(provider: Provider) -> NotAuthenticated:
         "in a stored profile or in config.",
         hint=f"Store one with: kilocli auth login {provider.id}",
     )
+
+
+def login_shell_keys(rt: Runtime, provider: Provider, config: Config) -> dict[str, str]:
+    """The provider's variables as the login shell exports them, when the import is on (SPEC
+    §4) and the environment has none of them; a shell that fails is ignored with one warning."""
+    from kilocli.credentials.shell_env import read_login_shell, shell_env_enabled
+
+    if not shell_env_enabled(rt.env, config.env.shell_env):
+        return {}
+    if any(rt.env.get(name, "").strip() for name in provider.env_vars):
+        return {}
+    if rt.shell_env is None:
+        from kilocli.providers.registry import PROVIDERS
+
+        names = {name for p in PROVIDERS for name in p.env_vars}
+        answer = read_login_shell(rt.env, names)
+        if answer.problem is not None:
+            rt.feedback.warn(f"Could not read keys from your login shell: {answer.problem}.")
+        rt.shell_env = dict(answer.values)
+    return {name: rt.shell_env[name] for name in provider.env_vars if name in rt.shell_env}
 
 
 def warn_if_not_provider_shaped(rt: Runtime, provider: Provider, key: str) -> None:

@@ -591,6 +591,7 @@ def test_login_list_logout_round_trip(kilo: Kilo, home: Path, gateway: FakeGatew
                 "provider": "kilocode",
                 "type": "api_key",
                 "keyPreview": preview_of(VALID_KEY),
+                "organization": None,
                 "referencedByConfig": True,
                 "active": True,
             }
@@ -933,6 +934,7 @@ def listed(profile_id: str, key: str | None, *, referenced: bool, active: bool) 
         "provider": provider,
         "type": "api_key" if key else "oauth",
         "keyPreview": preview_of(key) if key else None,
+        "organization": None,
         "referencedByConfig": referenced,
         "active": active,
     }
@@ -982,10 +984,10 @@ def test_list_prints_a_table(kilo: Kilo, home: Path) -> None:
     assert run.code == ExitCode.OK, run.stderr
     w, d, o = (preview_of(p.key) for p in (ORDERED, DEFAULT, OPENROUTER_PROFILE))
     assert [line.rstrip() for line in run.stdout.splitlines()] == [
-        "Profile             Provider    Type     Key        In config  Active",
-        f"openrouter:default  openrouter  api_key  {o}  no         yes",
-        f"kilocode:default    kilocode    api_key  {d}  yes",
-        f"kilocode:work       kilocode    api_key  {w}  yes        yes",
+        "Profile             Provider    Type     Key        Organisation  In config  Active",
+        f"openrouter:default  openrouter  api_key  {o}  personal      no         yes",
+        f"kilocode:default    kilocode    api_key  {d}  personal      yes",
+        f"kilocode:work       kilocode    api_key  {w}  personal      yes        yes",
     ]
 
 

@@ -24,6 +24,7 @@ COMMANDS = [
     ("auth", "login"),
     ("auth", "logout"),
     ("auth", "token"),
+    ("auth", "use"),
     ("models",),
     ("models", "list"),
     ("models", "kilocode"),
