@@ -38,7 +38,8 @@ def setup(
         bool, typer.Option("--remove", help="Take out only what kilocli wrote.")
     ] = False,
     yes: Annotated[
-        bool, typer.Option("--yes", "-y", help="Do not ask before changing the files.")
+        bool,
+        typer.Option("--yes", "-y", help="Do not show the change and ask first (on a terminal)."),
     ] = False,
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
@@ -48,12 +49,17 @@ def setup(
     from kilocli.services.setup import list_tools, setup_tool
 
     with command_session(ctx, json_output=json_output) as session:
-        rt = session.runtime()
         if tool == "list":
-            show(session, list_tools(rt, provider), tools_text)
+            show(session, list_tools(session.runtime(), provider), tools_text)
             return
-        del yes  # setup never asks: --dry-run shows the change, and every file has a .bak
+        ask = not yes and not dry_run and not json_output and session.can_prompt()
         result = setup_tool(
-            rt, tool, provider_id=provider, models=model or (), remove=remove, dry_run=dry_run
+            session.runtime(interactive=ask),
+            tool,
+            provider_id=provider,
+            models=model or (),
+            remove=remove,
+            dry_run=dry_run,
+            confirm=ask,
         )
         show(session, result, setup_text)

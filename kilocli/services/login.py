@@ -22,6 +22,7 @@ from kilocli.providers.registry import PROVIDERS, Provider, get_provider
 from kilocli.results import Result
 from kilocli.services.account import choose_organization, sign_in_with_device
 from kilocli.services.runtime import Runtime
+from kilocli.services.setup import tool_files_holding
 from kilocli.services.steps import (
     ask_gateway_about_key,
     base_url_in_effect,
@@ -243,14 +244,21 @@ def logout(
         update_config(rt.paths, drop_metadata)
     affected = [p for p in PROVIDERS if p.id in providers]
     env_still_set = [name for p in affected for name in p.env_vars if rt.env.get(name, "").strip()]
+    warnings = [
+        f"{name} is still set in the environment and still supplies a key."
+        for name in env_still_set
+    ]
+    keys = {key for t in targets if (key := profiles[t].usable_key)}
+    warnings += [
+        f"{tool_id} still holds a copy of the key in {path} (kilocli setup put it there); "
+        f"take it out with: kilocli setup {tool_id} --remove"
+        for tool_id, path in tool_files_holding(rt, keys)
+    ]
     return LogoutResult(
         removed=list(targets),
         env_still_set=env_still_set,
         key_pages=[f"{p.keys_page} for {p.label}" for p in affected if p.keys_page],
-        warnings=[
-            f"{name} is still set in the environment and still supplies a key."
-            for name in env_still_set
-        ],
+        warnings=warnings,
     )
 
 

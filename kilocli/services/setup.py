@@ -12,7 +12,8 @@ from kilocli.config.files import load_config, update_config
 from kilocli.config.merge import with_setup_record
 from kilocli.config.model import Config, SetupRecord
 from kilocli.credentials.keys import redact
-from kilocli.errors import ExitCode, UsageError
+from kilocli.errors import ExitCode, KilocliError, UsageError
+from kilocli.prompting import Prompter
 from kilocli.providers.registry import Provider, get_provider
 from kilocli.providers.resolve import default_model_provider, parse_model_ref
 from kilocli.results import Record, Result
@@ -76,8 +77,10 @@ def setup_tool(
     models: Sequence[str] = (),
     remove: bool = False,
     dry_run: bool = False,
+    confirm: bool = False,
 ) -> SetupResult:
-    """Add (or with ``remove`` take out) kilocli's entries in ``tool_id``'s files.
+    """Add (or with ``remove`` take out) kilocli's entries in ``tool_id``'s files. With
+    ``confirm`` and a terminal, the diff is shown and the user asked before anything is written.
 
     Raises:
         NotAuthenticated: no key is in effect (not needed to remove).
@@ -94,8 +97,15 @@ def setup_tool(
         owned=list(record.owned), replaced=dict(record.replaced), written=dict(record.written)
     )
     planned = [_plan(rt, tool, f, target, log, record, remove=remove) for f in tool.files]
-    result = _result(rt, tool, target, organization, planned, log, remove=remove, dry=dry_run)
-    if result.ok and not dry_run and result.action != "unchanged":
+    prompter = rt.prompter if confirm and not dry_run else None
+    preview = prompter is not None
+    result = _result(
+        rt, tool, target, organization, planned, log, remove=remove, dry=dry_run or preview
+    )
+    if prompter is not None and result.action == "dry-run":
+        _ask_before_writing(rt, prompter, tool, result)
+        result = _result(rt, tool, target, organization, planned, log, remove=remove, dry=False)
+    if result.ok and not dry_run and result.action in {"configured", "removed"}:
         for item in planned:
             _write(item, remove=remove)
         if log.owned or record.owned:
@@ -249,6 +259,22 @@ def _file_entry(
     return entry
 
 
+def _ask_before_writing(rt: Runtime, prompter: Prompter, tool: Tool, preview: SetupResult) -> None:
+    """Show the change and ask (SPEC §12's ``--yes`` answers it).
+
+    Raises:
+        KilocliError: the user said no; nothing was written.
+    """
+    for entry in preview.files:
+        if entry.diff:
+            rt.feedback.note(entry.diff.rstrip("\n"))
+    if not prompter.confirm(f"Change these files of {tool.label}?", default=True):
+        raise KilocliError(
+            f"Left the files of {tool.label} as they were.",
+            hint=f"See the change with: kilocli setup {tool.id} --dry-run",
+        )
+
+
 def _snippet(tool_file: ToolFile, target: Target, remove: bool) -> str | None:
     """What to paste by hand: kilocli's entries alone, the key as a command that prints it."""
     if remove:
@@ -281,6 +307,27 @@ def _write(item: _Planned, *, remove: bool) -> None:
         replace_file(item.state, item.new_text.encode(), holds_key=holds_key, backup=backup)
     if remove and holds_key:
         forget_backup(item.state.path)
+
+
+def tool_files_holding(rt: Runtime, keys: set[str]) -> list[tuple[str, str]]:
+    """The tools' key files (llm's ``keys.json``, Continue's ``.env``) that hold one of
+    ``keys``: kilocli's own files forget a key at logout, another tool's keep their copy."""
+    from kilocli.errors import FileProblem
+    from kilocli.providers.registry import PROVIDERS
+
+    where = Locations(rt.env)
+    found = []
+    for tool in TOOLS:
+        paths = {file_path(f, where, p) for f in tool.files if f.holds_key for p in PROVIDERS}
+        for path in sorted(paths):
+            try:
+                state = read_state(path)
+            except FileProblem:
+                continue
+            data = state.data or b""
+            if any(key.encode() in data for key in keys):
+                found.append((tool.id, str(state.path)))
+    return found
 
 
 class ToolRow(Record):
