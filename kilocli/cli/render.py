@@ -186,6 +186,8 @@ def onboarding_text(session: Session, result: OnboardingResult) -> None:
         ("Profile", str(result.profile_id)),
         ("Key", f"{result.key_preview} ({source})"),
         ("Verified", f"{verified}: {result.verdict.detail}"),
+        *([("Organisation", result.organization)] if result.organization else []),
+        *([("Gateway", result.custom_gateway)] if result.custom_gateway else []),
         ("Default model", model),
         ("Wrote", f"{result.auth_store_path}\n{result.config_path}"),
     ]

@@ -55,11 +55,12 @@ def start_sign_in(client: GatewayClient, origin: str) -> DeviceStart:
         GatewayUnreachable: no answer, an error status, or an answer of the wrong shape.
     """
     url = f"{origin}/api/device-auth/codes"
-    answer = _send(client, "POST", url, b"")
+    answer = _send(client, "POST", url, b"", retry=False)  # 429: too many pending, not "wait"
     if answer[0] == 429:
         raise SignInFailed(
             "Kilo Gateway refused to start another sign-in: too many are pending.",
-            hint="Wait a few minutes (or finish the sign-in already open), then try again.",
+            hint="Finish (or wait out) the sign-in already open, then run again: "
+            "kilocli auth login kilocode --device",
         )
     if answer[0] != 200:
         raise GatewayUnreachable(
@@ -126,12 +127,15 @@ def expired() -> SignInRefused:
 
 
 def _send(
-    client: GatewayClient, method: str, url: str, body: bytes | None
+    client: GatewayClient, method: str, url: str, body: bytes | None, *, retry: bool = True
 ) -> tuple[int, dict[str, Any]]:
     import httpx
 
     try:
-        answer = client.post(url, {}, body or b"") if method == "POST" else client.get(url, {})
+        if method == "POST":
+            answer = client.post(url, {}, body or b"", retry=retry)
+        else:
+            answer = client.get(url, {})
     except httpx.TimeoutException:
         raise GatewayUnreachable(
             f"Kilo Gateway did not answer within {client.timeout:g} s.",

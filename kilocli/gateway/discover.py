@@ -18,9 +18,10 @@ from kilocli.providers.resolve import normalise_base_url
 class DiscoveryFailed(GatewayUnreachable):
     """The model list could not be fetched; ``reason`` says why, fit for a warning."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, status: int | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.status = status  # the HTTP status of an error answer
 
 
 def models_url(base_url: str) -> str:
@@ -57,7 +58,7 @@ def discover_models(
         raise DiscoveryFailed(str(exc)) from None
     if response.status_code != 200:
         problem = classify(response.status_code, response.content, secrets=(key,) if key else ())
-        raise DiscoveryFailed(problem.describe(provider.label))
+        raise DiscoveryFailed(problem.describe(provider.label), response.status_code)
     try:
         payload = parse_json(response.content)
     except MalformedAnswer as exc:

@@ -92,14 +92,23 @@ class GatewayClient:
         return self._with_one_retry(lambda: self.get_once(url, headers))
 
     def post(
-        self, url: str, headers: Mapping[str, str], body: bytes, *, timeout: float | None = None
+        self,
+        url: str,
+        headers: Mapping[str, str],
+        body: bytes,
+        *,
+        timeout: float | None = None,
+        retry: bool = True,
     ) -> Answer:
         """POST ``body`` (JSON) to ``url``, bounded like :meth:`get` (within ``timeout`` when
-        given), with the same one retry after a 429."""
+        given), with the same one retry after a 429 unless ``retry`` is off (a 429 that does
+        not mean "slow down")."""
         headers = {"Content-Type": "application/json", **headers}
-        return self._with_one_retry(
-            lambda: self._bounded("POST", url, headers, body, timeout or self.timeout)
-        )
+
+        def send() -> Answer:
+            return self._bounded("POST", url, headers, body, timeout or self.timeout)
+
+        return self._with_one_retry(send) if retry else send()
 
     def _with_one_retry(self, send: Callable[[], Answer]) -> Answer:
         answer = send()

@@ -101,6 +101,9 @@ def send_probe(
         raise _unreachable(f"{provider.label} sent an unexpected answer: {exc}") from None
     seconds = clock() - started
     if answer.status_code != 200:
+        organization = headers.get(provider.organization_header or "")
+        if organization and answer.status_code in {400, 403}:
+            raise _organization_refused(provider, answer, organization, key)
         raise _refused(provider, answer, request["model"], key)
     model, usage = _read_completion(provider, answer, key)
     return ProbeAnswer(model, seconds, usage)
@@ -109,6 +112,20 @@ def send_probe(
 def _unreachable(message: str) -> ProbeFailed:
     return ProbeFailed(
         message, hint="Check the connection and try again.", exit_code=ExitCode.UNREACHABLE
+    )
+
+
+def _organization_refused(
+    provider: Provider, answer: Answer, organization: str, key: str
+) -> ProbeFailed:
+    """A 400 (not an organisation id) or 403 (not a member) answers the organisation header,
+    not the key (SPEC §13)."""
+    problem = classify(answer.status_code, answer.content, secrets=(key,))
+    detail = f"HTTP {answer.status_code}" + (f": {problem.message}" if problem.message else "")
+    return ProbeFailed(
+        f"{provider.label} refused the organisation {organization} ({detail}).",
+        hint=f"Choose another: kilocli auth login {provider.id} --organization ID|personal",
+        exit_code=ExitCode.NOT_AUTHENTICATED,
     )
 
 

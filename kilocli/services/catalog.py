@@ -15,6 +15,7 @@ from kilocli.services.runtime import Runtime
 from kilocli.services.steps import (
     base_url_in_effect,
     keys_of,
+    organization_fix,
     organization_headers,
     organization_in_use,
 )
@@ -37,7 +38,7 @@ def load_catalog(
     effect (onboarding passes its ``--base-url`` before it is saved).
     """
     base_url = base_url or base_url_in_effect(rt, provider, config).url
-    key, organization = _key_for(rt, provider, config)  # remembered before anything can fail
+    organization = _organization_for(rt, provider, config)
     path = rt.paths.models_cache(provider.id, organization)  # each organisation has its list
     cached = read_cache(path, base_url)
     ttl, warnings = ttl_from_env(rt.env)
@@ -53,6 +54,7 @@ def load_catalog(
         return catalog("fallback", None, False, warnings)
     from kilocli.gateway.discover import DiscoveryFailed, discover_models
 
+    key, organization = _key_for(rt, provider, config)  # remembered before anything can fail
     headers = organization_headers(provider, organization)
     try:
         with (
@@ -61,6 +63,11 @@ def load_catalog(
         ):
             parsed = discover_models(client, provider, base_url, key, headers)
     except DiscoveryFailed as exc:
+        if organization is not None and exc.status in {400, 403}:
+            warnings.append(
+                f"{provider.label} refused the organisation {organization} for the model list. "
+                + organization_fix(provider)
+            )
         if cached is not None:
             warnings.append(
                 f"Could not refresh the {provider.label} model list ({exc.reason}); "
@@ -93,6 +100,24 @@ def _assembled(
         return replace(merged, organization=organization)
 
     return assemble
+
+
+def _organization_for(rt: Runtime, provider: Provider, config: Config) -> str | None:
+    """Whose model list the key in effect sees. Most stores name no organisation at all: then
+    the answer is known without validating the store and walking the key chain (a cached
+    listing is a budgeted command, SPEC §10)."""
+    from kilocli.storage import read_file_bytes
+
+    if provider.organization_header is None:
+        return None
+    if not (provider.organization_env and rt.env.get(provider.organization_env, "").strip()):
+        try:
+            data = read_file_bytes(rt.paths.auth_file)
+        except KilocliError:
+            data = None
+        if not data or b"organizationId" not in data:
+            return None
+    return _key_for(rt, provider, config)[1]
 
 
 def _key_for(rt: Runtime, provider: Provider, config: Config) -> tuple[str | None, str | None]:

@@ -144,6 +144,7 @@ def run_onboarding(rt: Runtime, request: OnboardRequest) -> OnboardingResult:
         verified=verdict.verified,
         verification_detail=verdict.detail,
         organization=_organization_of(rt, profile_id, credential.stored),
+        custom_gateway=None if base_url == provider.base_url else base_url,
         default_model=primary,
         default_model_changed=model_ref is not None and primary == model_ref,
         config_path=rt.paths.config_file,

@@ -41,6 +41,7 @@ class OnboardingResult(Result):
     verified: bool | None
     verification_detail: str = Field(exclude=True)
     organization: str | None = None
+    custom_gateway: str | None = Field(default=None, exclude=True)  # a base URL not the default
     default_model: str | None
     default_model_changed: bool
     config_path: Path

@@ -85,7 +85,7 @@ def assert_nothing_written(home: Path) -> None:
 # Where the key comes from -------------------------------------------------------------------
 
 
-def test_key_by_flag_prints_the_summary(kilo: Kilo, home: Path) -> None:
+def test_key_by_flag_prints_the_summary(kilo: Kilo, home: Path, gateway: FakeGateway) -> None:
     run = kilo("onboard", "--kilocode-api-key", VALID_KEY)
 
     assert run.code == ExitCode.OK, run.stderr
@@ -95,6 +95,7 @@ def test_key_by_flag_prints_the_summary(kilo: Kilo, home: Path) -> None:
         "  Profile        kilocode:default\n"
         f"  Key            {preview_of(VALID_KEY)} (flag: --kilocode-api-key)\n"
         f"  Verified       yes: {EMAIL}\n"
+        f"  Gateway        {gateway.base_url}\n"  # not the default one
         f"  Default model  {KILO_AUTO} (changed)\n"
         f"  Wrote          {home / 'auth-profiles.toml'}\n"
         f"                 {home / 'config.toml'}\n"

@@ -1,0 +1,116 @@
+"""Sign in with Kilo in a real pseudo-terminal: the method list, the device flow's polls, Ctrl-C
+while waiting, and the organisation question after the sign-in (SPEC §5, §13)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from kilocli.errors import ExitCode
+from tests.fakes import VALID_KEY, FakeGateway
+from tests.helpers import read_toml
+from tests.pty.conftest import CTRL_C, DOWN, ENTER, Spawn, Terminal
+
+pytestmark = pytest.mark.pty
+
+ACME = {"id": "11111111-2222-4333-8444-555555555555", "name": "Acme", "role": "owner"}
+SIDE = {"id": "66666666-7777-4888-9999-000000000000", "name": "Side Project", "role": "member"}
+FAST_POLLS = {"KILOCLI_POLL_INTERVAL": "0.05"}
+CODE_SHOWN = r"confirm the code ABCD-EF23"
+
+
+def start_device_onboarding(spawn: Spawn) -> Terminal:
+    """``kilocli onboard --no-browser`` on a terminal, up to choosing "Sign in with Kilo"."""
+    term = spawn("onboard", "--no-browser", **FAST_POLLS)
+    term.expect("Model/auth provider")
+    term.expect("Skip for now")
+    term.send(ENTER)  # Kilo Gateway is listed first
+    term.expect("Kilo Gateway auth method")
+    term.expect("Sign in with Kilo")
+    term.expect("Back")
+    term.send(ENTER)  # "Sign in with Kilo (browser)" is the first method
+    return term
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the condition never came true"
+        time.sleep(0.01)
+
+
+def nothing_written(home: Path) -> bool:
+    return not (home / "auth-profiles.toml").exists() and not (home / "config.toml").exists()
+
+
+def test_sign_in_with_kilo_completes_after_several_polls(
+    spawn: Spawn, home: Path, gateway: FakeGateway
+) -> None:
+    gateway.device_pending_polls = 4
+
+    term = start_device_onboarding(spawn)
+    term.expect(CODE_SHOWN)
+    term.expect("Verified: person@example.com")
+    term.expect("Onboarding complete")
+
+    assert term.finish() == ExitCode.OK
+    assert gateway.device_polls == 5
+    profile = read_toml(home / "auth-profiles.toml")["profiles"]["kilocode:default"]
+    assert (profile["type"], profile["key"]) == ("oauth", VALID_KEY)
+    assert VALID_KEY not in term.transcript
+
+
+def test_back_from_the_method_list_returns_to_the_providers(
+    spawn: Spawn, home: Path, gateway: FakeGateway
+) -> None:
+    term = spawn("onboard", "--no-browser", **FAST_POLLS)
+    term.expect("Model/auth provider")
+    term.expect("Skip for now")
+    term.send(ENTER)
+    term.expect("Kilo Gateway auth method")
+    term.expect("Back")
+    term.send(DOWN + DOWN + ENTER)  # Back
+    term.expect("Model/auth provider")
+    term.expect("Skip for now")
+    term.send(DOWN + DOWN + ENTER)  # Skip for now
+    term.expect("nothing was written")
+
+    assert term.finish() == ExitCode.OK
+    assert gateway.requests == []
+    assert nothing_written(home)
+
+
+def test_ctrl_c_while_waiting_for_approval_writes_nothing(
+    spawn: Spawn, home: Path, gateway: FakeGateway
+) -> None:
+    gateway.device_pending_polls = 10**6
+
+    term = start_device_onboarding(spawn)
+    term.expect(CODE_SHOWN)
+    wait_until(lambda: gateway.device_polls >= 2)
+    term.send(CTRL_C)
+    term.expect("Interrupted; nothing was written.")
+
+    assert term.finish() == ExitCode.INTERRUPTED
+    assert "Traceback" not in term.transcript
+    assert nothing_written(home)
+
+
+def test_the_organisation_is_asked_after_the_sign_in_and_stored(
+    spawn: Spawn, home: Path, gateway: FakeGateway
+) -> None:
+    gateway.organizations = [ACME, SIDE]
+
+    term = start_device_onboarding(spawn)
+    term.expect("Verified: person@example.com")
+    term.expect("Use Kilo Gateway as")
+    term.expect(r"Side Project \(member\)")
+    term.send(DOWN + ENTER)  # from Personal (the default) to Acme
+    term.expect("Onboarding complete")
+
+    assert term.finish() == ExitCode.OK
+    profile = read_toml(home / "auth-profiles.toml")["profiles"]["kilocode:default"]
+    assert profile["organizationId"] == ACME["id"]
