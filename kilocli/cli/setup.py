@@ -46,7 +46,8 @@ def setup(
     """Point another tool (llm, codex, aider, …) at the gateway."""
     from kilocli.cli.render import show
     from kilocli.cli.render_setup import setup_text, tools_text
-    from kilocli.services.setup import list_tools, setup_tool
+    from kilocli.services.setup import setup_tool
+    from kilocli.services.setup_list import list_tools
 
     with command_session(ctx, json_output=json_output) as session:
         if tool == "list":

@@ -22,7 +22,7 @@ from kilocli.providers.registry import PROVIDERS, Provider, get_provider
 from kilocli.results import Result
 from kilocli.services.account import choose_organization, sign_in_with_device
 from kilocli.services.runtime import Runtime
-from kilocli.services.setup import tool_files_holding
+from kilocli.services.setup_list import tool_files_holding
 from kilocli.services.steps import (
     ask_gateway_about_key,
     base_url_in_effect,

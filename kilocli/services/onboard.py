@@ -167,7 +167,7 @@ def _choose_tools(rt: Runtime, provider: Provider) -> list[str]:
     for ``provider`` (none ticked). Without one, only ``--setup`` sets tools up."""
     if rt.prompter is None:
         return []
-    from kilocli.services.setup import list_tools
+    from kilocli.services.setup_list import list_tools
 
     candidates = [
         (row.tool, row.label, row.files[0])

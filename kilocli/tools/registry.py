@@ -1,7 +1,7 @@
 """The tools ``kilocli setup`` writes for, as data (SPEC §12): for each, the files it reads,
 their format, whether they hold a key, the edits that add and remove kilocli's entries, how to
 tell it is installed, and how to run it afterwards. Adding a tool is an entry here and its
-edits in :mod:`kilocli.tools.entries`, not new control flow."""
+edits in :mod:`kilocli.tools.edits`, not new control flow."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from typing import Any
 
 from kilocli.errors import UsageError
 from kilocli.providers.registry import Provider
-from kilocli.tools import entries
 from kilocli.tools.documents import FileFormat
+from kilocli.tools.edits import aider, codex, continue_dev, llm, opencode
 from kilocli.tools.entries import EditLog, Target
 
 
@@ -96,18 +96,18 @@ TOOLS: tuple[Tool, ...] = (
             ToolFile(
                 locate=lambda where: _llm_dir(where) / "extra-openai-models.yaml",
                 format="yaml",
-                write=entries.llm_models,
-                remove=entries.llm_models_removed,
-                configured=entries.llm_models_configured,
+                write=llm.llm_models,
+                remove=llm.llm_models_removed,
+                configured=llm.llm_models_configured,
             ),
             ToolFile(
                 locate=lambda where: _llm_dir(where) / "keys.json",
                 format="json",
-                write=entries.llm_key,
-                remove=entries.llm_key_removed,
-                configured=entries.llm_key_configured,
+                write=llm.llm_key,
+                remove=llm.llm_key_removed,
+                configured=llm.llm_key_configured,
                 holds_key=True,
-                new=entries.llm_keys_file,
+                new=llm.llm_keys_file,
             ),
         ),
         run=lambda target: f"llm -m {target.provider.id}/{target.models[0].id} 'hello'",
@@ -121,18 +121,18 @@ TOOLS: tuple[Tool, ...] = (
             ToolFile(
                 locate=lambda where: _codex_dir(where) / "config.toml",
                 format="toml",
-                write=entries.codex_provider,
-                remove=entries.codex_provider_removed,
-                configured=entries.codex_provider_configured,
+                write=codex.codex_provider,
+                remove=codex.codex_provider_removed,
+                configured=codex.codex_provider_configured,
             ),
             ToolFile(
                 # Current Codex releases refuse [profiles.*] in config.toml: a profile is a
                 # file of its own, <CODEX_HOME>/<name>.config.toml.
                 locate=lambda where: _codex_dir(where) / "PROVIDER.config.toml",
                 format="toml",
-                write=entries.codex_profile,
-                remove=entries.codex_profile_removed,
-                configured=entries.codex_profile_configured,
+                write=codex.codex_profile,
+                remove=codex.codex_profile_removed,
+                configured=codex.codex_profile_configured,
             ),
         ),
         run=lambda target: f"kilocli exec -- codex --profile {target.provider.id}",
@@ -147,10 +147,10 @@ TOOLS: tuple[Tool, ...] = (
             ToolFile(
                 locate=lambda where: _opencode_dir(where) / "opencode.json",
                 format="json",
-                write=entries.opencode_provider,
-                remove=entries.opencode_provider_removed,
-                configured=entries.opencode_provider_configured,
-                new=entries.opencode_file,
+                write=opencode.opencode_provider,
+                remove=opencode.opencode_provider_removed,
+                configured=opencode.opencode_provider_configured,
+                new=opencode.opencode_file,
             ),
         ),
         run=lambda target: (
@@ -166,9 +166,9 @@ TOOLS: tuple[Tool, ...] = (
             ToolFile(
                 locate=lambda where: where.home / ".aider.conf.yml",
                 format="yaml",
-                write=entries.aider_settings,
-                remove=entries.aider_settings_removed,
-                configured=entries.aider_settings_configured,
+                write=aider.aider_settings,
+                remove=aider.aider_settings_removed,
+                configured=aider.aider_settings_configured,
             ),
         ),
         run=lambda target: "kilocli exec -- aider",
@@ -183,17 +183,17 @@ TOOLS: tuple[Tool, ...] = (
             ToolFile(
                 locate=lambda where: _continue_dir(where) / "config.yaml",
                 format="yaml",
-                write=entries.continue_models,
-                remove=entries.continue_models_removed,
-                configured=entries.continue_models_configured,
-                new=entries.continue_file,
+                write=continue_dev.continue_models,
+                remove=continue_dev.continue_models_removed,
+                configured=continue_dev.continue_models_configured,
+                new=continue_dev.continue_file,
             ),
             ToolFile(
                 locate=lambda where: _continue_dir(where) / ".env",
                 format="dotenv",
-                write=entries.continue_secret,
-                remove=entries.continue_secret_removed,
-                configured=entries.continue_secret_configured,
+                write=continue_dev.continue_secret,
+                remove=continue_dev.continue_secret_removed,
+                configured=continue_dev.continue_secret_configured,
                 holds_key=True,
             ),
         ),

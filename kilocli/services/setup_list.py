@@ -1,0 +1,91 @@
+"""``kilocli setup list``: the tools kilocli can set up, whether each is on this machine and
+already set up; and which of their files hold a copy of a key (for ``auth logout``)."""
+
+from __future__ import annotations
+
+from kilocli.config.files import load_config
+from kilocli.errors import FileProblem
+from kilocli.providers.registry import PROVIDERS, Provider, get_provider
+from kilocli.providers.resolve import default_model_provider
+from kilocli.results import Record, Result
+from kilocli.services.runtime import Runtime
+from kilocli.tools import documents
+from kilocli.tools.files import read_state
+from kilocli.tools.registry import TOOLS, Locations, Tool, file_path
+
+
+def tool_files_holding(rt: Runtime, keys: set[str]) -> list[tuple[str, str]]:
+    """The tools' key files (llm's ``keys.json``, Continue's ``.env``) that hold one of
+    ``keys``: kilocli's own files forget a key at logout, another tool's keep their copy."""
+    where = Locations(rt.env)
+    found = []
+    for tool in TOOLS:
+        paths = {file_path(f, where, p) for f in tool.files if f.holds_key for p in PROVIDERS}
+        for path in sorted(paths):
+            try:
+                state = read_state(path)
+            except FileProblem:
+                continue
+            data = state.data or b""
+            if any(key.encode() in data for key in keys):
+                found.append((tool.id, str(state.path)))
+    return found
+
+
+class ToolRow(Record):
+    """One tool in ``setup list``."""
+
+    tool: str
+    label: str
+    detected: bool
+    configured: bool
+    files: list[str]
+
+
+class ToolList(Result):
+    """``setup list``: every tool kilocli can set up, for one provider."""
+
+    provider: str
+    tools: list[ToolRow]
+
+
+def list_tools(rt: Runtime, provider_id: str | None = None) -> ToolList:
+    """Each tool: found on this machine (its program on ``PATH`` or its config directory),
+    set up for the provider, and the files ``setup`` would change."""
+    config = load_config(rt.paths)
+    provider = (
+        get_provider(provider_id.lower()) if provider_id else default_model_provider(config.primary)
+    )
+    where = Locations(rt.env)
+    rows = [
+        ToolRow(
+            tool=tool.id,
+            label=tool.label,
+            detected=detected(tool, where),
+            configured=_configured(tool, where, provider),
+            files=[str(file_path(f, where, provider)) for f in tool.files],
+        )
+        for tool in TOOLS
+    ]
+    return ToolList(provider=provider.id, tools=rows)
+
+
+def detected(tool: Tool, where: Locations) -> bool:
+    """The tool's program is on ``PATH``, or its config (directory or file) exists."""
+    import shutil
+
+    on_path = any(shutil.which(b, path=where.env.get("PATH")) for b in tool.binaries)
+    return on_path or tool.marker(where).exists()
+
+
+def _configured(tool: Tool, where: Locations, provider: Provider) -> bool:
+    for tool_file in tool.files[:1]:  # the first file holds kilocli's entries
+        state = read_state(file_path(tool_file, where, provider))
+        if state.data is None:
+            return False
+        try:
+            document = documents.load(tool_file.format, state.text)
+        except documents.Unreadable:
+            return False
+        return tool_file.configured(document, provider)
+    return False

@@ -1,0 +1,2 @@
+"""The edits of each tool ``setup`` writes for, one module per tool (see
+:mod:`kilocli.tools.registry`)."""
