@@ -1,4 +1,4 @@
-"""``kilocli auth list|status|login|logout|token``."""
+"""``kilocli auth list|status|login|logout|use|token``."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from kilocli.cli.context import command_app, command_session
+from kilocli.cli.context import OrganizationOption, command_app, command_session
 
 app = command_app(help="See, store and remove credentials.")
 
@@ -61,14 +61,7 @@ def login(
     device: Annotated[
         bool, typer.Option("--device", help="Sign in with Kilo in a browser (no key to copy).")
     ] = False,
-    organization: Annotated[
-        str | None,
-        typer.Option(
-            "--organization",
-            help="Use the Kilo account as this organisation (an id), or personal.",
-            metavar="ID|personal",
-        ),
-    ] = None,
+    organization: OrganizationOption = None,
     no_verify: Annotated[bool, typer.Option("--no-verify", help="Do not check the key.")] = False,
     no_browser: Annotated[
         bool, typer.Option("--no-browser", help="With --device: print the link only.")

@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
@@ -23,6 +23,17 @@ if TYPE_CHECKING:
 
 
 MAX_STDIN_CHARS = 64 * 1024
+
+
+OrganizationOption = Annotated[
+    str | None,
+    typer.Option(
+        "--organization",
+        help="Use the Kilo account as this organisation (an id), or personal.",
+        metavar="ID|personal",
+    ),
+]
+"""``--organization`` of ``onboard`` and ``auth login`` (SPEC §13)."""
 
 
 def command_app(**settings: Any) -> typer.Typer:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from kilocli.cli.context import command_app, command_session
+from kilocli.cli.context import OrganizationOption, command_app, command_session
 
 app = command_app(no_args_is_help=False)
 
@@ -60,14 +60,7 @@ def onboard(
     no_verify: Annotated[
         bool, typer.Option("--no-verify", help="Do not check the key with the gateway.")
     ] = False,
-    organization: Annotated[
-        str | None,
-        typer.Option(
-            "--organization",
-            help="Use the Kilo account as this organisation (an id), or personal.",
-            metavar="ID|personal",
-        ),
-    ] = None,
+    organization: OrganizationOption = None,
     no_browser: Annotated[
         bool,
         typer.Option("--no-browser", help="Sign in with Kilo: print the link, open no browser."),

@@ -30,6 +30,23 @@ class AuthStore(FileModel):
     version: int | None = None
     profiles: dict[str, StoredProfile] = Field(default_factory=dict)
 
+    def named(self, profile_id: str) -> StoredProfile:
+        """The profile ``profile_id``.
+
+        Raises:
+            UsageError: there is none; the message lists those there are.
+        """
+        from kilocli.errors import UsageError
+
+        profile = self.profiles.get(profile_id)
+        if profile is None:
+            known = ", ".join(self.profiles) or "none"
+            raise UsageError(
+                f"There is no profile {profile_id!r} (stored profiles: {known}).",
+                hint="See them with: kilocli auth list",
+            )
+        return profile
+
     def of_provider(self, provider_id: str) -> dict[str, StoredProfile]:
         """The profiles of one provider, in file order."""
         return {pid: p for pid, p in self.profiles.items() if p.provider == provider_id}

@@ -55,13 +55,7 @@ def credentials_in_effect(
 def _profile_key(
     rt: Runtime, store: AuthStore, profile_id: str, provider_id: str | None
 ) -> tuple[Provider, FoundKey | None]:
-    profile = store.profiles.get(profile_id)
-    if profile is None:
-        known = ", ".join(store.profiles) or "none"
-        raise UsageError(
-            f"There is no profile {profile_id!r} (stored profiles: {known}).",
-            hint="See them with: kilocli auth list",
-        )
+    profile = store.named(profile_id)
     provider = get_provider(profile.provider)
     if provider_id is not None and provider_id.lower() != provider.id:
         raise UsageError(

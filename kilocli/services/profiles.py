@@ -5,7 +5,6 @@ from __future__ import annotations
 from kilocli.config.files import update_config
 from kilocli.config.merge import put_profile_first
 from kilocli.credentials.store import load_auth_store
-from kilocli.errors import UsageError
 from kilocli.providers.registry import get_provider
 from kilocli.results import Result
 from kilocli.services.runtime import Runtime
@@ -30,13 +29,7 @@ def use_profile(rt: Runtime, profile_id: str) -> ProfileSwitch:
         UsageError: no such profile.
     """
     store = load_auth_store(rt.paths, rt.feedback.warn)
-    profile = store.profiles.get(profile_id)
-    if profile is None:
-        known = ", ".join(store.profiles) or "none"
-        raise UsageError(
-            f"There is no profile {profile_id!r} (stored profiles: {known}).",
-            hint="See them with: kilocli auth list",
-        )
+    profile = store.named(profile_id)
     provider = get_provider(profile.provider)
     written = update_config(rt.paths, lambda doc: put_profile_first(doc, profile_id, provider.id))
     order = list(written.profile_order(provider.id))

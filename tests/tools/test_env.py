@@ -18,8 +18,8 @@ from kilocli.tools.shells import dotenv_quote, fish_quote, powershell_quote, sh_
 from tests.conftest import Run, run_kilocli
 from tests.fakes import VALID_KEY
 from tests.helpers import preview_of
+from tests.tools.setup_helpers import ORG, store_key, store_org_profile
 
-ORG = "9f4c1d2e-0000-4000-8000-000000000001"
 KILO_NAMES = ["KILOCODE_API_KEY", "KILO_API_KEY", "KILOCODE_BASE_URL"]
 OPENAI_NAMES = ["OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_API_BASE"]
 
@@ -39,19 +39,6 @@ def on_terminal(*args: str, env: dict[str, str] | None = None) -> Run:
     full = dict(os.environ) | (env or {})
     code = main(list(args), env=full, stdin=io.StringIO(), stdout=out, stderr=err)
     return Run(code, out.getvalue(), err.getvalue())
-
-
-def store_key(organization: str | None = None) -> None:
-    """Onboard VALID_KEY; with ``organization``, give its profile that organisation."""
-    run = run_kilocli(
-        "onboard", "--non-interactive", "--kilocode-api-key", VALID_KEY, "--no-verify"
-    )
-    assert run.code == 0, run.stderr
-    if organization is not None:
-        import os
-
-        store = Path(os.environ["KILOCLI_HOME"]) / "auth-profiles.toml"
-        store.write_text(store.read_text() + f'organizationId = "{organization}"\n')
 
 
 def in_shell(shell: list[str], script: str, names: list[str]) -> dict[str, str]:
@@ -142,7 +129,7 @@ def test_powershell_output_quotes_values() -> None:
 
 
 def test_the_organisation_of_the_profile_is_passed_on() -> None:
-    store_key(ORG)
+    store_org_profile(ORG)
     run = run_kilocli("env", "--format", "json")
     assert json.loads(run.stdout)["KILO_ORG_ID"] == ORG
 

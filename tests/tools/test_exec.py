@@ -6,7 +6,6 @@ These tests need a process: exec replaces the one it runs in.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import textwrap
@@ -16,8 +15,8 @@ import pytest
 
 from tests.conftest import run_kilocli
 from tests.fakes import VALID_KEY, FakeGateway
+from tests.tools.setup_helpers import ORG, store_key, store_org_profile
 
-ORG = "9f4c1d2e-0000-4000-8000-000000000001"
 SHOW_ENV = (
     "import json, os; print(json.dumps({k: os.environ.get(k) for k in ["
     "'KILOCODE_API_KEY', 'KILO_API_KEY', 'KILOCODE_BASE_URL', 'KILO_ORG_ID', "
@@ -25,18 +24,8 @@ SHOW_ENV = (
 )
 
 
-def store_key(organization: str | None = None) -> None:
-    run = run_kilocli(
-        "onboard", "--non-interactive", "--kilocode-api-key", VALID_KEY, "--no-verify"
-    )
-    assert run.code == 0, run.stderr
-    if organization is not None:
-        store = Path(os.environ["KILOCLI_HOME"]) / "auth-profiles.toml"
-        store.write_text(store.read_text() + f'organizationId = "{organization}"\n')
-
-
 def test_the_program_gets_every_variable() -> None:
-    store_key(ORG)
+    store_org_profile(ORG)
     run = run_kilocli("exec", "--", sys.executable, "-c", SHOW_ENV, process=True)
     assert run.code == 0, run.stderr
     assert json.loads(run.stdout) == {
