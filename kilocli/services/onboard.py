@@ -16,9 +16,11 @@ from kilocli.config.merge import (
     set_primary_model,
 )
 from kilocli.config.model import Config
+from kilocli.credentials.model import AuthStore
 from kilocli.credentials.store import KEEP_ORGANIZATION, NewCredential, load_auth_store
 from kilocli.errors import KilocliError
 from kilocli.onboarding.decisions import (
+    KeyInput,
     collect_key_inputs,
     decide_default_model,
     infer_auth_choice,
@@ -30,9 +32,9 @@ from kilocli.onboarding.prompts import (
     ask_default_model,
     ask_tools,
 )
-from kilocli.providers.registry import Provider, get_provider
+from kilocli.providers.registry import AuthChoice, Provider, get_provider
 from kilocli.providers.resolve import normalise_base_url, parse_model_ref
-from kilocli.services.onboard_credential import obtain_credential
+from kilocli.services.onboard_credential import Credential, obtain_credential
 from kilocli.services.onboard_result import OnboardingResult, ToolSetUp
 from kilocli.services.runtime import Runtime
 from kilocli.services.steps import (
@@ -84,34 +86,10 @@ def run_onboarding(rt: Runtime, request: OnboardRequest) -> OnboardingResult:
     named_tools = [get_tool(tool_id).id for tool_id in request.setup_tools]  # fail early
     rt.feedback.note(f"kilocli onboarding: config in {rt.paths.config_dir}")
     choice = infer_auth_choice(request.auth_choice, inputs, interactive=interactive)
-    back_to: str | None = None
-    while True:
-        asked = choice is None
-        # None only on a terminal: without one, infer_auth_choice always decides.
-        picked = choice or ask_auth_choice(cast("Prompter", rt.prompter), back_to)
-        if is_skip(picked):
-            return OnboardingResult.skipped(picked.id, rt.paths)
-        provider = get_provider(str(picked.provider))
-        base_url = base_url_in_effect(rt, provider, config, base_url_flag).url
-        given = next((item for item in inputs if item.provider in {provider.id, None}), None)
-        try:
-            credential = obtain_credential(
-                rt,
-                provider,
-                picked,
-                given,
-                (config, store),
-                base_url=base_url,
-                verify=request.verify,
-                organization=request.organization,
-                open_browser=request.open_browser,
-                can_go_back=asked,
-            )
-        except BackToMethods:
-            back_to = provider.id  # the method list of the group, whose Back leads up
-            continue
-        break
-    choice = picked
+    chosen = _choose_and_obtain(rt, request, choice, inputs, (config, store), base_url_flag)
+    if isinstance(chosen, OnboardingResult):
+        return chosen
+    choice, provider, base_url, credential = chosen
     found, verdict = credential.found, credential.verdict
     model_ref = _choose_default_model(rt, provider, config, request, requested_model, base_url)
     tools = named_tools or _choose_tools(rt, provider)
@@ -151,6 +129,49 @@ def run_onboarding(rt: Runtime, request: OnboardRequest) -> OnboardingResult:
         auth_store_path=rt.paths.auth_file,
         tools=set_up,
     )
+
+
+Chosen = tuple[AuthChoice, Provider, str, Credential]
+
+
+def _choose_and_obtain(
+    rt: Runtime,
+    request: OnboardRequest,
+    choice: AuthChoice | None,
+    inputs: list[KeyInput],
+    files: tuple[Config, AuthStore],
+    base_url_flag: str | None,
+) -> Chosen | OnboardingResult:
+    """Steps 2 to 4: the auth choice (asked when none is given), then the credential for it;
+    Back at the key prompt returns to the choice's method list. "Skip for now" gives the
+    skipped result."""
+    back_to: str | None = None
+    while True:
+        asked = choice is None
+        # None only on a terminal: without one, infer_auth_choice always decides.
+        picked = choice or ask_auth_choice(cast("Prompter", rt.prompter), back_to)
+        if is_skip(picked):
+            return OnboardingResult.skipped(picked.id, rt.paths)
+        provider = get_provider(str(picked.provider))
+        base_url = base_url_in_effect(rt, provider, files[0], base_url_flag).url
+        given = next((item for item in inputs if item.provider in {provider.id, None}), None)
+        try:
+            credential = obtain_credential(
+                rt,
+                provider,
+                picked,
+                given,
+                files,
+                base_url=base_url,
+                verify=request.verify,
+                organization=request.organization,
+                open_browser=request.open_browser,
+                can_go_back=asked,
+            )
+        except BackToMethods:
+            back_to = provider.id  # the method list of the group, whose Back leads up
+            continue
+        return picked, provider, base_url, credential
 
 
 def _organization_of(rt: Runtime, profile_id: str, stored: NewCredential) -> str | None:
