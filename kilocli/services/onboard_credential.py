@@ -70,6 +70,7 @@ def obtain_credential(
             rt, provider, FoundKey(KeySource("device", "device sign-in"), approved.token)
         )
         email = approved.email
+        _confirm_replacing(rt, provider, files[1], found)
     else:
         config, store = files
         found, signed_in = _obtain_key(rt, provider, given, store, config, can_go_back=can_go_back)
@@ -83,6 +84,30 @@ def obtain_credential(
         found.key, "oauth" if oauth else "api_key", email if oauth else None, chosen
     )
     return Credential(found, verdict, stored)
+
+
+def _confirm_replacing(rt: Runtime, provider: Provider, store: AuthStore, found: FoundKey) -> None:
+    """A sign-in goes into ``<p>:default``: replacing another key there is asked first on a
+    terminal (as ``auth login`` asks), and said otherwise.
+
+    Raises:
+        KilocliError: the user kept the stored key; nothing was written.
+    """
+    from kilocli.credentials.keys import preview
+    from kilocli.errors import KilocliError
+
+    profile_id = provider.default_profile_id
+    existing = store.profiles.get(profile_id)
+    old_key = existing.usable_key if existing is not None else None
+    if old_key is None or old_key == found.key:
+        return
+    rt.remember_secret(old_key)
+    if rt.prompter is None:
+        rt.feedback.warn(f"Replacing the key of {profile_id} ({preview(old_key)}).")
+        return
+    question = f"{profile_id} already holds another key ({preview(old_key)}). Replace it?"
+    if not rt.prompter.confirm(question, default=True):
+        raise KilocliError(f"Kept the key of {profile_id}; nothing was written.")
 
 
 def _obtain_key(

@@ -543,3 +543,40 @@ def test_the_device_auth_choice_takes_no_key(home, gateway) -> None:
     assert VALID_KEY not in run.output
     assert gateway.requests == []
     assert nothing_written(home)
+
+
+def test_a_sign_in_over_another_stored_key_asks_first_on_a_terminal(home, gateway) -> None:
+    """The sign-in goes into kilocode:default; another key there is not replaced unasked."""
+    from kilocli.errors import KilocliError
+    from kilocli.paths import resolve_paths
+    from kilocli.services.onboard import OnboardRequest, run_onboarding
+    from kilocli.services.runtime import Runtime
+    from tests.fakes import OTHER_VALID_KEY, RecordingFeedback, ScriptedPrompter
+
+    stored = run_kilocli("auth", "login", "kilocode", "--key", OTHER_VALID_KEY, "--no-verify")
+    assert stored.code == 0, stored.stderr
+    before = (home / "auth-profiles.toml").read_bytes()
+    env = {"KILOCLI_HOME": str(home), "KILOCODE_BASE_URL": gateway.base_url}
+    prompter = ScriptedPrompter([False])
+    rt = Runtime(
+        env=env,
+        paths=resolve_paths(env),
+        feedback=RecordingFeedback(),
+        prompter=prompter,
+        sleep=lambda seconds: None,
+        open_url=lambda url: False,
+    )
+    with pytest.raises(KilocliError, match="Kept the key of kilocode:default"):
+        run_onboarding(rt, OnboardRequest(auth_choice="kilocode-device"))
+    assert prompter.asked[0].message.startswith("kilocode:default already holds another key")
+    assert (home / "auth-profiles.toml").read_bytes() == before
+
+
+def test_a_sign_in_over_another_stored_key_says_so_without_a_terminal(home, gateway) -> None:
+    from tests.fakes import OTHER_VALID_KEY
+
+    run_kilocli("auth", "login", "kilocode", "--key", OTHER_VALID_KEY, "--no-verify")
+    env = {"KILOCODE_BASE_URL": gateway.base_url, "KILOCLI_POLL_INTERVAL": "0.05"}
+    run = run_kilocli("onboard", "--auth-choice", "kilocode-device", "--no-browser", env=env)
+    assert run.code == 0, run.stderr
+    assert "Replacing the key of kilocode:default" in run.stderr
