@@ -17,7 +17,7 @@ from typing import Any
 
 from kilocli.errors import ExitCode, KilocliError
 from kilocli.gateway.http import Answer, AnswerTooLarge, GatewayClient, MalformedAnswer, parse_json
-from kilocli.gateway.problems import classify, sanitise_text
+from kilocli.gateway.problems import classify, organization_hint, sanitise_text
 from kilocli.providers.registry import Provider
 
 SYSTEM_PROMPT = "Reply with one word."
@@ -124,7 +124,7 @@ def _organization_refused(
     detail = f"HTTP {answer.status_code}" + (f": {problem.message}" if problem.message else "")
     return ProbeFailed(
         f"{provider.label} refused the organisation {organization} ({detail}).",
-        hint=f"Choose another: kilocli auth login {provider.id} --organization ID|personal",
+        hint=organization_hint(provider),
         exit_code=ExitCode.NOT_AUTHENTICATED,
     )
 

@@ -54,6 +54,15 @@ class GatewayProblem:
         }[self.kind]
 
 
+def organization_hint(provider: Provider) -> str:
+    """What to run when the gateway refuses the organisation a request spoke for (400: not an
+    organisation id; 403: not a member), SPEC §13."""
+    return (
+        f"Choose another: kilocli auth login {provider.id} --organization ID|personal "
+        "(kilocli auth status --check lists yours)"
+    )
+
+
 def classify(status: int, body: bytes, *, secrets: tuple[str, ...] = ()) -> GatewayProblem:
     """Turn an error status and body into a :class:`GatewayProblem`.
 

@@ -67,11 +67,6 @@ class Provider:
     organization_header: str | None = None
 
     @property
-    def label_for_tools(self) -> str:
-        """How another tool's config names this provider's entry that kilocli wrote."""
-        return f"{self.label} (kilocli)"
-
-    @property
     def base_url_env(self) -> str:
         """The env var that overrides the base URL for one command: ``<PROVIDER>_BASE_URL``."""
         return f"{self.id.upper()}_BASE_URL"

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from kilocli.errors import UsageError
-from kilocli.providers.registry import PROVIDERS, Provider
+from kilocli.providers.registry import PROVIDERS, Provider, get_provider
 from kilocli.text import for_terminal
 
 
@@ -180,6 +180,15 @@ def parse_model_ref(text: str) -> ModelRef:
             hint=f"For a Kilo Gateway model, write kilocode/{for_terminal(ref)}.",
         )
     return ModelRef(provider_id, model_id)
+
+
+def provider_named(provider_id: str | None, primary: str | None) -> Provider:
+    """``--provider`` (any case), else the provider of the default model ``primary``.
+
+    Raises:
+        UsageError: no such provider.
+    """
+    return get_provider(provider_id.lower()) if provider_id else default_model_provider(primary)
 
 
 def default_model_provider(primary: str | None) -> Provider:

@@ -11,6 +11,7 @@ from kilocli.credentials.keys import preview
 from kilocli.credentials.sources import FoundKey, KeyResolution
 from kilocli.credentials.store import load_auth_store
 from kilocli.errors import ExitCode
+from kilocli.gateway.problems import organization_hint
 from kilocli.providers.registry import PROVIDERS, Provider, get_provider
 from kilocli.providers.resolve import default_model_provider
 from kilocli.results import Record, Result
@@ -20,7 +21,6 @@ from kilocli.services.steps import (
     base_url_in_effect,
     keys_of,
     no_key,
-    organization_fix,
     organization_headers,
     organization_in_use,
 )
@@ -251,7 +251,7 @@ def _checked(rt: Runtime, entry: ProviderAuth, provider: Provider, key: str) -> 
     )
     hint = answer.problem.hint_for(provider) if answer.problem else None
     if answer.organization_refused:
-        hint = organization_fix(provider)
+        hint = organization_hint(provider)
     key_check = KeyCheck(
         outcome=answer.outcome,
         detail=answer.detail,

@@ -10,12 +10,12 @@ from kilocli.catalog.assemble import Catalog, Source, describe_age, merge_catalo
 from kilocli.catalog.cache import CachedCatalog, read_cache, write_cache
 from kilocli.config.model import Config
 from kilocli.errors import KilocliError
+from kilocli.gateway.problems import organization_hint
 from kilocli.providers.registry import Provider
 from kilocli.services.runtime import Runtime
 from kilocli.services.steps import (
     base_url_in_effect,
     keys_of,
-    organization_fix,
     organization_headers,
     organization_in_use,
 )
@@ -66,7 +66,7 @@ def load_catalog(
         if organization is not None and exc.status in {400, 403}:
             warnings.append(
                 f"{provider.label} refused the organisation {organization} for the model list. "
-                + organization_fix(provider)
+                + organization_hint(provider)
             )
         if cached is not None:
             warnings.append(

@@ -230,7 +230,8 @@ def _check_key(rt: Runtime, config: Config, store: AuthStore, *, offline: bool) 
 def _check_gateway(
     rt: Runtime, provider: Provider, base_url: str, key: str, organization: str | None
 ) -> Finding:
-    from kilocli.services.steps import ask_gateway_about_key, organization_fix
+    from kilocli.gateway.problems import organization_hint
+    from kilocli.services.steps import ask_gateway_about_key
 
     answer = ask_gateway_about_key(
         rt, provider, base_url, key, doing="Checking", organization=organization
@@ -238,7 +239,7 @@ def _check_gateway(
     if answer.outcome == "verified":
         return finding("gateway", "ok", f"{provider.label} accepts the key ({answer.detail}).")
     if answer.organization_refused:
-        return finding("gateway", "error", answer.detail, organization_fix(provider))
+        return finding("gateway", "error", answer.detail, organization_hint(provider))
     if answer.outcome == "rejected":
         return finding("gateway", "error", answer.detail, f"kilocli auth login {provider.id}")
     hint = answer.problem.hint_for(provider) if answer.problem else "check your network or proxy"

@@ -9,7 +9,7 @@ from kilocli.credentials.sources import FoundKey, key_of_profile
 from kilocli.credentials.store import load_auth_store
 from kilocli.errors import UsageError
 from kilocli.providers.registry import Provider, get_provider
-from kilocli.providers.resolve import default_model_provider
+from kilocli.providers.resolve import provider_named
 from kilocli.services.runtime import Runtime
 from kilocli.services.steps import base_url_in_effect, keys_of, no_key, organization_in_use
 from kilocli.tools.variables import Credentials, Variable, variables_for
@@ -33,11 +33,7 @@ def credentials_in_effect(
     if profile_id is not None:
         provider, found = _profile_key(rt, store, profile_id, provider_id)
     else:
-        provider = (
-            get_provider(provider_id.lower())
-            if provider_id
-            else default_model_provider(config.primary)
-        )
+        provider = provider_named(provider_id, config.primary)
         found = keys_of(rt, provider, config, store).in_effect
     if found is None:
         raise no_key(provider)

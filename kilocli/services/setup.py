@@ -14,8 +14,8 @@ from kilocli.config.model import Config, SetupRecord
 from kilocli.credentials.keys import redact
 from kilocli.errors import ExitCode, KilocliError, UsageError
 from kilocli.prompting import Prompter
-from kilocli.providers.registry import Provider, get_provider
-from kilocli.providers.resolve import default_model_provider, parse_model_ref
+from kilocli.providers.registry import Provider
+from kilocli.providers.resolve import parse_model_ref, provider_named
 from kilocli.results import Record, Result
 from kilocli.services.handover import credentials_in_effect
 from kilocli.services.runtime import Runtime
@@ -122,11 +122,7 @@ def _target(
     rt: Runtime, config: Config, provider_id: str | None, models: Sequence[str], *, remove: bool
 ) -> tuple[Target, str | None]:
     if remove:
-        provider = (
-            get_provider(provider_id.lower())
-            if provider_id
-            else (default_model_provider(config.primary))
-        )
+        provider = provider_named(provider_id, config.primary)
         base = base_url_in_effect(rt, provider, config).url.rstrip("/")
         return Target(provider, base), None
     credentials = credentials_in_effect(rt, provider_id)

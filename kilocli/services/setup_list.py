@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from kilocli.config.files import load_config
 from kilocli.errors import FileProblem
-from kilocli.providers.registry import PROVIDERS, Provider, get_provider
-from kilocli.providers.resolve import default_model_provider
+from kilocli.providers.registry import PROVIDERS, Provider
+from kilocli.providers.resolve import provider_named
 from kilocli.results import Record, Result
 from kilocli.services.runtime import Runtime
 from kilocli.tools import documents
@@ -53,9 +53,7 @@ def list_tools(rt: Runtime, provider_id: str | None = None) -> ToolList:
     """Each tool: found on this machine (its program on ``PATH`` or its config directory),
     set up for the provider, and the files ``setup`` would change."""
     config = load_config(rt.paths)
-    provider = (
-        get_provider(provider_id.lower()) if provider_id else default_model_provider(config.primary)
-    )
+    provider = provider_named(provider_id, config.primary)
     where = Locations(rt.env)
     rows = [
         ToolRow(

@@ -138,15 +138,6 @@ def organization_in_use(
     return None
 
 
-def organization_fix(provider: Provider) -> str:
-    """What to run when the gateway refuses the organisation a profile uses (400 bad id,
-    403 not a member)."""
-    return (
-        f"Choose another: kilocli auth login {provider.id} --organization ID|personal "
-        "(kilocli auth status --check lists yours)"
-    )
-
-
 def organization_headers(provider: Provider, organization: str | None) -> dict[str, str]:
     """The header that scopes a request to ``organization`` (none for Personal)."""
     header = provider.organization_header

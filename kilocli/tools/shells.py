@@ -10,7 +10,6 @@ from typing import Literal
 from kilocli.tools.variables import Variable
 
 Format = Literal["sh", "fish", "powershell", "dotenv", "json", "github"]
-FORMATS: tuple[Format, ...] = ("sh", "fish", "powershell", "dotenv", "json", "github")
 
 # PowerShell ends a single-quoted string at any of these, not only at U+0027.
 _POWERSHELL_QUOTES = ("'", "\u2018", "\u2019", "\u201a", "\u201b")
