@@ -146,10 +146,16 @@ def read_file_bytes(path: Path) -> bytes | None:
 
 
 def write_private_bytes(
-    path: Path, data: bytes, *, reported_as: Path | None = None, mode: int = PRIVATE_FILE
+    path: Path,
+    data: bytes,
+    *,
+    reported_as: Path | None = None,
+    mode: int = PRIVATE_FILE,
+    owner: tuple[int, int] | None = None,
 ) -> None:
     """Write ``data`` to ``path`` atomically; the file has ``mode`` (0600 unless a caller
-    writing another tool's non-secret file asks for its old mode) from its first byte.
+    writing another tool's file asks for its old mode) from its first byte, and ``owner``
+    (uid, gid: another tool's file keeps its owner when root rewrites it).
 
     The temp file comes from :func:`tempfile.mkstemp` in the same directory: created with
     ``O_EXCL`` and mode 0600, under a random name (``.<name>.<random>.tmp``), so that neither a
@@ -166,6 +172,8 @@ def write_private_bytes(
         fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         tmp = Path(name)
         try:
+            if owner is not None and owner != (os.geteuid(), os.getegid()):
+                os.fchown(fd, *owner)
             os.fchmod(fd, mode)  # mkstemp's 0600 already; never wider, whatever umask
             with os.fdopen(fd, "wb", closefd=False) as handle:
                 handle.write(data)
@@ -213,9 +221,20 @@ def _fsync_directory(directory: Path) -> None:
 
 @contextlib.contextmanager
 def _locked(path: Path) -> Iterator[None]:
+    with hold_lock(path.with_name(path.name + ".lock"), path):
+        yield
+
+
+@contextlib.contextmanager
+def hold_lock(lock_path: Path, path: Path) -> Iterator[None]:
+    """Hold the cross-process lock ``lock_path`` while changing ``path``.
+
+    Raises:
+        FileProblem: the lock file is not a regular file, cannot be used, or another process
+            held it for :data:`LOCK_TIMEOUT_SECONDS`.
+    """
     from filelock import FileLock, Timeout
 
-    lock_path = path.with_name(path.name + ".lock")
     if lock_path.is_symlink() or (lock_path.exists() and not lock_path.is_file()):
         raise FileProblem(
             f"The lock file {lock_path} is not a regular file; kilocli cannot lock {path}.",

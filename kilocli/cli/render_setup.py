@@ -23,6 +23,8 @@ def setup_text(session: Session, result: SetupResult) -> None:
                 f"[red]Error:[/red] {escape(entry.path)}: {escape(entry.problem)}, so kilocli "
                 "left it as it is (and changed no other file)."
             )
+            if entry.fix:
+                err.print(f"To let kilocli change it, run: {escape(entry.fix)}")
             if entry.snippet:
                 err.print("Add this to it yourself:")
                 out.print(escape(entry.snippet.rstrip("\n")))

@@ -37,6 +37,17 @@ def setup(
     remove: Annotated[
         bool, typer.Option("--remove", help="Take out only what kilocli wrote.")
     ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Replace values of your own that are in the way (--remove puts them back).",
+        ),
+    ] = False,
+    keep_default: Annotated[
+        bool,
+        typer.Option("--keep-default", help="Leave the tool's default model as it is."),
+    ] = False,
     yes: Annotated[
         bool,
         typer.Option("--yes", "-y", help="Do not show the change and ask first (on a terminal)."),
@@ -62,5 +73,7 @@ def setup(
             remove=remove,
             dry_run=dry_run,
             confirm=ask,
+            force=force,
+            keep_default=keep_default,
         )
         show(session, result, setup_text)

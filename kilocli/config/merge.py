@@ -91,22 +91,14 @@ def remove_auth_profile(config: Mapping[str, Any], profile_id: str) -> Document:
 
 
 def with_setup_record(
-    config: Mapping[str, Any],
-    tool_id: str,
-    owned: list[str],
-    replaced: Mapping[str, Any],
-    written: Mapping[str, Any],
+    config: Mapping[str, Any], tool_id: str, record: Mapping[str, Any] | None
 ) -> Document:
-    """Record what ``setup`` set in a tool's shared file (``setup.<tool>``: the settings it
-    owns, the values it wrote, the user's values it replaced); with nothing owned, drop the
-    record (and an empty ``setup`` table)."""
+    """Keep what ``setup`` owns in a tool's files as ``setup.<tool>``; with no record (a
+    ``--remove`` took everything out), drop it (and an empty ``setup`` table)."""
     result = copy.deepcopy(dict(config))
     records = result.setdefault("setup", {})
-    if owned:
-        record: dict[str, Any] = {"owned": list(owned), "written": dict(written)}
-        if replaced:
-            record["replaced"] = dict(replaced)
-        records[tool_id] = record
+    if record:
+        records[tool_id] = dict(record)
     else:
         records.pop(tool_id, None)
     if not records:

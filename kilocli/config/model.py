@@ -7,6 +7,8 @@ the file is: a missing table reads as an empty one. The names in the file are Op
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import Field
 
 from kilocli.schema import FileModel
@@ -81,13 +83,32 @@ class AuthSection(FileModel):
     order: dict[str, list[str]] = Field(default_factory=dict)
 
 
-class SetupRecord(FileModel):
-    """``setup.<tool>``: what ``kilocli setup`` set in a file it shares with the user (aider's
-    settings), and the user's values it replaced, so that ``--remove`` can put them back."""
+class SetupFileRecord(FileModel):
+    """One file ``setup`` wrote: where (its real path), whether kilocli created it, the name
+    of the copy of the user's original kept in kilocli's private store (for ``--remove`` to
+    give it back byte for byte while the file is as kilocli left it), the digest of what kilocli
+    last wrote, the digests of the ``.bak`` files it wrote, the directories it created, and
+    the values it wrote (see :class:`kilocli.tools.claims.Written`)."""
 
-    owned: list[str] = Field(default_factory=list)
-    replaced: dict[str, str | int | float | bool] = Field(default_factory=dict)
-    written: dict[str, str | int | float | bool] = Field(default_factory=dict)
+    path: str
+    created: bool = False
+    original: str | None = None
+    written_digest: str | None = Field(default=None, alias="writtenDigest")
+    backups: list[str] = Field(default_factory=list)
+    dirs: list[str] = Field(default_factory=list)
+    claims: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class SetupRecord(FileModel):
+    """``setup.<tool>``: what ``kilocli setup`` owns in the tool's files (SPEC §12), and the
+    models it set up there (a later run keeps them up to date)."""
+
+    provider: str | None = None
+    models: list[str] = Field(default_factory=list)
+    files: list[SetupFileRecord] = Field(default_factory=list)
+
+    def file(self, path: str) -> SetupFileRecord | None:
+        return next((f for f in self.files if f.path == path), None)
 
 
 class EnvSection(FileModel):

@@ -5,12 +5,12 @@ read and rewritten without loss."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from typing import Any, Literal
+from pathlib import Path
+from typing import Literal
 
 from kilocli.config.files import load_config, update_config
 from kilocli.config.merge import with_setup_record
-from kilocli.config.model import Config, SetupRecord
+from kilocli.config.model import Config, SetupFileRecord, SetupRecord
 from kilocli.credentials.keys import redact
 from kilocli.errors import ExitCode, KilocliError, UsageError
 from kilocli.prompting import Prompter
@@ -19,15 +19,24 @@ from kilocli.providers.resolve import parse_model_ref, provider_named
 from kilocli.results import Record, Result
 from kilocli.services.handover import credentials_in_effect
 from kilocli.services.runtime import Runtime
+from kilocli.services.setup_files import (
+    FilePlan,
+    Guest,
+    plan_remove,
+    plan_setup,
+    snippet,
+    write_remove,
+    write_setup,
+)
 from kilocli.services.steps import base_url_in_effect
-from kilocli.tools import documents
-from kilocli.tools.entries import EditLog, ModelChoice, Target
-from kilocli.tools.files import FileState, delete_file, forget_backup, read_state, replace_file
-from kilocli.tools.registry import Locations, Tool, ToolFile, file_path, get_tool
+from kilocli.tools.entries import ModelChoice, Target
+from kilocli.tools.files import one_writer, remove_empty_dirs
+from kilocli.tools.registry import Locations, Tool, file_path, get_tool
+from kilocli.tools.stash import Stash
 
 Action = Literal["configured", "removed", "unchanged", "absent", "dry-run", "not-changed"]
 """``absent``: ``--remove`` found no entry of kilocli's; ``not-changed``: a file could not be
-rewritten safely, so none was."""
+rewritten safely (or holds values of the user's that kilocli will not replace), so none was."""
 
 
 class SetupFile(Record):
@@ -38,6 +47,7 @@ class SetupFile(Record):
     holds_key: bool
     changed: bool
     problem: str | None = None
+    fix: str | None = None
     snippet: str | None = None
     diff: str | None = None
 
@@ -59,16 +69,6 @@ class SetupResult(Result):
         return ExitCode.OK if self.ok else ExitCode.ERROR
 
 
-@dataclass
-class _Planned:
-    tool_file: ToolFile
-    state: FileState
-    text: str
-    document: Any = None
-    problem: str | None = None
-    new_text: str | None = None
-
-
 def setup_tool(
     rt: Runtime,
     tool_id: str,
@@ -78,9 +78,14 @@ def setup_tool(
     remove: bool = False,
     dry_run: bool = False,
     confirm: bool = False,
+    force: bool = False,
+    keep_default: bool = False,
 ) -> SetupResult:
     """Add (or with ``remove`` take out) kilocli's entries in ``tool_id``'s files. With
     ``confirm`` and a terminal, the diff is shown and the user asked before anything is written.
+
+    Runs on the same files are serialised (SPEC §12): the files and kilocli's record of them
+    are read again under the lock, and written only when every file can take its change.
 
     Raises:
         NotAuthenticated: no key is in effect (not needed to remove).
@@ -89,44 +94,104 @@ def setup_tool(
     """
     tool = get_tool(tool_id)
     config = load_config(rt.paths)
-    target, organization = _target(rt, config, provider_id, models, remove=remove)
-    if tool.one_model and target.models:
-        target = replace(target, models=target.models[-1:])
     record = config.setup.get(tool.id, SetupRecord())
-    log = EditLog(
-        owned=list(record.owned), replaced=dict(record.replaced), written=dict(record.written)
-    )
-    planned = [_plan(rt, tool, f, target, log, record, remove=remove) for f in tool.files]
-    prompter = rt.prompter if confirm and not dry_run else None
-    preview = prompter is not None
-    result = _result(
-        rt, tool, target, organization, planned, log, remove=remove, dry=dry_run or preview
-    )
-    if prompter is not None and result.action == "dry-run":
-        _ask_before_writing(rt, prompter, tool, result)
-        result = _result(rt, tool, target, organization, planned, log, remove=remove, dry=False)
-    if result.ok and not dry_run and result.action in {"configured", "removed"}:
-        for item in planned:
-            _write(item, remove=remove)
-        if log.owned or record.owned:
-            owned = [] if remove else log.owned
-            replaced = {k: v for k, v in log.replaced.items() if v is not None}
-            update_config(
-                rt.paths,
-                lambda doc: with_setup_record(doc, tool.id, owned, replaced, log.written),
-            )
+    target, organization = _target(rt, config, tool, record, provider_id, models, remove=remove)
+    where = Locations(rt.env)
+    guest = Guest(tool.id, where.home, Stash(rt.paths.config_dir / "setup"), force, keep_default)
+    paths = [file_path(f, where, target.provider) for f in tool.files]
+    if dry_run or (confirm and rt.prompter is not None):
+        preview = _plan(guest, tool, paths, target, record, remove=remove)
+        result = _result(rt, tool, target, organization, preview, remove=remove, dry=True)
+        if dry_run or result.action != "dry-run":
+            return result
+        if rt.prompter is not None:
+            _ask_before_writing(rt, rt.prompter, tool, result)
+    with one_writer(rt.paths.cache_dir, paths):
+        record = load_config(rt.paths).setup.get(tool.id, SetupRecord())  # as it is now
+        plans = _plan(guest, tool, paths, target, record, remove=remove)
+        result = _result(rt, tool, target, organization, plans, remove=remove, dry=False)
+        if result.ok and result.action != "absent":
+            _write(rt, guest, tool, target, plans, record, remove=remove)
     return result
 
 
+def _plan(
+    guest: Guest,
+    tool: Tool,
+    paths: list[Path],
+    target: Target,
+    record: SetupRecord,
+    *,
+    remove: bool,
+) -> list[FilePlan]:
+    plans = []
+    for tool_file, path in zip(tool.files, paths, strict=True):
+        plan = FilePlan(tool_file, path, _file_record(record, path))
+        plans.append(plan_remove(guest, plan) if remove else plan_setup(guest, plan, target))
+    return plans
+
+
+def _file_record(record: SetupRecord, path: Path) -> SetupFileRecord | None:
+    """The record of ``path`` (kept under its real path: a link may point elsewhere now)."""
+    import os
+
+    return record.file(os.path.realpath(path)) or record.file(str(path))
+
+
+def _write(
+    rt: Runtime,
+    guest: Guest,
+    tool: Tool,
+    target: Target,
+    plans: list[FilePlan],
+    record: SetupRecord,
+    *,
+    remove: bool,
+) -> None:
+    """Write every file, then what kilocli owns in them (also when a later file fails, so
+    that what was written can still be removed)."""
+    files: list[SetupFileRecord] = []
+    made: list[str] = []
+    try:
+        for plan in plans:
+            if remove:
+                made += write_remove(guest, plan)
+            else:
+                files.append(write_setup(guest, plan))
+        remove_empty_dirs(made)
+    finally:
+        kept = None
+        if files:
+            models = [f"{target.provider.id}/{m.id}" for m in target.models]
+            kept = SetupRecord(provider=target.provider.id, models=models, files=files)
+        data = kept.model_dump(by_alias=True, exclude_none=True) if kept else None
+        if data or record.files:
+            update_config(rt.paths, lambda doc: with_setup_record(doc, tool.id, data))
+
+
 def _target(
-    rt: Runtime, config: Config, provider_id: str | None, models: Sequence[str], *, remove: bool
+    rt: Runtime,
+    config: Config,
+    tool: Tool,
+    record: SetupRecord,
+    provider_id: str | None,
+    models: Sequence[str],
+    *,
+    remove: bool,
 ) -> tuple[Target, str | None]:
     if remove:
-        provider = provider_named(provider_id, config.primary)
+        provider = provider_named(provider_id or record.provider, config.primary)
         base = base_url_in_effect(rt, provider, config).url.rstrip("/")
         return Target(provider, base), None
     credentials = credentials_in_effect(rt, provider_id)
-    chosen = _models(rt, config, credentials.provider, models)
+    earlier = (
+        []
+        if tool.one_model
+        else [ref for ref in record.models if record.provider == credentials.provider.id]
+    )
+    chosen = _models(rt, config, credentials.provider, [*earlier, *models])
+    if tool.one_model:
+        chosen = chosen[-1:]
     target = Target(
         credentials.provider,
         credentials.api_base,
@@ -140,7 +205,8 @@ def _target(
 def _models(
     rt: Runtime, config: Config, provider: Provider, extra: Sequence[str]
 ) -> tuple[ModelChoice, ...]:
-    """The default model (config's, when it is this provider's) and every ``--model``."""
+    """The default model (config's, when it is this provider's), the models set up before,
+    and every ``--model``."""
     from kilocli.services.catalog import load_catalog
 
     primary = config.primary
@@ -159,45 +225,11 @@ def _models(
     chosen: dict[str, ModelChoice] = {}
     for ref_text in refs:
         model_id = parse_model_ref(ref_text).model_id
-        if model_id not in names:
+        if model_id not in names and ref_text in (primary, *extra[-1:]):
             rt.feedback.warn(f"{ref_text} is not in the cached catalog; set up anyway.")
-        chosen.setdefault(model_id, ModelChoice(model_id, names.get(model_id) or model_id))
+        chosen.pop(model_id, None)  # the last named goes last (a one-model tool takes it)
+        chosen[model_id] = ModelChoice(model_id, names.get(model_id) or model_id)
     return tuple(chosen.values())
-
-
-def _plan(
-    rt: Runtime,
-    tool: Tool,
-    tool_file: ToolFile,
-    target: Target,
-    log: EditLog,
-    record: SetupRecord,
-    *,
-    remove: bool,
-) -> _Planned:
-    state = read_state(file_path(tool_file, Locations(rt.env), target.provider))
-    item = _Planned(tool_file, state, state.text)
-    try:
-        exists = state.data is not None and item.text.strip()
-        if exists:
-            document = documents.load(tool_file.format, item.text)
-        elif tool_file.new is not None:
-            document = tool_file.new(target)
-        else:
-            document = documents.empty(tool_file.format)
-        if remove:
-            if state.data is None:
-                item.new_text = None
-                return item
-            updated = tool_file.remove(document, target, record.model_dump())
-        else:
-            updated = tool_file.write(document, target, log)
-        item.new_text = documents.dump(tool_file.format, updated, item.text)
-    except documents.Unreadable as problem:
-        item.problem = str(problem)
-    except (ValueError, TypeError, KeyError) as problem:  # the editor refused the layout
-        item.problem = f"kilocli cannot merge into the way it is written ({problem})"
-    return item
 
 
 def _result(
@@ -205,24 +237,30 @@ def _result(
     tool: Tool,
     target: Target,
     organization: str | None,
-    planned: list[_Planned],
-    log: EditLog,
+    plans: list[FilePlan],
     *,
     remove: bool,
     dry: bool,
 ) -> SetupResult:
-    files = [_file_entry(rt, tool, target, item, remove=remove, dry=dry) for item in planned]
-    ok = all(item.problem is None for item in planned)
+    files = [_file_entry(rt, target, plan, remove=remove, dry=dry) for plan in plans]
+    ok = all(plan.problem is None for plan in plans)
     changed = any(f.changed for f in files)
     action: Action
     if not ok:
         action = "not-changed"
     elif not changed:
-        action = "absent" if remove else "unchanged"
+        action = "absent" if remove and not any(p.record for p in plans) else "unchanged"
     elif dry:
         action = "dry-run"
     else:
         action = "removed" if remove else "configured"
+    warnings = [note for plan in plans for note in plan.notes]
+    for plan in plans:
+        warnings += [
+            f"Replaced your default {where} in {plan.path} (kilocli setup {tool.id} --remove "
+            "puts it back)."
+            for where in plan.outcome.replaced_defaults
+        ]
     return SetupResult(
         ok=ok,
         tool=tool.id,
@@ -232,25 +270,27 @@ def _result(
         organization=organization,
         files=files,
         run=None if remove or not ok else tool.run(target),
-        warnings=log.warnings,
+        warnings=warnings,
     )
 
 
 def _file_entry(
-    rt: Runtime, tool: Tool, target: Target, item: _Planned, *, remove: bool, dry: bool
+    rt: Runtime, target: Target, plan: FilePlan, *, remove: bool, dry: bool
 ) -> SetupFile:
-    changed = item.new_text is not None and item.new_text != item.text
+    shown = plan.state.path if plan.state is not None else plan.path
     entry = SetupFile(
-        path=str(item.state.path),
-        format=item.tool_file.format,
-        holds_key=item.tool_file.holds_key,
-        changed=changed,
-        problem=item.problem,
+        path=str(shown),
+        format=plan.format,
+        holds_key=plan.tool_file.holds_key and not remove,
+        changed=plan.changed,
+        problem=plan.problem,
+        fix=plan.fix,
     )
-    if item.problem is not None:
-        return entry.model_copy(update={"snippet": _snippet(item.tool_file, target, remove)})
-    if dry and changed:
-        diff = _diff(str(item.state.path), item.text, item.new_text or "")
+    if plan.problem is not None:
+        text = None if remove else redact(snippet(plan.tool_file, target), rt.secrets)
+        return entry.model_copy(update={"snippet": text})
+    if dry and plan.changed:
+        diff = _diff(str(shown), plan.text, plan.new_text or "")
         return entry.model_copy(update={"diff": redact(diff, rt.secrets)})
     return entry
 
@@ -271,17 +311,6 @@ def _ask_before_writing(rt: Runtime, prompter: Prompter, tool: Tool, preview: Se
         )
 
 
-def _snippet(tool_file: ToolFile, target: Target, remove: bool) -> str | None:
-    """What to paste by hand: kilocli's entries alone, the key as a command that prints it."""
-    if remove:
-        return None
-    placeholder = f"<the key: kilocli auth token {target.provider.id}>"
-    shown = Target(target.provider, target.api_base, target.models, target.headers, placeholder)
-    document = tool_file.new(shown) if tool_file.new else documents.empty(tool_file.format)
-    updated = tool_file.write(document, shown, EditLog())
-    return documents.dump(tool_file.format, updated, "")
-
-
 def _diff(path: str, before: str, after: str) -> str:
     import difflib
 
@@ -289,17 +318,3 @@ def _diff(path: str, before: str, after: str) -> str:
         before.splitlines(keepends=True), after.splitlines(keepends=True), path, path
     )
     return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
-
-
-def _write(item: _Planned, *, remove: bool) -> None:
-    if item.new_text is None or item.new_text == item.text:
-        return
-    holds_key = item.tool_file.holds_key
-    # A key --remove took out must not stay behind in the backup.
-    backup = None if (remove and holds_key) else item.state.data
-    if remove and not item.new_text.strip():
-        delete_file(item.state, backup=backup)
-    else:
-        replace_file(item.state, item.new_text.encode(), holds_key=holds_key, backup=backup)
-    if remove and holds_key:
-        forget_backup(item.state.path)

@@ -3,14 +3,19 @@ already set up; and which of their files hold a copy of a key (for ``auth logout
 
 from __future__ import annotations
 
+import os
+
 from kilocli.config.files import load_config
+from kilocli.config.model import SetupRecord
 from kilocli.errors import FileProblem
 from kilocli.providers.registry import PROVIDERS, Provider
 from kilocli.providers.resolve import provider_named
 from kilocli.results import Record, Result
 from kilocli.services.runtime import Runtime
+from kilocli.services.setup_files import file_format
 from kilocli.tools import documents
-from kilocli.tools.files import read_state
+from kilocli.tools.claims import Written, holds_everything
+from kilocli.tools.files import Refused, read_state
 from kilocli.tools.registry import TOOLS, Locations, Tool, file_path
 
 
@@ -23,8 +28,8 @@ def tool_files_holding(rt: Runtime, keys: set[str]) -> list[tuple[str, str]]:
         paths = {file_path(f, where, p) for f in tool.files if f.holds_key for p in PROVIDERS}
         for path in sorted(paths):
             try:
-                state = read_state(path)
-            except FileProblem:
+                state = read_state(path, where.home)
+            except (FileProblem, Refused):
                 continue
             data = state.data or b""
             if any(key.encode() in data for key in keys):
@@ -60,7 +65,7 @@ def list_tools(rt: Runtime, provider_id: str | None = None) -> ToolList:
             tool=tool.id,
             label=tool.label,
             detected=detected(tool, where),
-            configured=_configured(tool, where, provider),
+            configured=_configured(tool, where, config.setup.get(tool.id), provider),
             files=[str(file_path(f, where, provider)) for f in tool.files],
         )
         for tool in TOOLS
@@ -76,14 +81,21 @@ def detected(tool: Tool, where: Locations) -> bool:
     return on_path or tool.marker(where).exists()
 
 
-def _configured(tool: Tool, where: Locations, provider: Provider) -> bool:
-    for tool_file in tool.files[:1]:  # the first file holds kilocli's entries
-        state = read_state(file_path(tool_file, where, provider))
+def _configured(
+    tool: Tool, where: Locations, record: SetupRecord | None, provider: Provider
+) -> bool:
+    """kilocli's values for ``provider`` are in the tool's first file (it holds the entries)."""
+    if record is None or record.provider not in (None, provider.id) or not tool.files:
+        return False
+    path = file_path(tool.files[0], where, provider)
+    entry = record.file(os.path.realpath(path))
+    if entry is None:
+        return False
+    try:
+        state = read_state(path, where.home)
         if state.data is None:
             return False
-        try:
-            document = documents.load(tool_file.format, state.text)
-        except documents.Unreadable:
-            return False
-        return tool_file.configured(document, provider)
-    return False
+        document = documents.load(file_format(tool.files[0], path), state.text)
+    except (FileProblem, Refused, documents.Unreadable):
+        return False
+    return holds_everything(document, [Written.from_data(c) for c in entry.claims])

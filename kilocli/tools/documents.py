@@ -1,21 +1,25 @@
-"""Other tools' files, read and written back without losing what their users wrote.
+"""Other tools' files as documents kilocli can read and change in place without losing what
+their users wrote.
 
-Each format has a round-trip editor: ruamel.yaml (YAML, comments and layout kept), tomlkit
-(TOML, comments and layout kept), the standard ``json`` module (strict JSON has no comments;
-the indentation is kept, and a file with comments or trailing commas is refused rather than
-stripped of them), and a line editor for ``.env`` files. They are imported only here, and only
-``setup`` imports this module.
+Every format gets the same small interface (:class:`Document`): get, set and delete a value
+at a path, where a path step is a key or a list item chosen by some of its fields
+(:class:`Select`). Behind it, each format has a round-trip editor: ruamel.yaml (YAML: comments,
+quoting and the file's own indentation kept), tomlkit (TOML: comments and layout kept), a text
+editor for JSON and JSONC (:mod:`kilocli.tools.jsontext`: everything but the changed members
+kept byte for byte), and a line editor for ``.env`` files. They are imported only here, and
+only ``setup`` imports this module.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Callable
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
-FileFormat = Literal["yaml", "toml", "json", "dotenv"]
+from kilocli.tools.jsontext import JsonText, JsonTextError
+
+FileFormat = Literal["yaml", "toml", "json", "jsonc", "dotenv"]
 
 
 class Unreadable(Exception):
@@ -23,53 +27,228 @@ class Unreadable(Exception):
     the reason, for "…, so it was left as it is"."""
 
 
-@dataclass
-class Dotenv:
-    """A ``.env`` file as its lines, so that comments and other variables stay as written."""
-
-    lines: list[str]
-
-    def get(self, name: str) -> str | None:
-        for line in self.lines:
-            found = _dotenv_name(line)
-            if found == name:
-                return line.partition("=")[2]
-        return None
-
-    def set(self, name: str, quoted_value: str) -> None:
-        line = f"{name}={quoted_value}"
-        for index, existing in enumerate(self.lines):
-            if _dotenv_name(existing) == name:
-                self.lines[index] = line
-                return
-        self.lines.append(line)
-
-    def remove(self, name: str) -> None:
-        self.lines = [line for line in self.lines if _dotenv_name(line) != name]
+class _Missing:
+    def __repr__(self) -> str:
+        return "MISSING"
 
 
-def _dotenv_name(line: str) -> str | None:
-    match = re.match(r"\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=", line)
-    return match.group(1) if match else None
+MISSING: Any = _Missing()
+"""What :meth:`Document.get` returns for a path that is not there."""
 
 
-def load(fmt: FileFormat, text: str) -> Any:
+@dataclass(frozen=True)
+class Select:
+    """A list item chosen by the values of some of its fields (llm's ``model_id``, Continue's
+    ``model`` and ``apiKey``); a new one is put ``first`` in its list, or last."""
+
+    fields: tuple[tuple[str, str], ...]
+    first: bool = False
+
+    def matches(self, item: Any) -> bool:
+        return isinstance(item, Mapping) and all(item.get(k) == v for k, v in self.fields)
+
+    def __str__(self) -> str:
+        return "[" + ", ".join(f"{k}={v}" for k, v in self.fields) + "]"
+
+
+Step = str | Select
+Path = tuple[Step, ...]
+
+
+def path_text(path: Path) -> str:
+    """``provider.kilocode.options`` / ``[model_id=kilocode/x].api_base``, for messages."""
+    return ".".join(str(step) for step in path).replace(".[", "[")
+
+
+class Document(Protocol):
+    """A file's contents, changed in place."""
+
+    def get(self, path: Path) -> Any:
+        """The plain value at ``path`` (dicts, lists, scalars), or :data:`MISSING`."""
+
+    def set(self, path: Path, value: Any) -> int:
+        """Set ``path`` to ``value``, creating what is missing on the way; returns how many
+        steps of ``path`` were there before (the containers past them are new)."""
+
+    def delete(self, path: Path) -> None:
+        """Take out ``path`` (a key, or a list item); nothing when it is not there."""
+
+    def is_empty(self, path: Path) -> bool:
+        """The container at ``path`` holds nothing (a list item: nothing but the fields it
+        is chosen by)."""
+
+    def dump(self) -> str:
+        """The document as text."""
+
+
+def is_blank(document: Document) -> bool:
+    """The document holds nothing (a file kilocli created may then go)."""
+    text = document.dump().strip()
+    return not text or text in ("{}", "[]")
+
+
+def load(fmt: FileFormat, text: str) -> Document:
     """The document in ``text`` (an empty one for an empty file).
 
     Raises:
-        Unreadable: it is not valid ``fmt``, or holds what a rewrite would lose.
+        Unreadable: it is not valid ``fmt``, or holds what a rewrite would lose (a key twice,
+            nesting too deep).
     """
-    return _LOADERS[fmt](text)
+    if fmt in ("json", "jsonc"):
+        return _JsonDocument(text, comments=fmt == "jsonc")
+    if fmt == "dotenv":
+        return _DotenvDocument(text.splitlines())
+    return _TreeDocument("yaml" if fmt == "yaml" else "toml", text)
 
 
-def dump(fmt: FileFormat, document: Any, original: str) -> str:
-    """``document`` as text, in the layout of ``original`` where the format allows."""
-    return _DUMPERS[fmt](document, original)
+def plain(value: Any) -> Any:
+    """A value of a round-trip editor (ruamel's and tomlkit's keep their style in
+    subclasses) as plain Python data."""
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    for kind in (bool, int, float, str):
+        if isinstance(value, kind):
+            return kind(value)
+    return value
 
 
-def empty(fmt: FileFormat) -> Any:
-    """A new, empty document."""
-    return load(fmt, "")
+# YAML and TOML: a tree of the editor's own mapping and list types.
+
+
+class _TreeDocument:
+    def __init__(self, fmt: Literal["yaml", "toml"], text: str) -> None:
+        self.fmt = fmt
+        self.original = text
+        self.root: Any = _load_yaml(text) if fmt == "yaml" else _load_toml(text)
+
+    def _walk(self, path: Path) -> tuple[Any, int]:
+        """The deepest container along ``path`` and how many steps reached it."""
+        node = self.root
+        for index, step in enumerate(path):
+            child = _child(node, step)
+            if child is MISSING:
+                return node, index
+            node = child
+        return node, len(path)
+
+    def get(self, path: Path) -> Any:
+        node, reached = self._walk(path)
+        return plain(node) if reached == len(path) else MISSING
+
+    def set(self, path: Path, value: Any) -> int:
+        if self.root is None:
+            self.root = [] if path and isinstance(path[0], Select) else self._mapping(0, None)
+        existed = self._walk(path)[1]
+        node, reached = self._walk(path[:-1])
+        for depth in range(reached, len(path) - 1):
+            node = self._add(node, path[depth], depth, path[depth + 1])
+        self._put(node, path[-1], value, len(path) - 1)
+        return existed
+
+    def _add(self, node: Any, step: Step, depth: int, following: Step) -> Any:
+        if isinstance(step, Select):
+            items = _list_of(node)
+            item = self._mapping(depth, None)
+            for key, value in step.fields:
+                item[key] = value
+            if step.first:
+                items.insert(0, item)
+            else:
+                items.append(item)
+            return items[0] if step.first else items[-1]
+        parent = _mapping_of(node)
+        parent[step] = [] if isinstance(following, Select) else self._mapping(depth, parent)
+        return parent[step]
+
+    def _put(self, node: Any, step: Step, value: Any, depth: int) -> None:
+        if isinstance(step, Select):
+            raise Unreadable("kilocli cannot set a whole list item")
+        parent = _mapping_of(node)
+        if isinstance(value, Mapping):
+            container = self._mapping(depth, parent)
+            container.update(value)
+            value = container
+        parent[step] = value
+
+    def _mapping(self, depth: int, parent: Any) -> MutableMapping[str, Any]:
+        if self.fmt == "yaml":
+            from ruamel.yaml.comments import CommentedMap
+
+            return CommentedMap()
+        table: MutableMapping[str, Any] = _toml_table(depth, parent)
+        return table
+
+    def delete(self, path: Path) -> None:
+        node, reached = self._walk(path[:-1])
+        if reached < len(path) - 1:
+            return
+        step = path[-1]
+        if isinstance(step, Select):
+            if isinstance(node, list):
+                for index in reversed(range(len(node))):
+                    if step.matches(node[index]):
+                        del node[index]
+        elif isinstance(node, MutableMapping) and step in node:
+            del node[step]
+
+    def is_empty(self, path: Path) -> bool:
+        value = self.get(path)
+        if isinstance(value, Mapping):
+            step = path[-1] if path else None
+            selected = dict(step.fields) if isinstance(step, Select) else {}
+            return all(k in selected for k in value)
+        return isinstance(value, list) and not value
+
+    def dump(self) -> str:
+        if self.root is None:
+            return ""
+        if self.fmt == "toml":
+            import tomlkit
+
+            return tomlkit.dumps(self.root)
+        return _dump_yaml(self.root, self.original)
+
+
+def _child(node: Any, step: Step) -> Any:
+    if isinstance(step, Select):
+        if isinstance(node, list):
+            return next((item for item in node if step.matches(item)), MISSING)
+        return MISSING
+    if isinstance(node, Mapping) and step in node:
+        return node[step]
+    return MISSING
+
+
+def _mapping_of(node: Any) -> MutableMapping[str, Any]:
+    if not isinstance(node, MutableMapping):
+        raise Unreadable("a setting kilocli writes sits where the file has a value of its own")
+    mapping: MutableMapping[str, Any] = node
+    return mapping
+
+
+def _list_of(node: Any) -> list[Any]:
+    if not isinstance(node, list):
+        raise Unreadable("kilocli's entry belongs in a list, and the file has something else there")
+    return node
+
+
+def _toml_table(depth: int, parent: Any) -> Any:
+    """A new TOML table written the way the user wrote its neighbours: ``[a.b]`` tables
+    under a table of tables, else inline ``{…}`` (which keeps top-level keys that follow it
+    at the top level)."""
+    import tomlkit
+    from tomlkit.items import InlineTable, Table
+
+    if depth == 0:
+        return tomlkit.table(is_super_table=True)
+    if isinstance(parent, InlineTable) or depth > 1:
+        return tomlkit.inline_table()
+    values = list(parent.values()) if parent is not None else []
+    if all(isinstance(v, Table) and not isinstance(v, InlineTable) for v in values):
+        return tomlkit.table()
+    return tomlkit.inline_table()
 
 
 def _yaml() -> Any:
@@ -86,6 +265,8 @@ def _load_yaml(text: str) -> Any:
 
     try:
         return _yaml().load(text)
+    except RecursionError:
+        raise Unreadable("it is nested too deeply") from None
     except YAMLError as exc:
         raise Unreadable(f"it is not valid YAML ({_first_line(exc)})") from None
 
@@ -94,28 +275,38 @@ def _dump_yaml(document: Any, original: str) -> str:
     import io
 
     yaml = _yaml()
-    indented = _lists_indented(original)
-    if indented or (indented is None and not isinstance(document, list)):
-        yaml.indent(mapping=2, sequence=4, offset=2)  # "key:\n  - item", as people write it
+    mapping, offset = yaml_indentation(original)
+    if offset is None:  # people indent a list under a key; one at the top stays flush
+        offset = 0 if isinstance(document, list) else 2
+    yaml.indent(mapping=mapping, sequence=offset + 2, offset=offset)
     out = io.StringIO()
     yaml.dump(document, out)
     return out.getvalue()
 
 
-def _lists_indented(text: str) -> bool | None:
-    """Whether the file writes a list under a key indented (``key:\n  - item``) or flush
-    (``key:\n- item``), judged by the first list that follows a key; None when it has none."""
-    previous: str | None = None
+def yaml_indentation(text: str) -> tuple[int, int | None]:
+    """The file's indentation: the step of a nested mapping (2 when it has none), and where a
+    list puts its dash (``key:\\n  - item``: offset 2; ``key:\\n- item``: 0; None when the
+    file has no list)."""
+    mapping: int | None = None
+    offset: int | None = None
+    previous: tuple[int, str] | None = None
     for line in text.splitlines():
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue
-        if stripped.startswith("- ") and previous is not None:
-            key_indent = len(previous) - len(previous.lstrip(" "))
-            if re.match(r"^\s*[^\s#-][^#]*:\s*(#.*)?$", previous):
-                return len(line) - len(line.lstrip(" ")) > key_indent
-        previous = line
-    return None
+        indent = len(line) - len(line.lstrip(" "))
+        if previous is None and stripped.startswith("- "):
+            offset = indent  # a list at the top: its dash is where the file puts it
+        if previous is not None and re.match(r"^[^#]*:\s*(#.*)?$", previous[1]):
+            step = indent - previous[0]
+            if stripped.startswith("- "):
+                offset = step if offset is None and step >= 0 else offset
+            elif mapping is None and step > 0:
+                mapping = step
+        body = stripped[2:] if stripped.startswith("- ") else stripped
+        previous = (indent + (len(stripped) - len(body)), body)
+    return mapping or 2, offset
 
 
 def _load_toml(text: str) -> Any:
@@ -124,60 +315,113 @@ def _load_toml(text: str) -> Any:
 
     try:
         return tomlkit.parse(text)
+    except RecursionError:
+        raise Unreadable("it is nested too deeply") from None
     except TOMLKitError as exc:
         raise Unreadable(f"it is not valid TOML ({_first_line(exc)})") from None
 
 
-def _dump_toml(document: Any, original: str) -> str:
-    import tomlkit
-
-    return tomlkit.dumps(document)
+# JSON and JSONC: edited as text.
 
 
-def _load_json(text: str) -> Any:
-    if not text.strip():
-        return {}
-    try:
-        return json.loads(text)
-    except RecursionError:
-        raise Unreadable("it is nested too deeply") from None
-    except ValueError as exc:
-        if re.search(r"^\s*//|/\*|,\s*[}\]]", text, re.MULTILINE):
-            raise Unreadable(
-                "it holds comments or trailing commas (JSONC), which a rewrite would lose"
-            ) from None
-        raise Unreadable(f"it is not valid JSON ({exc})") from None
+class _JsonDocument:
+    def __init__(self, text: str, *, comments: bool) -> None:
+        try:
+            self.json = JsonText(text, comments=comments)
+        except JsonTextError as exc:
+            if not comments and re.search(r"^\s*//|/\*|,\s*[}\]]", text, re.MULTILINE):
+                raise Unreadable(
+                    "it holds comments or trailing commas (JSONC), which a rewrite would lose"
+                ) from None
+            raise Unreadable(f"it is not valid JSON ({exc})") from None
+        except RecursionError:
+            raise Unreadable("it is nested too deeply") from None
+
+    @staticmethod
+    def _keys(path: Path) -> tuple[str, ...]:
+        if any(isinstance(step, Select) for step in path):
+            raise Unreadable("kilocli does not edit lists in JSON files")
+        return tuple(str(step) for step in path)
+
+    def get(self, path: Path) -> Any:
+        node = self.json.get(self._keys(path))
+        return MISSING if node is None else node.value
+
+    def set(self, path: Path, value: Any) -> int:
+        keys = self._keys(path)
+        existed = next(
+            (depth for depth in range(len(keys)) if self.json.get(keys[: depth + 1]) is None),
+            len(keys),
+        )
+        try:
+            self.json.set(keys, value)
+        except JsonTextError as exc:
+            raise Unreadable(str(exc)) from None
+        return existed
+
+    def delete(self, path: Path) -> None:
+        self.json.delete(self._keys(path))
+
+    def is_empty(self, path: Path) -> bool:
+        value = self.get(path)
+        return isinstance(value, dict | list) and not value
+
+    def dump(self) -> str:
+        return self.json.text
 
 
-def _dump_json(document: Any, original: str) -> str:
-    indent: int | str = 2
-    match = re.search(r"^([ \t]+)\S", original, re.MULTILINE)
-    if match:
-        indent = match.group(1) if "\t" in match.group(1) else len(match.group(1))
-    return json.dumps(document, indent=indent, ensure_ascii=False) + "\n"
+# .env: a line each; comments and other variables stay as written.
 
 
-def _load_dotenv(text: str) -> Dotenv:
-    return Dotenv(text.splitlines())
+_NAME = re.compile(r"\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=")
+_SAFE_VALUE = re.compile(r"[A-Za-z0-9_\-.:/+=@,%~]*")
 
 
-def _dump_dotenv(document: Dotenv, original: str) -> str:
-    return "".join(line + "\n" for line in document.lines)
+class _DotenvDocument:
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+
+    def _index(self, name: str) -> int | None:
+        found = None
+        for index, line in enumerate(self.lines):
+            match = _NAME.match(line)
+            if match and match.group(1) == name:
+                found = index  # the last one wins, as in every reader
+        return found
+
+    def get(self, path: Path) -> Any:
+        index = self._index(str(path[0]))
+        if index is None:
+            return MISSING
+        raw = self.lines[index].partition("=")[2].strip()
+        if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\"":
+            return raw[1:-1]
+        return raw
+
+    def set(self, path: Path, value: Any) -> int:
+        text = str(value)
+        quoted = text if _SAFE_VALUE.fullmatch(text) else "'" + text + "'"
+        if "'" in text or "\n" in text:
+            raise Unreadable("the value cannot be written to a .env file safely")
+        line = f"{path[0]}={quoted}"
+        index = self._index(str(path[0]))
+        if index is None:
+            self.lines.append(line)
+            return 0
+        self.lines[index] = line
+        return 1
+
+    def delete(self, path: Path) -> None:
+        index = self._index(str(path[0]))
+        if index is not None:
+            del self.lines[index]
+
+    def is_empty(self, path: Path) -> bool:
+        return False
+
+    def dump(self) -> str:
+        return "".join(line + "\n" for line in self.lines)
 
 
 def _first_line(exc: Exception) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-
-
-_LOADERS: dict[FileFormat, Callable[[str], Any]] = {
-    "yaml": _load_yaml,
-    "toml": _load_toml,
-    "json": _load_json,
-    "dotenv": _load_dotenv,
-}
-_DUMPERS: dict[FileFormat, Callable[[Any, str], str]] = {
-    "yaml": _dump_yaml,
-    "toml": _dump_toml,
-    "json": _dump_json,
-    "dotenv": _dump_dotenv,
-}

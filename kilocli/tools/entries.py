@@ -1,23 +1,15 @@
 """What every edit of ``setup`` works with: the target (provider, base URL, models, headers,
-key), the log of what it did, and the small merge helpers. The edits of each tool are in
-:mod:`kilocli.tools.edits`.
-
-Every edit merges: it sets the keys kilocli owns and leaves every other key, entry and (in
-TOML and YAML) comment where the user put it. kilocli's entries are recognisable by their id —
-llm's ``model_id`` under ``api_key_name: <provider>``, ``model_providers.<provider>``,
-``provider.<provider>``, Continue's ``apiKey: ${{ secrets.<VAR> }}`` — so that running
-``setup`` again updates them and ``--remove`` finds them. Documents are the round-trip types
-of :mod:`kilocli.tools.documents` (dict- and list-like).
+key). The edits of each tool are in :mod:`kilocli.tools.edits`: each names the values kilocli
+wants in a file as :class:`~kilocli.tools.claims.Claim` values, and :mod:`kilocli.tools.claims`
+decides what may be written and records what was.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from kilocli.providers.registry import Provider
-from kilocli.tools.documents import Unreadable
 
 
 @dataclass(frozen=True)
@@ -63,52 +55,3 @@ class Target:
         if self.key is None:
             raise AssertionError("this edit writes the key, and none was given")
         return self.key
-
-
-@dataclass
-class EditLog:
-    """What an edit did beyond its entries: user values it replaced (to restore them on
-    ``--remove``), keys it owns in a file it shares with the user, and what to warn about."""
-
-    owned: list[str] = field(default_factory=list)
-    replaced: dict[str, Any] = field(default_factory=dict)
-    written: dict[str, Any] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
-
-
-def mapping_of(document: Any, what: str) -> MutableMapping[str, Any]:
-    if not isinstance(document, MutableMapping):
-        raise Unreadable(f"it is not {what}")
-    return document
-
-
-def list_of(document: Any, what: str) -> list[Any]:
-    if not isinstance(document, list):
-        raise Unreadable(f"it is not {what}")
-    return document
-
-
-def child_of(parent: MutableMapping[str, Any], key: str, what: str) -> MutableMapping[str, Any]:
-    if key not in parent or parent[key] is None:
-        parent[key] = {}
-    return mapping_of(parent[key], f"{what} ({key} is not a table of settings)")
-
-
-def set_headers(
-    container: MutableMapping[str, Any], key: str, headers: Mapping[str, str], provider: Provider
-) -> None:
-    """Add the organisation header, or take out one kilocli wrote before; other headers stay."""
-    if headers:
-        child_of(container, key, "a settings table").update(headers)
-        return
-    existing = container.get(key)
-    if isinstance(existing, MutableMapping) and provider.organization_header:
-        existing.pop(provider.organization_header, None)
-        if not existing:
-            del container[key]
-
-
-def remove_where(items: list[Any], ours: Any) -> None:
-    for index in reversed(range(len(items))):
-        if ours(items[index]):
-            del items[index]

@@ -1,89 +1,195 @@
-"""Reading and replacing another tool's file: only regular files, atomically, with a ``.bak``
-of the previous version, 0600 when it holds a key, and through a symbolic link to its target
-(dotfiles are often linked from a repository, and the link must survive)."""
+"""Another tool's file, read and replaced as a guest (SPEC §12): only regular files; through a
+symbolic link only to a file of the user's inside the user's home; atomically, keeping the
+file's mode and owner; its byte-order mark and CRLF line endings kept; one writer at a time.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from kilocli.errors import FileProblem
-from kilocli.storage import PRIVATE_DIR, PRIVATE_FILE, read_file_bytes, write_private_bytes
+from kilocli.storage import (
+    PRIVATE_DIR,
+    PRIVATE_FILE,
+    ensure_private_dir,
+    hold_lock,
+    read_file_bytes,
+    write_private_bytes,
+)
 
-DEFAULT_MODE = 0o644  # a new file without a key, as an editor would create it
+NEW_FILE_MODE = 0o644  # a new file without a key, as an editor would create it
+BOM = "\ufeff"
+
+
+class Refused(Exception):
+    """kilocli must not write this file; ``str()`` says why (for "…; left as it is")."""
+
+    def __init__(self, reason: str, *, fix: str | None = None) -> None:
+        super().__init__(reason)
+        self.fix = fix
 
 
 @dataclass(frozen=True)
 class FileState:
-    """A file as read: where it really is, its bytes (None: it does not exist) and mode."""
+    """A file as read: where it really is, its bytes (None: it does not exist), mode and
+    owner."""
 
     path: Path
     data: bytes | None
-    mode: int | None
+    mode: int | None = None
+    owner: tuple[int, int] | None = None
+
+    @property
+    def digest(self) -> str | None:
+        return None if self.data is None else digest(self.data)
 
     @property
     def text(self) -> str:
-        """The contents as text.
+        """The contents as text: without a byte-order mark, lines ending in ``\\n``.
 
         Raises:
-            FileProblem: they are not UTF-8.
+            Refused: they are not UTF-8.
         """
         try:
-            return (self.data or b"").decode("utf-8")
+            text = (self.data or b"").decode("utf-8")
         except UnicodeDecodeError:
-            raise FileProblem(
-                f"{self.path} is not UTF-8 text; kilocli setup leaves it as it is.",
-                hint="Fix its encoding, or make the change by hand.",
-            ) from None
+            raise Refused("it is not UTF-8 text") from None
+        text = text.removeprefix(BOM)
+        return text.replace("\r\n", "\n") if self.crlf else text
+
+    @property
+    def crlf(self) -> bool:
+        """Every line of the file ends in CRLF (a mixed file is left with ``\\n``)."""
+        data = self.data or b""
+        return b"\r\n" in data and data.count(b"\n") == data.count(b"\r\n")
+
+    def encode(self, text: str) -> bytes:
+        """``text`` as this file writes it: its byte-order mark, its line endings."""
+        if self.crlf:
+            text = text.replace("\n", "\r\n")
+        if (self.data or b"").startswith(BOM.encode()):
+            text = BOM + text
+        return text.encode("utf-8")
 
 
-def read_state(path: Path) -> FileState:
-    """Read ``path`` (following a link to its target).
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_state(path: Path, home: Path, *, holds_key: bool = False) -> FileState:
+    """Read the tool file ``path`` (following a link only as SPEC §12 allows).
+
+    With ``holds_key``, a file other users can read is refused: kilocli will not put a key
+    in it (and never changes a mode it did not set).
 
     Raises:
+        Refused: a link that leaves the home or reaches something not the user's; a file
+            others can read that is to hold a key.
         FileProblem: not a regular file, too large, or unreadable.
     """
-    real = Path(os.path.realpath(path)) if path.is_symlink() else path
+    real = guest_path(path, home)
     data = read_file_bytes(real)
-    mode = stat.S_IMODE(real.stat().st_mode) if data is not None else None
-    return FileState(real, data, mode)
+    if data is None:
+        return FileState(real, None)
+    info = real.stat()
+    mode = stat.S_IMODE(info.st_mode)
+    if holds_key and mode & 0o077:
+        raise Refused(
+            f"other users can read it (mode {mode:04o}), and it is to hold a key",
+            fix=f"chmod 600 '{real}'",
+        )
+    return FileState(real, data, mode, (info.st_uid, info.st_gid))
 
 
-def replace_file(state: FileState, data: bytes, *, holds_key: bool, backup: bytes | None) -> None:
-    """Replace the file read as ``state`` with ``data``; keep ``backup`` as ``<name>.bak``.
+def guest_path(path: Path, home: Path) -> Path:
+    """Where writing ``path`` really writes: ``path`` itself when no link is on the way;
+    through links only to a regular file (or a new one) of the user's inside ``home``.
 
-    A file that holds a key is 0600 (and so is its backup); another keeps its mode.
+    Raises:
+        Refused: the link goes anywhere else.
+    """
+    absolute = Path(os.path.abspath(path))
+    real = Path(os.path.realpath(absolute))
+    if real == absolute:
+        return absolute
+    home_real = Path(os.path.realpath(home))
+    where = f"it is a link to {real}"
+    if not real.is_relative_to(home_real) or real == home_real:
+        raise Refused(f"{where}, outside your home ({home})")
+    try:
+        info = real.lstat()
+    except FileNotFoundError:
+        info = None
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        raise Refused(f"{where}, which is not a regular file")
+    owner = info if info is not None else _nearest_existing(real.parent)
+    if owner is not None and owner.st_uid != os.geteuid():
+        raise Refused(f"{where}, which belongs to another user")
+    return real
+
+
+def _nearest_existing(directory: Path) -> os.stat_result | None:
+    for candidate in (directory, *directory.parents):
+        with contextlib.suppress(OSError):
+            return candidate.stat()
+    return None
+
+
+def replace_file(state: FileState, data: bytes, *, holds_key: bool, backup: bool) -> list[Path]:
+    """Replace the file read as ``state`` with ``data``; with ``backup``, keep the previous
+    version as ``<name>.bak`` unless the user has a ``.bak`` of their own there.
+
+    A file kilocli creates is 0600 when it holds a key (0644 otherwise); an existing one keeps
+    its mode and owner. Returns the directories it created.
 
     Raises:
         FileProblem: the file changed since it was read (another program wrote it), or the
             write failed; the file is then as it was.
     """
     _check_unchanged(state)
-    _make_parents(state.path.parent)
-    mode = PRIVATE_FILE if holds_key else (state.mode or DEFAULT_MODE)
-    if backup is not None:
-        bak = state.path.with_name(state.path.name + ".bak")
-        write_private_bytes(bak, backup, reported_as=state.path, mode=mode)
-    write_private_bytes(state.path, data, mode=mode)
+    created = make_parents(state.path.parent)
+    mode = state.mode if state.mode is not None else (PRIVATE_FILE if holds_key else NEW_FILE_MODE)
+    if backup and state.data is not None:
+        bak = backup_path(state.path)
+        if not bak.exists() or (bak.is_file() and not bak.is_symlink()):
+            write_private_bytes(
+                bak, state.data, reported_as=state.path, mode=mode, owner=state.owner
+            )
+    write_private_bytes(state.path, data, mode=mode, owner=state.owner)
+    return created
 
 
-def delete_file(state: FileState, *, backup: bytes | None) -> None:
-    """Remove the file (``--remove`` left it empty), keeping ``backup`` as ``<name>.bak``."""
+def delete_file(state: FileState) -> None:
+    """Remove the file (kilocli created it, and ``--remove`` took everything out)."""
     _check_unchanged(state)
-    if backup is not None:
-        bak = state.path.with_name(state.path.name + ".bak")
-        write_private_bytes(bak, backup, reported_as=state.path, mode=state.mode or PRIVATE_FILE)
     with contextlib.suppress(FileNotFoundError):
         state.path.unlink()
 
 
-def forget_backup(path: Path) -> None:
-    """Remove a ``.bak`` that may still hold a key ``--remove`` took out."""
-    with contextlib.suppress(FileNotFoundError):
-        path.with_name(path.name + ".bak").unlink()
+def backup_path(path: Path) -> Path:
+    return path.with_name(path.name + ".bak")
+
+
+def forget_backup(path: Path, written: set[str]) -> None:
+    """Remove the ``.bak`` beside ``path`` when it is one kilocli wrote (its digest is in
+    ``written``): it may hold a key ``--remove`` took out."""
+    bak = backup_path(path)
+    with contextlib.suppress(OSError):
+        if not bak.is_symlink() and bak.is_file() and digest(bak.read_bytes()) in written:
+            bak.unlink()
+
+
+def remove_empty_dirs(directories: list[str]) -> None:
+    """Remove the directories kilocli created, deepest first, where they are empty now."""
+    for directory in sorted(directories, key=len, reverse=True):
+        with contextlib.suppress(OSError):
+            Path(directory).rmdir()
 
 
 def _check_unchanged(state: FileState) -> None:
@@ -94,15 +200,18 @@ def _check_unchanged(state: FileState) -> None:
         )
 
 
-def _make_parents(directory: Path) -> None:
+def make_parents(directory: Path) -> list[Path]:
+    """Create ``directory`` and its missing parents (0700); returns those it created."""
     missing = []
     for candidate in (directory, *directory.parents):
         if candidate.exists():
             break
         missing.append(candidate)
+    created = []
     try:
         for new in reversed(missing):
             new.mkdir(mode=PRIVATE_DIR)
+            created.append(new)
     except FileExistsError:
         pass
     except OSError as exc:
@@ -110,3 +219,18 @@ def _make_parents(directory: Path) -> None:
             f"Cannot create the directory {directory}: {exc.strerror}.",
             hint="Check its parent's permissions.",
         ) from None
+    return created
+
+
+@contextlib.contextmanager
+def one_writer(state_dir: Path, paths: list[Path]) -> Iterator[None]:
+    """Hold kilocli's lock on each of ``paths`` (by real path, in a fixed order so that two
+    runs never wait on each other crosswise); the locks live in kilocli's ``state_dir``,
+    never beside another tool's file."""
+    locks = state_dir / "locks"
+    ensure_private_dir(locks)
+    keys = sorted({digest(os.path.realpath(p).encode())[:24]: p for p in paths}.items())
+    with contextlib.ExitStack() as stack:
+        for key, path in keys:
+            stack.enter_context(hold_lock(locks / f"{key}.lock", path))
+        yield

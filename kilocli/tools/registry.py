@@ -9,13 +9,13 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from kilocli.errors import UsageError
 from kilocli.providers.registry import Provider
-from kilocli.tools.documents import FileFormat
+from kilocli.tools.claims import Claim
+from kilocli.tools.documents import Document, FileFormat
 from kilocli.tools.edits import aider, codex, continue_dev, llm, opencode
-from kilocli.tools.entries import EditLog, Target
+from kilocli.tools.entries import Target
 
 
 @dataclass(frozen=True)
@@ -39,15 +39,14 @@ class Locations:
 
 @dataclass(frozen=True)
 class ToolFile:
-    """One file of a tool that ``setup`` changes."""
+    """One file of a tool that ``setup`` changes: where it is, its format, the values kilocli
+    wants in it, whether it holds a key, and what to tell the user about its contents."""
 
     locate: Callable[[Locations], Path]
     format: FileFormat
-    write: Callable[[Any, Target, EditLog], Any]
-    remove: Callable[[Any, Target, Mapping[str, Any]], Any]
-    configured: Callable[[Any, Provider], bool]
+    claims: Callable[[Target], list[Claim]]
     holds_key: bool = False
-    new: Callable[[Target], Any] | None = None
+    notes: Callable[[Document, Target], list[str]] | None = None
 
 
 @dataclass(frozen=True)
@@ -95,19 +94,14 @@ TOOLS: tuple[Tool, ...] = (
         files=(
             ToolFile(
                 locate=lambda where: _llm_dir(where) / "extra-openai-models.yaml",
+                claims=llm.llm_models,
                 format="yaml",
-                write=llm.llm_models,
-                remove=llm.llm_models_removed,
-                configured=llm.llm_models_configured,
             ),
             ToolFile(
                 locate=lambda where: _llm_dir(where) / "keys.json",
+                claims=llm.llm_key,
                 format="json",
-                write=llm.llm_key,
-                remove=llm.llm_key_removed,
-                configured=llm.llm_key_configured,
                 holds_key=True,
-                new=llm.llm_keys_file,
             ),
         ),
         run=lambda target: f"llm -m {target.provider.id}/{target.models[0].id} 'hello'",
@@ -120,19 +114,15 @@ TOOLS: tuple[Tool, ...] = (
         files=(
             ToolFile(
                 locate=lambda where: _codex_dir(where) / "config.toml",
+                claims=codex.codex_provider,
                 format="toml",
-                write=codex.codex_provider,
-                remove=codex.codex_provider_removed,
-                configured=codex.codex_provider_configured,
             ),
             ToolFile(
                 # Current Codex releases refuse [profiles.*] in config.toml: a profile is a
                 # file of its own, <CODEX_HOME>/<name>.config.toml.
                 locate=lambda where: _codex_dir(where) / "PROVIDER.config.toml",
+                claims=codex.codex_profile,
                 format="toml",
-                write=codex.codex_profile,
-                remove=codex.codex_profile_removed,
-                configured=codex.codex_profile_configured,
             ),
         ),
         run=lambda target: f"kilocli exec -- codex --profile {target.provider.id}",
@@ -146,11 +136,8 @@ TOOLS: tuple[Tool, ...] = (
         files=(
             ToolFile(
                 locate=lambda where: _opencode_dir(where) / "opencode.json",
+                claims=opencode.opencode_provider,
                 format="json",
-                write=opencode.opencode_provider,
-                remove=opencode.opencode_provider_removed,
-                configured=opencode.opencode_provider_configured,
-                new=opencode.opencode_file,
             ),
         ),
         run=lambda target: (
@@ -165,10 +152,9 @@ TOOLS: tuple[Tool, ...] = (
         files=(
             ToolFile(
                 locate=lambda where: where.home / ".aider.conf.yml",
+                claims=aider.aider_settings,
                 format="yaml",
-                write=aider.aider_settings,
-                remove=aider.aider_settings_removed,
-                configured=aider.aider_settings_configured,
+                notes=aider.aider_notes,
             ),
         ),
         run=lambda target: "kilocli exec -- aider",
@@ -182,18 +168,13 @@ TOOLS: tuple[Tool, ...] = (
         files=(
             ToolFile(
                 locate=lambda where: _continue_dir(where) / "config.yaml",
+                claims=continue_dev.continue_models,
                 format="yaml",
-                write=continue_dev.continue_models,
-                remove=continue_dev.continue_models_removed,
-                configured=continue_dev.continue_models_configured,
-                new=continue_dev.continue_file,
             ),
             ToolFile(
                 locate=lambda where: _continue_dir(where) / ".env",
+                claims=continue_dev.continue_secret,
                 format="dotenv",
-                write=continue_dev.continue_secret,
-                remove=continue_dev.continue_secret_removed,
-                configured=continue_dev.continue_secret_configured,
                 holds_key=True,
             ),
         ),

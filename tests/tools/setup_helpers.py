@@ -79,7 +79,8 @@ def store_key() -> None:
 
 def store_org_profile(organization: str | None = ORG) -> None:
     """Write kilocli's files by hand: a profile holding ``VALID_KEY`` with ``organization``
-    (none: personal), and a config whose default model is ``kilocode/kilo/auto``."""
+    (none: personal), and (the first time) a config whose default model is
+    ``kilocode/kilo/auto``."""
     home = kilocli_home()
     home.mkdir(mode=0o700, exist_ok=True)
     org_line = f'organizationId = "{organization}"\n' if organization else ""
@@ -90,8 +91,9 @@ def store_org_profile(organization: str | None = ORG) -> None:
     )
     store.chmod(0o600)
     config = home / "config.toml"
-    config.write_text('[agents.defaults.model]\nprimary = "kilocode/kilo/auto"\n')
-    config.chmod(0o600)
+    if not config.exists():  # a later call keeps it: it holds the record of what setup wrote
+        config.write_text('[agents.defaults.model]\nprimary = "kilocode/kilo/auto"\n')
+        config.chmod(0o600)
 
 
 def setup(*args: str, env: dict[str, str] | None = None) -> Run:

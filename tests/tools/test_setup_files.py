@@ -5,7 +5,6 @@ writing nothing, an unparseable file left alone, ``.bak`` files, and symbolic li
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -290,6 +289,7 @@ def test_an_unparseable_file_is_left_as_it_is_and_nothing_else_is_written(
     bad = paths[index]
     bad.parent.mkdir(parents=True, exist_ok=True)
     bad.write_text(text)
+    bad.chmod(0o600)  # private, as a key file must be: only its contents are at fault
     before = tree(user_home())
 
     run = setup(tool)
@@ -373,7 +373,7 @@ def test_the_bak_of_a_file_that_holds_the_key_is_private(
     path = next(p for p in tool_files(tool) if p.name == name)
     path.parent.mkdir(parents=True)
     path.write_text(initial)
-    path.chmod(0o644)
+    path.chmod(0o600)
 
     setup_ok(tool)
 
@@ -381,6 +381,25 @@ def test_the_bak_of_a_file_that_holds_the_key_is_private(
     bak = path.with_name(name + ".bak")
     assert bak.read_text() == initial
     assert mode_of(bak) == 0o600
+
+
+@pytest.mark.parametrize(("tool", "name"), [("llm", "keys.json"), ("continue", ".env")])
+def test_a_key_file_others_can_read_is_refused_with_the_chmod_that_fixes_it(
+    tool: str, name: str
+) -> None:
+    path = next(p for p in tool_files(tool) if p.name == name)
+    path.parent.mkdir(parents=True)
+    path.write_text("{}\n" if name == "keys.json" else "# mine\n")
+    path.chmod(0o644)
+    before = tree(user_home())
+
+    run = setup(tool)
+
+    assert run.code == 1
+    assert "other users can read it (mode 0644)" in run.stderr
+    assert f"chmod 600 '{path}'" in run.stderr
+    assert tree(user_home()) == before  # the mode too: kilocli never changes it
+    assert VALID_KEY not in run.stdout + run.stderr
 
 
 def test_llm_remove_leaves_no_copy_of_the_key_in_its_directory() -> None:
@@ -393,12 +412,14 @@ def test_llm_remove_leaves_no_copy_of_the_key_in_its_directory() -> None:
 
     assert files_holding(llm_dir(), VALID_KEY) == []
     assert files_holding(llm_dir(), OTHER_VALID_KEY) == []
-    assert "kilocode" not in load_json(llm_dir() / "keys.json")
+    assert not (llm_dir() / "keys.json").exists()  # kilocli made it: it goes, .bak and all
+    assert not llm_dir().exists()  # and so does the directory it made for them
 
 
 def test_continue_remove_leaves_no_copy_of_the_key_in_its_directory() -> None:
     continue_dir().mkdir()
     (continue_dir() / ".env").write_text("OTHER=1\n")
+    (continue_dir() / ".env").chmod(0o600)
     setup_ok("continue")
     setup_ok("continue", env={"KILOCODE_API_KEY": OTHER_VALID_KEY})
     assert VALID_KEY in (continue_dir() / ".env.bak").read_text()
@@ -413,8 +434,8 @@ def test_continue_remove_leaves_no_copy_of_the_key_in_its_directory() -> None:
 # 6. A symbolic link.
 
 
-def test_a_linked_aider_file_is_written_through_the_link(tmp_path: Path) -> None:
-    dotfiles = tmp_path / "dotfiles"
+def test_a_linked_aider_file_is_written_through_the_link() -> None:
+    dotfiles = user_home() / "dotfiles"  # a dotfiles repository in the home, as people keep it
     dotfiles.mkdir()
     target = dotfiles / "aider.conf.yml"
     target.write_text("# mine\ndark-mode: true\n")
@@ -432,8 +453,8 @@ def test_a_linked_aider_file_is_written_through_the_link(tmp_path: Path) -> None
     assert target.read_text().startswith("# mine\ndark-mode: true\n")
 
 
-def test_a_link_to_a_file_not_yet_there_is_written_at_its_target(tmp_path: Path) -> None:
-    target = tmp_path / "dotfiles" / "aider.conf.yml"
+def test_a_link_to_a_file_not_yet_there_is_written_at_its_target() -> None:
+    target = user_home() / "dotfiles" / "aider.conf.yml"
     target.parent.mkdir()
     aider_file().symlink_to(target)
 

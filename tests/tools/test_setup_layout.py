@@ -18,6 +18,8 @@ from tests.tools.setup_helpers import (
     llm_dir,
     load_toml,
     load_yaml,
+    setup,
+    setup_json,
     setup_ok,
     store_key,
 )
@@ -68,7 +70,8 @@ def test_continue_keeps_a_compact_list() -> None:
 
     after = (continue_dir() / "config.yaml").read_text()
     assert_lines_kept(text, after)
-    assert "- name: Kilo Auto (Kilo Gateway)" in after.splitlines()
+    assert "- model: kilo/auto" in after.splitlines()  # flush, as the user's list is
+    assert "  name: Kilo Auto (Kilo Gateway)" in after.splitlines()
 
 
 def test_continue_keeps_a_compact_list_with_a_nested_list() -> None:
@@ -154,24 +157,46 @@ def test_codex_an_inline_providers_table_gets_an_inline_entry() -> None:
     }
 
 
-def test_codex_a_hand_written_kilocode_provider_is_updated_not_duplicated() -> None:
-    codex_dir().mkdir()
-    (codex_dir() / "config.toml").write_text(
+def test_codex_a_hand_written_kilocode_provider_is_left_alone_without_force() -> None:
+    text = (
         '[model_providers.kilocode]\n# by hand\nname = "Kilo"\nbase_url = "https://old/api"\n'
         'env_key = "KILO_API_KEY"\nwire_api = "chat"\n'
     )
+    codex_dir().mkdir()
+    (codex_dir() / "config.toml").write_text(text)
 
-    setup_ok("codex")
+    run = setup("codex")
 
-    text = (codex_dir() / "config.toml").read_text()
-    assert text.count("[model_providers.kilocode]") == 1
-    assert "# by hand" in text.splitlines()
+    assert run.code == 1
+    assert "model_providers.kilocode.name" in run.stderr
+    assert "kilocli setup codex --force" in run.stderr
+    assert (codex_dir() / "config.toml").read_text() == text
+    assert not (codex_dir() / "kilocode.config.toml").exists()
+
+
+def test_codex_force_updates_a_hand_written_provider_and_remove_gives_it_back() -> None:
+    text = (
+        '[model_providers.kilocode]\n# by hand\nname = "Kilo"\nbase_url = "https://old/api"\n'
+        'env_key = "KILO_API_KEY"\nwire_api = "chat"\n'
+    )
+    codex_dir().mkdir()
+    (codex_dir() / "config.toml").write_text(text)
+
+    setup_ok("codex", "--force")
+
+    after = (codex_dir() / "config.toml").read_text()
+    assert after.count("[model_providers.kilocode]") == 1
+    assert "# by hand" in after.splitlines()
     assert load_toml(codex_dir() / "config.toml")["model_providers"]["kilocode"] == {
         "name": "Kilo Gateway",
         "base_url": DEFAULT_BASE,
         "env_key": "KILOCODE_API_KEY",
         "wire_api": "responses",
     }
+
+    setup_ok("codex", "--remove")
+
+    assert (codex_dir() / "config.toml").read_text() == text
 
 
 # Settings the user changed by hand after setup.
@@ -187,14 +212,17 @@ def test_aider_remove_keeps_a_model_the_user_chose_after_setup() -> None:
     assert load_yaml(aider_file()) == {"model": "o3-pro"}
 
 
-def test_aider_remove_without_a_record_takes_out_only_kilocli_s_values() -> None:
+def test_aider_remove_without_a_record_leaves_the_file_alone() -> None:
     aider_file().write_text("dark-mode: true\n")
     setup_ok("aider")
     config = kilocli_home() / "config.toml"
     settings = tomllib.loads(config.read_text())
-    del settings["setup"]  # as if kilocli's record of what it set were lost
+    del settings["setup"]  # as if kilocli's record of what it wrote were lost
     config.write_text(tomli_w.dumps(settings))
+    before = aider_file().read_bytes()
 
-    setup_ok("aider", "--remove")
+    result = setup_json("aider", "--remove")
 
-    assert load_yaml(aider_file()) == {"dark-mode": True}
+    # Without its record kilocli cannot tell its values from the user's: it takes out nothing.
+    assert result["action"] == "absent"
+    assert aider_file().read_bytes() == before

@@ -160,6 +160,8 @@ def write_user_files(tool: str) -> dict[Path, str]:
     for path, text in written.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
+        if path.name in ("keys.json", ".env"):
+            path.chmod(0o600)  # as llm writes it; kilocli refuses a key file others can read
     return written
 
 

@@ -1,0 +1,327 @@
+"""Editing JSON (and JSONC: comments, trailing commas) as text, so that everything kilocli does
+not change stays byte for byte as the user wrote it: indentation, compact objects, key order,
+spacing, comments.
+
+The text is parsed into nodes that know where they start and end; a change splices new text
+into the old. Only objects are edited (the settings files ``setup`` writes are objects of
+objects); a value kilocli inserts is written in the layout of its neighbours.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+MAX_DEPTH = 64
+
+_WS = re.compile(r"[ \t\r\n]*")
+_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?")
+_LITERALS = {"true": True, "false": False, "null": None}
+
+
+class JsonTextError(ValueError):
+    """The text is not JSON kilocli can edit; ``str()`` says why."""
+
+
+@dataclass
+class Node:
+    """A value in the text: ``text[start:end]`` is its source."""
+
+    start: int
+    end: int
+    value: Any = None
+    members: list[Member] | None = None  # an object's, in order
+    items: list[Node] | None = None  # an array's
+
+
+@dataclass
+class Member:
+    key: str
+    key_start: int
+    node: Node
+    comma_end: int | None = field(default=None)  # just past the comma that follows, if any
+
+
+class _Parser:
+    def __init__(self, text: str, *, comments: bool) -> None:
+        self.text = text
+        self.pos = 0
+        self.comments = comments
+
+    def skip(self) -> None:
+        text = self.text
+        while True:
+            self.pos = _WS.match(text, self.pos).end()  # type: ignore[union-attr]
+            if not self.comments or not text.startswith("/", self.pos):
+                return
+            if text.startswith("//", self.pos):
+                newline = text.find("\n", self.pos)
+                self.pos = len(text) if newline < 0 else newline
+            elif text.startswith("/*", self.pos):
+                close = text.find("*/", self.pos + 2)
+                if close < 0:
+                    raise JsonTextError("a /* comment is never closed")
+                self.pos = close + 2
+            else:
+                return
+
+    def fail(self, what: str) -> JsonTextError:
+        line = self.text.count("\n", 0, self.pos) + 1
+        return JsonTextError(f"{what} at line {line}")
+
+    def value(self, depth: int) -> Node:
+        if depth > MAX_DEPTH:
+            raise JsonTextError(f"it is nested more than {MAX_DEPTH} levels deep")
+        self.skip()
+        start, text = self.pos, self.text
+        char = text[start : start + 1]
+        if char == "{":
+            return self.obj(depth)
+        if char == "[":
+            return self.array(depth)
+        if char == '"':
+            value, self.pos = self.string()
+            return Node(start, self.pos, value)
+        for word, literal in _LITERALS.items():
+            if text.startswith(word, start):
+                self.pos = start + len(word)
+                return Node(start, self.pos, literal)
+        match = _NUMBER.match(text, start)
+        if match is None:
+            raise self.fail("expected a value")
+        self.pos = match.end()
+        return Node(start, self.pos, json.loads(match.group()))
+
+    def string(self) -> tuple[str, int]:
+        try:
+            return json.decoder.scanstring(self.text, self.pos + 1)  # type: ignore[attr-defined,no-any-return]
+        except json.JSONDecodeError:
+            raise self.fail("a string is not valid") from None
+
+    def obj(self, depth: int) -> Node:
+        members: list[Member] = []
+        node = Node(self.pos, self.pos, members=members)
+        self.pos += 1
+        seen: set[str] = set()
+        while True:
+            self.skip()
+            if self.text.startswith("}", self.pos):
+                break
+            if not self.text.startswith('"', self.pos):
+                raise self.fail("expected a key")
+            key_start = self.pos
+            key, self.pos = self.string()
+            if key in seen:
+                raise self.fail(f"the key {key!r} appears twice")
+            seen.add(key)
+            self.skip()
+            if not self.text.startswith(":", self.pos):
+                raise self.fail("expected ':'")
+            self.pos += 1
+            member = Member(key, key_start, self.value(depth + 1))
+            members.append(member)
+            self.skip()
+            if self.text.startswith(",", self.pos):
+                self.pos += 1
+                member.comma_end = self.pos
+                self.skip()
+                if self.text.startswith("}", self.pos) and not self.comments:
+                    raise self.fail("a trailing comma")
+                continue
+            if not self.text.startswith("}", self.pos):
+                raise self.fail("expected ',' or '}'")
+            break
+        self.pos += 1
+        node.end = self.pos
+        node.value = {m.key: m.node.value for m in members}
+        return node
+
+    def array(self, depth: int) -> Node:
+        items: list[Node] = []
+        node = Node(self.pos, self.pos, items=items)
+        self.pos += 1
+        while True:
+            self.skip()
+            if self.text.startswith("]", self.pos):
+                break
+            items.append(self.value(depth + 1))
+            self.skip()
+            if self.text.startswith(",", self.pos):
+                self.pos += 1
+                continue
+            if not self.text.startswith("]", self.pos):
+                raise self.fail("expected ',' or ']'")
+            break
+        self.pos += 1
+        node.end = self.pos
+        node.value = [item.value for item in items]
+        return node
+
+
+def parse(text: str, *, comments: bool = False) -> Node:
+    """The root node of ``text`` (``{}`` for an empty text).
+
+    Raises:
+        JsonTextError: not valid JSON (JSONC with ``comments``), a key twice in one object,
+            or nested past :data:`MAX_DEPTH`.
+    """
+    if not text.strip():
+        return Node(0, 0, {}, members=[])
+    parser = _Parser(text, comments=comments)
+    root = parser.value(0)
+    parser.skip()
+    if parser.pos != len(text):
+        raise parser.fail("unexpected text after the document")
+    return root
+
+
+@dataclass
+class JsonText:
+    """A JSON(C) document as text, edited in place."""
+
+    text: str
+    comments: bool = False
+    root: Node = field(init=False)
+
+    def __post_init__(self) -> None:
+        if not self.text.strip():
+            self.text = "{}\n"
+        self.root = parse(self.text, comments=self.comments)
+        if self.root.members is None:
+            raise JsonTextError("it is not a JSON object")
+
+    @property
+    def value(self) -> Any:
+        return self.root.value
+
+    def _find(self, path: tuple[str, ...]) -> tuple[Node | None, Member | None]:
+        node: Node | None = self.root
+        member: Member | None = None
+        for key in path:
+            if node is None or node.members is None:
+                return None, None
+            member = next((m for m in node.members if m.key == key), None)
+            node = member.node if member else None
+        return node, member
+
+    def get(self, path: tuple[str, ...]) -> Node | None:
+        return self._find(path)[0]
+
+    def _splice(self, start: int, end: int, new: str) -> None:
+        self.text = self.text[:start] + new + self.text[end:]
+        self.root = parse(self.text, comments=self.comments)
+
+    def set(self, path: tuple[str, ...], value: Any) -> None:
+        """Set the value at ``path``, creating the objects on the way (as ``{}``)."""
+        for depth in range(1, len(path)):
+            node = self.get(path[:depth])
+            if node is None:
+                self.set(path[:depth], {})
+            elif node.members is None:
+                raise JsonTextError(f"{'.'.join(path[:depth])} is not an object")
+        existing = self.get(path)
+        if existing is not None:
+            indent = self._indent_at(existing.start)
+            self._splice(existing.start, existing.end, self._render(value, indent))
+            return
+        parent = self.get(path[:-1])
+        if parent is None or parent.members is None:
+            raise JsonTextError(f"{'.'.join(path[:-1])} is not an object")
+        self._insert(parent, parent.members, path[-1], value)
+
+    def delete(self, path: tuple[str, ...]) -> None:
+        """Take out the member at ``path`` (with its comma); nothing when it is not there."""
+        parent = self.get(path[:-1])
+        if parent is None or parent.members is None:
+            return
+        members = parent.members
+        index = next((i for i, m in enumerate(members) if m.key == path[-1]), None)
+        if index is None:
+            return
+        member = members[index]
+        if len(members) == 1:
+            self._splice(parent.start + 1, parent.end - 1, "")
+        elif index == len(members) - 1:
+            before = members[index - 1]
+            # from the comma after the previous member (keeping a trailing comma's style)
+            cut_end = member.comma_end if member.comma_end is not None else member.node.end
+            start = before.node.end
+            if member.comma_end is not None:  # JSONC trailing comma: keep one
+                self._splice(before.comma_end or start, cut_end, "")
+            else:
+                self._splice(start, cut_end, "")
+        else:
+            self._splice(member.key_start, members[index + 1].key_start, "")
+
+    # layout
+
+    def _line_start(self, pos: int) -> int:
+        return self.text.rfind("\n", 0, pos) + 1
+
+    def _indent_at(self, pos: int) -> str:
+        line = self.text[self._line_start(pos) : pos]
+        return line[: len(line) - len(line.lstrip(" \t"))]
+
+    def _unit(self) -> str:
+        match = re.search(r"\n([ \t]+)\S", self.text)
+        if match is None:
+            return "  "
+        first = match.group(1)
+        return "\t" if first.startswith("\t") else " " * min(len(first), 8)
+
+    def _colon(self) -> str:
+        match = re.search(r'"\s*:(\s?)', self.text)
+        return ":" + (match.group(1) if match else " ")
+
+    def _compact(self) -> bool:
+        """Whether the user wrote the whole document on one line (an empty one is not)."""
+        return "\n" not in self.text.strip() and bool(self.root.members)
+
+    def _render(self, value: Any, indent: str) -> str:
+        if not isinstance(value, dict) or not value:
+            return json.dumps(value, ensure_ascii=False)
+        if self._compact():
+            sep = ", " if ", " in self.text else ","
+            inner = sep.join(
+                json.dumps(k, ensure_ascii=False) + self._colon() + self._render(v, indent)
+                for k, v in value.items()
+            )
+            return "{" + inner + "}"
+        unit = self._unit()
+        lines = [
+            indent
+            + unit
+            + json.dumps(k, ensure_ascii=False)
+            + self._colon()
+            + self._render(v, indent + unit)
+            for k, v in value.items()
+        ]
+        return "{\n" + ",\n".join(lines) + "\n" + indent + "}"
+
+    def _insert(self, parent: Node, members: list[Member], key: str, value: Any) -> None:
+        name = json.dumps(key, ensure_ascii=False) + self._colon()
+        if not members:
+            if self._compact():
+                body = name + self._render(value, "")
+                self._splice(parent.start + 1, parent.end - 1, body)
+                return
+            outer = self._indent_at(parent.start)
+            inner = outer + self._unit()
+            body = "\n" + inner + name + self._render(value, inner) + "\n" + outer
+            self._splice(parent.start + 1, parent.end - 1, body)
+            return
+        last = members[-1]
+        on_own_line = not self.text[self._line_start(last.key_start) : last.key_start].strip()
+        if on_own_line and not self._compact():
+            indent = self._indent_at(last.key_start)
+            gap = "\n" + indent
+        else:
+            indent = self._indent_at(last.key_start)
+            gap = " " if ", " in self.text else ""
+        entry = name + self._render(value, indent)
+        if last.comma_end is not None:  # a trailing comma (JSONC): ours gets one too
+            self._splice(last.comma_end, last.comma_end, gap + entry + ",")
+        else:
+            self._splice(last.node.end, last.node.end, "," + gap + entry)
