@@ -49,8 +49,8 @@ OTHER_VALID_KEY = (
 )
 # The fallback catalog's entry as SPEC §2's example config writes it.
 KILO_AUTO_ENTRY = {
-    "id": "kilo/auto",
-    "name": "Kilo Auto",
+    "id": "kilo-auto/balanced",
+    "name": "Auto Balanced",
     "input": ["text", "image"],
     "reasoning": True,
     "contextWindow": 1_000_000,
@@ -120,7 +120,7 @@ class FakeGateway:
         profile: ``GET /api/profile``'s body (the example; bytes are sent as they are).
         balance: ``GET /api/profile/balance``'s body without an organisation header.
         models_body: ``GET /api/gateway/models``'s body; its ids are the chat models known.
-        extra_model_ids: More model ids the chat paths accept (``kilo/auto`` always is).
+        extra_model_ids: More model ids the chat paths accept (``kilo-auto/balanced`` always is).
         chat_reply: The assistant's text in chat completions and responses ("ok").
         chat_mid_stream_error: A streamed chat sends its content chunk, then the example
             error frame, and ends without ``[DONE]`` (False).

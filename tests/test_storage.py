@@ -200,8 +200,8 @@ def test_unknown_keys_and_tables_survive_a_round_trip(paths: Paths) -> None:
                     "models": [
                         {"id": "x/y", "price": 1.5, "tags": ["mine"]},
                         {
-                            "id": "kilo/auto",
-                            "name": "Kilo Auto",
+                            "id": "kilo-auto/balanced",
+                            "name": "Auto Balanced",
                             "input": ["text", "image"],
                             "reasoning": True,
                             "contextWindow": 1_000_000,
@@ -262,7 +262,7 @@ BAD_FILES = [
     ),
     pytest.param(
         "config.toml",
-        b'[agents.defaults.model]\nprimary = "kilocode/kilo/auto"\nfallbacks = "kilocode/x"\n',
+        b'[agents.defaults.model]\nprimary = "kilocode/kilo-auto/balanced"\nfallbacks = "kilocode/x"\n',
         ["agents.defaults.model.fallbacks"],
         id="config-fallbacks-not-a-list",
     ),

@@ -36,7 +36,7 @@ class ProbeOutcome(Record):
 def probe(rt: Runtime, ref_text: str | None = None) -> ProbeOutcome:
     """Send the probe for ``ref_text`` (default: the default model) through its provider.
 
-    Refs lose their provider prefix on the wire (``kilocode/kilo/auto`` asks for
+    Refs lose their provider prefix on the wire (``kilocode/kilo-auto/balanced`` asks for
     ``kilo/auto``); a cache-TTL-eligible model gets the cache marker (SPEC §6).
 
     Raises:
@@ -47,7 +47,7 @@ def probe(rt: Runtime, ref_text: str | None = None) -> ProbeOutcome:
     from kilocli.gateway.probe import probe_request, send_probe
 
     config = load_config(rt.paths)
-    ref = parse_model_ref(ref_text or config.primary or "kilocode/kilo/auto")
+    ref = parse_model_ref(ref_text or config.primary or "kilocode/kilo-auto/balanced")
     credentials = credentials_in_effect(rt, ref.provider)
     cache_control = cache_ttl_eligible(ref)
     request = probe_request(ref.model_id, cache_control=cache_control)

@@ -89,7 +89,7 @@ def test_fallback_first_then_discovered_in_gateway_order_then_configured(
                     "kilocode": {
                         "models": [
                             {"id": "mid/both", "name": "Configured loses"},
-                            {"id": "kilo/auto", "name": "Configured Kilo Auto"},
+                            {"id": "kilo-auto/balanced", "name": "Configured Auto Balanced"},
                             {
                                 "id": "mine/custom",
                                 "name": "My Custom",
@@ -108,7 +108,7 @@ def test_fallback_first_then_discovered_in_gateway_order_then_configured(
     catalog = load_catalog(rt, KILOCODE, config)
     assert catalog.source == "gateway"
     assert [(m.id, m.name, m.origin) for m in catalog.models] == [
-        ("kilo/auto", "Kilo Auto", "fallback"),
+        ("kilo-auto/balanced", "Auto Balanced", "fallback"),
         ("zeta/last-by-name", "Zeta", "gateway"),
         ("alpha/first-by-name", "Alpha", "gateway"),
         ("mid/both", "Discovered wins", "gateway"),
@@ -116,13 +116,13 @@ def test_fallback_first_then_discovered_in_gateway_order_then_configured(
         ("mine/bare", "mine/bare", "configured"),
     ]
     assert catalog.models[0] == CatalogModel(
-        id="kilo/auto",
-        name="Kilo Auto",
+        id="kilo-auto/balanced",
+        name="Auto Balanced",
         input=("text", "image"),
         reasoning=True,
         context_window=1_000_000,
         max_tokens=128_000,
-        # SPEC §6: the built-in Kilo Auto's cost is variable (not unknown, not $0)
+        # SPEC §6: the built-in Auto Balanced's cost is variable (not unknown, not $0)
         cost=Cost("variable", "variable", "variable", "variable"),
         free=False,
         origin="fallback",
@@ -151,11 +151,11 @@ def test_fallback_first_then_discovered_in_gateway_order_then_configured(
 def test_a_discovered_fallback_model_takes_the_gateway_place_and_values(
     rt: Runtime, gateway: FakeGateway
 ) -> None:
-    serve(gateway, {"data": [{"id": "a/one"}, {"id": "kilo/auto", "name": "Kilo Auto (live)"}]})
+    serve(gateway, {"data": [{"id": "a/one"}, {"id": "kilo-auto/balanced", "name": "Auto Balanced (live)"}]})
     catalog = load_catalog(rt, KILOCODE, NO_CONFIG)
     assert [(m.id, m.name, m.origin) for m in catalog.models] == [
         ("a/one", "a/one", "gateway"),
-        ("kilo/auto", "Kilo Auto (live)", "gateway"),
+        ("kilo-auto/balanced", "Auto Balanced (live)", "gateway"),
     ]
 
 
@@ -165,7 +165,7 @@ def test_a_configured_model_survives_a_failed_discovery(rt: Runtime, gateway: Fa
     catalog = load_catalog(rt, KILOCODE, config)
     assert catalog.source == "fallback"
     assert [(m.id, m.origin) for m in catalog.models] == [
-        ("kilo/auto", "fallback"),
+        ("kilo-auto/balanced", "fallback"),
         ("mine/custom", "configured"),
     ]
 
@@ -251,7 +251,7 @@ def test_within_the_ttl_no_request_is_made(rt: Runtime, gateway: FakeGateway) ->
     age_cache(rt, 3500)
     again = load_catalog(rt, KILOCODE, NO_CONFIG)
     assert (again.source, again.stale) == ("cache", False)
-    assert ids(again) == ["kilo/auto", "zeta/last-by-name", "alpha/first-by-name", "mid/both"]
+    assert ids(again) == ["kilo-auto/balanced", "zeta/last-by-name", "alpha/first-by-name", "mid/both"]
     assert len(gateway.requests) == 1
 
 
@@ -261,10 +261,10 @@ def test_past_the_ttl_the_gateway_is_asked_again(rt: Runtime, gateway: FakeGatew
     serve(gateway, {"data": [{"id": "new/model"}]})
     again = load_catalog(rt, KILOCODE, NO_CONFIG)
     assert (again.source, again.stale) == ("gateway", False)
-    assert ids(again) == ["kilo/auto", "new/model"]
+    assert ids(again) == ["kilo-auto/balanced", "new/model"]
     assert len(gateway.requests) == 2
     # ...and the new answer replaced the cache.
-    assert ids(load_catalog(rt, KILOCODE, NO_CONFIG, offline=True)) == ["kilo/auto", "new/model"]
+    assert ids(load_catalog(rt, KILOCODE, NO_CONFIG, offline=True)) == ["kilo-auto/balanced", "new/model"]
 
 
 def test_ttl_zero_asks_every_time(make_runtime: MakeRuntime, gateway: FakeGateway) -> None:
@@ -298,7 +298,7 @@ def test_offline_with_a_cache_never_asks(rt: Runtime, gateway: FakeGateway) -> N
     age_cache(rt, 2 * 86400)
     old = load_catalog(rt, KILOCODE, NO_CONFIG, offline=True, refresh=True)
     assert (old.source, old.stale, old.warnings) == ("cache", True, ())
-    assert ids(old) == ["kilo/auto", "zeta/last-by-name", "alpha/first-by-name", "mid/both"]
+    assert ids(old) == ["kilo-auto/balanced", "zeta/last-by-name", "alpha/first-by-name", "mid/both"]
     assert gateway.requests == []
 
 
@@ -307,7 +307,7 @@ def test_offline_without_a_cache_shows_the_fallback_with_a_warning(
 ) -> None:
     catalog = load_catalog(rt, KILOCODE, NO_CONFIG, offline=True)
     assert (catalog.source, catalog.stale, catalog.fetched_at) == ("fallback", False, None)
-    assert ids(catalog) == ["kilo/auto"]
+    assert ids(catalog) == ["kilo-auto/balanced"]
     assert catalog.warnings == (
         "Offline and no cached Kilo Gateway model list; showing the built-in catalog.",
     )
@@ -336,7 +336,7 @@ def test_a_list_with_no_usable_model_and_no_cache_shows_the_fallback(
 ) -> None:
     serve(gateway, {"data": []})
     catalog = load_catalog(rt, KILOCODE, NO_CONFIG)
-    assert (catalog.source, ids(catalog)) == ("fallback", ["kilo/auto"])
+    assert (catalog.source, ids(catalog)) == ("fallback", ["kilo-auto/balanced"])
     assert not cache_file(rt).exists()
 
 
@@ -346,9 +346,9 @@ def test_a_cache_for_another_base_url_is_ignored(
     load_catalog(make_runtime(), KILOCODE, NO_CONFIG)
     elsewhere = make_runtime(KILOCODE_BASE_URL=closed_port_url)
     offline = load_catalog(elsewhere, KILOCODE, NO_CONFIG, offline=True)
-    assert (offline.source, ids(offline)) == ("fallback", ["kilo/auto"])
+    assert (offline.source, ids(offline)) == ("fallback", ["kilo-auto/balanced"])
     online = load_catalog(elsewhere, KILOCODE, NO_CONFIG)
-    assert (online.source, ids(online)) == ("fallback", ["kilo/auto"])
+    assert (online.source, ids(online)) == ("fallback", ["kilo-auto/balanced"])
     assert online.warnings[0].startswith("Could not fetch the Kilo Gateway model list")
 
 
@@ -370,7 +370,7 @@ def test_a_corrupt_cache_counts_as_none(rt: Runtime, gateway: FakeGateway, conte
     path.parent.mkdir(parents=True)
     path.write_bytes(content.replace(b"BASE", gateway.base_url.encode()))
     offline = load_catalog(rt, KILOCODE, NO_CONFIG, offline=True)
-    assert (offline.source, ids(offline)) == ("fallback", ["kilo/auto"])
+    assert (offline.source, ids(offline)) == ("fallback", ["kilo-auto/balanced"])
     online = load_catalog(rt, KILOCODE, NO_CONFIG)
     assert online.source == "gateway"
     assert load_catalog(rt, KILOCODE, NO_CONFIG, offline=True).source == "cache"
@@ -412,7 +412,7 @@ def test_a_failure_without_a_cache_falls_back_and_says_why(
     config = config_of({"models": {"providers": {"kilocode": {"models": [{"id": "mine/custom"}]}}}})
     catalog = load_catalog(rt, KILOCODE, config)
     assert (catalog.source, catalog.stale, catalog.fetched_at) == ("fallback", False, None)
-    assert ids(catalog) == ["kilo/auto", "mine/custom"]
+    assert ids(catalog) == ["kilo-auto/balanced", "mine/custom"]
     assert catalog.warnings == (
         f"Could not fetch the Kilo Gateway model list ({reason}); showing the built-in catalog.",
     )
@@ -444,7 +444,7 @@ def test_a_failure_with_a_cache_uses_it_and_says_how_old(
     gateway.fail(MODELS_PATH, **fault)
     catalog = load_catalog(rt, KILOCODE, NO_CONFIG, refresh=refresh)
     assert (catalog.source, catalog.stale) == ("cache", stale)
-    assert ids(catalog) == ["kilo/auto", "zeta/last-by-name", "alpha/first-by-name", "mid/both"]
+    assert ids(catalog) == ["kilo-auto/balanced", "zeta/last-by-name", "alpha/first-by-name", "mid/both"]
     assert catalog.warnings == (
         f"Could not refresh the Kilo Gateway model list ({reason}); "
         f"using the cached list from {said} ago.",
@@ -458,7 +458,7 @@ def test_connection_refused(
 ) -> None:
     rt = make_runtime(KILOCODE_BASE_URL=closed_port_url)
     catalog = load_catalog(rt, KILOCODE, NO_CONFIG)
-    assert (catalog.source, ids(catalog)) == ("fallback", ["kilo/auto"])
+    assert (catalog.source, ids(catalog)) == ("fallback", ["kilo-auto/balanced"])
     assert catalog.warnings == (
         "Could not fetch the Kilo Gateway model list (could not connect (ConnectError)); "
         "showing the built-in catalog.",
@@ -490,7 +490,7 @@ def test_no_answer_within_the_timeout(rt: Runtime, gateway: FakeGateway) -> None
     gateway.fail(MODELS_PATH, status=None, delay=3, times=1)
     rt.http_timeout = 0.5
     catalog = load_catalog(rt, KILOCODE, NO_CONFIG)
-    assert (catalog.source, ids(catalog)) == ("fallback", ["kilo/auto"])
+    assert (catalog.source, ids(catalog)) == ("fallback", ["kilo-auto/balanced"])
     assert catalog.warnings == (
         "Could not fetch the Kilo Gateway model list (no answer within 0.5 s); "
         "showing the built-in catalog.",

@@ -81,7 +81,7 @@ SMALL_CATALOG: dict[str, Any] = {
     ]
 }
 ALL_REFS = [
-    "kilocode/kilo/auto",
+    "kilocode/kilo-auto/balanced",
     "kilocode/anthropic/claude-sonnet-4.5",
     "kilocode/kilo-auto/frontier",
     "kilocode/qwen/qwen3-coder:free",
@@ -105,7 +105,7 @@ maxTokens = 4096
 primary = "kilocode/anthropic/claude-sonnet-4.5"
 fallbacks = ["kilocode/google/gemini-2.5-pro", "kilocode/qwen/qwen3-coder:free"]
 
-[agents.defaults.models."kilocode/kilo/auto"]
+[agents.defaults.models."kilocode/kilo-auto/balanced"]
 alias = "Kilo Gateway"
 
 [agents.defaults.models."kilocode/anthropic/claude-sonnet-4.5"]
@@ -167,7 +167,7 @@ def test_table_at_80_columns(kilo: Kilo) -> None:
     assert table(run) == block(
         """
         Model                                Input        Ctx Max out   $/M in/out Tags
-        kilocode/kilo/auto                   text+image    1M    128k     variable
+        kilocode/kilo-auto/balanced                   text+image    1M    128k     variable
         kilocode/anthropic/claude-sonnet-4.5 text+image  200k     64k $3.00/$15.00
         kilocode/kilo-auto/frontier          text+image    1M    128k     variable
         kilocode/qwen/qwen3-coder:free       text        262k       —         free free
@@ -185,7 +185,7 @@ def test_table_at_120_columns_with_names_and_tags(kilo: Kilo, home: Path) -> Non
     assert table(run) == block(
         """
         Model                                Name                     Input        Ctx Max out   $/M in/out Tags
-        kilocode/kilo/auto                   Kilo Auto                text+image    1M    128k     variable alias:Kilo Gateway
+        kilocode/kilo-auto/balanced                   Auto Balanced                text+image    1M    128k     variable alias:Kilo Gateway
         kilocode/anthropic/claude-sonnet-4.5 Anthropic: Claude Sonne… text+image  200k     64k $3.00/$15.00 default alias:sonnet
         kilocode/kilo-auto/frontier          Auto Frontier            text+image    1M    128k     variable
         kilocode/qwen/qwen3-coder:free       Qwen: Qwen3 Coder (free) text        262k       —         free fallback#2 free
@@ -210,7 +210,7 @@ def test_a_long_id_makes_other_columns_give_way_first_and_is_cut_in_the_middle_l
     assert table(run) == block(
         """
         Model                                                      Ctx   $/M in/out Tags
-        kilocode/kilo/auto                                          1M     variable
+        kilocode/kilo-auto/balanced                                          1M     variable
         kilocode/anthropic/claude-sonnet-4.5                      200k $3.00/$15.00
         kilocode/some-very-long-vend…ong-model-identifier-v2:free   8k         free free
         """
@@ -231,7 +231,7 @@ def test_a_row_with_only_an_id_and_a_name_shows_dashes_in_the_table(
     assert table(run) == block(
         """
         Model                                Input       Ctx Max out   $/M in/out Tags
-        kilocode/kilo/auto                   text+image   1M    128k     variable
+        kilocode/kilo-auto/balanced                   text+image   1M    128k     variable
         kilocode/anthropic/claude-sonnet-4.5 text+image 200k     64k $3.00/$15.00
         kilocode/vendor/bare                 text          —       —            —
         """
@@ -282,7 +282,7 @@ def test_info_of_a_row_with_only_an_id_and_a_name_says_unknown(
 
 
 def test_info_of_the_built_in_router_says_variable(kilo: Kilo) -> None:
-    run = kilo("models", "info", "kilocode/kilo/auto", "--offline")
+    run = kilo("models", "info", "kilocode/kilo-auto/balanced", "--offline")
     assert run.code == ExitCode.OK, run.stderr
     lines = run.stdout.splitlines()
     assert "Context     1,000,000 tokens" in lines
@@ -304,7 +304,7 @@ def test_info_of_the_built_in_router_says_variable(kilo: Kilo) -> None:
                 "kilocode/google/gemini-2.5-pro",
                 "kilocode/anthropic/claude-sonnet-4.5",
                 "kilocode/kilo-auto/frontier",
-                "kilocode/kilo/auto",
+                "kilocode/kilo-auto/balanced",
                 "kilocode/mine/custom-model",  # configured: no price given
                 "kilocode/vendor/bare",
             ],
@@ -314,7 +314,7 @@ def test_info_of_the_built_in_router_says_variable(kilo: Kilo) -> None:
             [  # largest first, unknown last
                 "kilocode/google/gemini-2.5-pro",
                 "kilocode/kilo-auto/frontier",
-                "kilocode/kilo/auto",
+                "kilocode/kilo-auto/balanced",
                 "kilocode/openai/gpt-5.4-mini",
                 "kilocode/qwen/qwen3-coder:free",
                 "kilocode/anthropic/claude-sonnet-4.5",
@@ -387,8 +387,8 @@ def test_json_field_by_field(kilo: Kilo, home: Path) -> None:
 
     expected = [
         entry(
-            "kilocode/kilo/auto",
-            "Kilo Auto",
+            "kilocode/kilo-auto/balanced",
+            "Auto Balanced",
             input=["text", "image"],
             reasoning=True,
             contextWindow=1_000_000,
@@ -487,7 +487,7 @@ def test_json_of_a_generated_catalog_of_hundreds(kilo: Kilo, gateway: FakeGatewa
         (
             ["--input", "image"],
             [
-                "kilocode/kilo/auto",
+                "kilocode/kilo-auto/balanced",
                 "kilocode/anthropic/claude-sonnet-4.5",
                 "kilocode/kilo-auto/frontier",
                 "kilocode/google/gemini-2.5-pro",
@@ -496,7 +496,7 @@ def test_json_of_a_generated_catalog_of_hundreds(kilo: Kilo, gateway: FakeGatewa
         (
             ["--reasoning", "-q", "o"],
             [
-                "kilocode/kilo/auto",
+                "kilocode/kilo-auto/balanced",
                 "kilocode/anthropic/claude-sonnet-4.5",
                 "kilocode/kilo-auto/frontier",
                 "kilocode/google/gemini-2.5-pro",
@@ -505,13 +505,13 @@ def test_json_of_a_generated_catalog_of_hundreds(kilo: Kilo, gateway: FakeGatewa
         (["--sort", "id"], sorted(ALL_REFS)),
         (
             ["--sort", "price"],
-            [  # the built-in Kilo Auto is priced per request: variable, so last
+            [  # the built-in Auto Balanced is priced per request: variable, so last
                 "kilocode/qwen/qwen3-coder:free",
                 "kilocode/openai/gpt-5.4-mini",
                 "kilocode/google/gemini-2.5-pro",
                 "kilocode/anthropic/claude-sonnet-4.5",
                 "kilocode/kilo-auto/frontier",
-                "kilocode/kilo/auto",
+                "kilocode/kilo-auto/balanced",
             ],
         ),
         (
@@ -519,7 +519,7 @@ def test_json_of_a_generated_catalog_of_hundreds(kilo: Kilo, gateway: FakeGatewa
             [
                 "kilocode/google/gemini-2.5-pro",
                 "kilocode/kilo-auto/frontier",
-                "kilocode/kilo/auto",
+                "kilocode/kilo-auto/balanced",
                 "kilocode/anthropic/claude-sonnet-4.5",
             ],
         ),
@@ -577,7 +577,7 @@ def test_all_lists_every_provider(kilo: Kilo, gateway: FakeGateway) -> None:
 FALLBACK_TABLE = block(
     """
     Model              Name      Input      Ctx Max out $/M in/out Tags
-    kilocode/kilo/auto Kilo Auto text+image  1M    128k   variable
+    kilocode/kilo-auto/balanced Auto Balanced text+image  1M    128k   variable
     """
 )
 
@@ -715,7 +715,7 @@ def test_status(kilo: Kilo, home: Path, gateway: FakeGateway) -> None:
         f"""
         Default model  kilocode/anthropic/claude-sonnet-4.5
         Fallbacks      kilocode/google/gemini-2.5-pro, kilocode/qwen/qwen3-coder:free
-        Alias          Kilo Gateway -> kilocode/kilo/auto
+        Alias          Kilo Gateway -> kilocode/kilo-auto/balanced
         Alias          sonnet -> kilocode/anthropic/claude-sonnet-4.5
 
         kilocode
@@ -743,7 +743,7 @@ def test_status_json(kilo: Kilo, home: Path, gateway: FakeGateway) -> None:
         "defaultModel": "kilocode/anthropic/claude-sonnet-4.5",
         "fallbacks": ["kilocode/google/gemini-2.5-pro", "kilocode/qwen/qwen3-coder:free"],
         "aliases": {
-            "kilocode/kilo/auto": "Kilo Gateway",
+            "kilocode/kilo-auto/balanced": "Kilo Gateway",
             "kilocode/anthropic/claude-sonnet-4.5": "sonnet",
         },
         "providers": [
@@ -829,7 +829,7 @@ def test_info_json(kilo: Kilo, home: Path) -> None:
 
 
 def test_info_offline_without_a_cache(kilo: Kilo, gateway: FakeGateway) -> None:
-    run = kilo("models", "info", "kilocode/kilo/auto", "--offline", "--json")
+    run = kilo("models", "info", "kilocode/kilo-auto/balanced", "--offline", "--json")
     assert run.code == ExitCode.OK
     got = document(run)
     warning = "Offline and no cached Kilo Gateway model list; showing the built-in catalog."
@@ -869,8 +869,8 @@ def test_no_key_appears_in_any_output(kilo: Kilo, home: Path, gateway: FakeGatew
         kilo("models", "kilocode", "--plain", env=env),
         kilo("models", "status", env=env),
         kilo("models", "status", "--json", env=env),
-        kilo("models", "info", "kilocode/kilo/auto", env=env),
-        kilo("models", "info", "kilocode/kilo/auto", "--json", env=env),
+        kilo("models", "info", "kilocode/kilo-auto/balanced", env=env),
+        kilo("models", "info", "kilocode/kilo-auto/balanced", "--json", env=env),
         kilo("models", "set", "kilocode/anthropic/claude-sonnet-4.5", env=env),
     ]
     echo = json.dumps({"error": f"Bad key {VALID_KEY}", "message": VALID_KEY}).encode()

@@ -48,7 +48,7 @@ JSON_KEYS = [
     "tools",
 ]
 EMAIL = RESPONSES["GET /api/profile 200"]["user"]["email"]
-KILO_AUTO = "kilocode/kilo/auto"
+KILO_AUTO = "kilocode/kilo-auto/balanced"
 DEFAULT_BASE_URL = "https://api.kilo.ai/api/gateway/"
 
 
@@ -389,7 +389,7 @@ api = "anthropic-messages"
 primary = "openrouter/anthropic/claude-opus-4"
 fallbacks = ["kilocode/anthropic/claude-sonnet-4.5", "other/fast"]
 
-[agents.defaults.models."kilocode/kilo/auto"]
+[agents.defaults.models."kilocode/kilo-auto/balanced"]
 alias = "auto"
 
 [agents.defaults.models."kilocode/anthropic/claude-sonnet-4.5"]
@@ -571,7 +571,7 @@ baseUrl = "https://api.kilo.ai/api/gateway/"
 apiKey = "{VALID_KEY}"
 
 [agents.defaults.model]
-primary = "kilocode/kilo/auto"
+primary = "kilocode/kilo-auto/balanced"
 """
     write_file(home / "config.toml", config)
     expected = tomllib.loads(config)
@@ -603,7 +603,7 @@ def test_config_show_matches_what_onboarding_wrote(kilo: Kilo, home: Path) -> No
 def test_config_show_prints_values_as_written(kilo: Kilo, home: Path) -> None:
     """No emoji codes or console markup are interpreted in what the user wrote."""
     config = (
-        '[agents.defaults.models."kilocode/kilo/auto"]\nalias = "fast :rocket: [bold]x[/bold]"\n'
+        '[agents.defaults.models."kilocode/kilo-auto/balanced"]\nalias = "fast :rocket: [bold]x[/bold]"\n'
     )
     write_file(home / "config.toml", config)
 

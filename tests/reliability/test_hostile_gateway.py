@@ -420,7 +420,7 @@ def test_a_deeply_nested_model_list_is_a_failed_discovery(
     run = kilo("models", "kilocode")
     assert_no_crash(run)
     assert run.code == 0, run.output
-    assert [line.split()[0] for line in run.stdout.splitlines()[1:]] == ["kilocode/kilo/auto"]
+    assert [line.split()[0] for line in run.stdout.splitlines()[1:]] == ["kilocode/kilo-auto/balanced"]
     assert "nested too deeply" in run.stderr
     assert "built-in catalog" in run.stderr
     assert not (home / "cache" / "models-kilocode.json").exists()
@@ -537,7 +537,7 @@ def test_an_answer_too_big_to_be_a_catalog_is_not_cached(
     assert run.code == 0, run.output
     assert f"sent an answer with {reason}" in run.stderr
     assert "built-in catalog" in run.stderr
-    assert [line.split()[0] for line in run.stdout.splitlines()[1:]] == ["kilocode/kilo/auto"]
+    assert [line.split()[0] for line in run.stdout.splitlines()[1:]] == ["kilocode/kilo-auto/balanced"]
     assert not (home / "cache" / "models-kilocode.json").exists()
 
 
@@ -550,7 +550,7 @@ def test_the_object_limit_leaves_a_large_real_catalog_alone(
     assert run.code == 0, run.output
     document = json.loads(run.stdout)
     assert document["source"] == "gateway"
-    assert len(document["models"]) == 20_001  # with the built-in kilo/auto
+    assert len(document["models"]) == 20_001  # with the built-in kilo-auto/balanced
 
 
 # --- 5. The key, echoed in disguise ------------------------------------------------------------
@@ -604,7 +604,7 @@ def test_a_key_echoed_in_disguise_is_never_shown_or_cached(
     }
     listed = {m["id"]: m for m in json.loads(runs["json"].stdout)["models"]}
     assert {"echo/escaped", "echo/all-escaped", "echo/signature", "plain/model"} <= set(listed)
-    assert len(listed) == 8, sorted(listed)  # kilo/auto + 7 rows, none lost
+    assert len(listed) == 8, sorted(listed)  # kilo-auto/balanced + 7 rows, none lost
 
     # Error bodies that repeat only the signature.
     gateway.fail(
@@ -742,7 +742,7 @@ def write_config_with_password(home: Path, gateway: FakeGateway) -> Path:
 CONFIG_URL_COMMANDS = {
     "models status": ("models", "status"),
     "models kilocode": ("models", "kilocode"),
-    "models info": ("models", "info", "kilocode/kilo/auto"),
+    "models info": ("models", "info", "kilocode/kilo-auto/balanced"),
     "auth status --check": ("auth", "status", "--check"),
     "auth login": ("auth", "login", "kilocode", "--key", VALID_KEY),
     "onboard": ("onboard", "--kilocode-api-key", VALID_KEY),

@@ -359,7 +359,7 @@ def test_a_failed_first_fetch_shows_the_built_in_catalog_and_caches_nothing(
     assert run.code == ExitCode.OK, run.stderr
     got = document(run)
     assert (got["source"], got["warnings"]) == ("fallback", [warning])
-    assert [model["ref"] for model in got["models"]] == ["kilocode/kilo/auto"]
+    assert [model["ref"] for model in got["models"]] == ["kilocode/kilo-auto/balanced"]
     assert run.stderr == f"Warning: {warning}\n"
     assert not (outcome.home / "cache").exists()
     assert outcome.elapsed < ALLOWED

@@ -68,7 +68,7 @@ def test_continue_keeps_a_compact_list() -> None:
 
     after = (continue_dir() / "config.yaml").read_text()
     assert_lines_kept(text, after)
-    assert "- name: Kilo Auto (Kilo Gateway)" in after.splitlines()
+    assert "- name: Auto Balanced (Kilo Gateway)" in after.splitlines()
 
 
 def test_continue_keeps_a_compact_list_with_a_nested_list() -> None:
@@ -180,7 +180,7 @@ def test_codex_a_hand_written_kilocode_provider_is_updated_not_duplicated() -> N
 def test_aider_remove_keeps_a_model_the_user_chose_after_setup() -> None:
     aider_file().write_text("model: gpt-4o\n")
     setup_ok("aider")
-    aider_file().write_text(aider_file().read_text().replace("openai/kilo/auto", "o3-pro"))
+    aider_file().write_text(aider_file().read_text().replace("openai/kilo-auto/balanced", "o3-pro"))
 
     setup_ok("aider", "--remove")
 
