@@ -169,7 +169,9 @@ def test_a_streamed_chat_sends_the_example_lines_without_usage_unless_asked(
 
 
 def test_a_streamed_chat_with_include_usage_ends_with_a_usage_chunk(gateway: FakeGateway) -> None:
-    response = chat(gateway, model="kilo-auto/balanced", stream=True, stream_options={"include_usage": True})
+    response = chat(
+        gateway, model="kilo-auto/balanced", stream=True, stream_options={"include_usage": True}
+    )
     sent = frames(response)
     assert sent[0] == ": KILO PROCESSING"
     assert sent[-1] == "data: [DONE]"
@@ -457,7 +459,10 @@ def test_the_openai_sdk_accepts_the_answers(gateway: FakeGateway) -> None:
     assert completion.usage.total_tokens == 13
 
     stream = client.chat.completions.create(
-        model="kilo-auto/balanced", messages=messages, stream=True, stream_options={"include_usage": True}
+        model="kilo-auto/balanced",
+        messages=messages,
+        stream=True,
+        stream_options={"include_usage": True},
     )
     streamed = list(stream)
     assert "".join(c.choices[0].delta.content or "" for c in streamed if c.choices) == "ok"

@@ -288,7 +288,8 @@ def test_parse_model_ref_splits_on_the_first_slash(text: str, provider: str, mod
 
 
 @pytest.mark.parametrize(
-    "text", ["", "kilocode", "kilocode/", "/kilo-auto/balanced", "kilocode/kilo auto", "kilo code/x"]
+    "text",
+    ["", "kilocode", "kilocode/", "/kilo-auto/balanced", "kilocode/kilo auto", "kilo code/x"],
 )
 def test_malformed_model_ref_is_a_usage_error(text: str) -> None:
     with pytest.raises(UsageError) as caught:

@@ -149,7 +149,7 @@ KILO_AUTO_MODELS = (
     ),
 )
 LEGACY_KILO_AUTO = "kilocode/kilo/auto"
-"""The default of kilocli before 0.5: kept working where typed, never chosen (SPEC §3)."""
+"""The default of earlier kilocli releases: kept working where typed, never chosen (SPEC §3)."""
 # OpenRouter's router (https://openrouter.ai/openrouter/auto): a 2,000,000-token context, the
 # price of whichever model it routes to, and no published output limit.
 AUTO_ROUTER = FallbackModel(

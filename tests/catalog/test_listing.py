@@ -27,7 +27,7 @@ CATALOG_MODELS = (
         ("text", "image"),
         reasoning=True,
         context_window=1_000_000,
-        max_tokens=128_000,
+        max_tokens=65_536,
         cost=Cost(VARIABLE, VARIABLE, VARIABLE, VARIABLE),
         origin="fallback",
     ),
@@ -179,8 +179,8 @@ def test_sort_by_id() -> None:
     assert listed_ids(sort="id") == [
         "anthropic/claude-sonnet-4.5",
         "google/gemini-2.5-pro",
-        "kilo-auto/frontier",
         "kilo-auto/balanced",
+        "kilo-auto/frontier",
         "mine/custom",
         "openai/gpt-5.4",
         "qwen/qwen3-coder:free",
@@ -198,8 +198,8 @@ def test_sort_by_price_cheapest_first_then_variable_then_unknown() -> None:
         "google/gemini-2.5-pro",  # 1.25 / 10, same price as gpt-5.4: by id
         "openai/gpt-5.4",
         "anthropic/claude-sonnet-4.5",  # 3 / 15
-        "kilo-auto/frontier",  # variable (both), ties by id ("-" sorts before "/")
-        "kilo-auto/balanced",
+        "kilo-auto/balanced",  # variable (both), ties by id
+        "kilo-auto/frontier",
         "vendor/half-variable",  # variable (output)
         "mine/custom",  # unknown (both), ties by id
         "vendor/prompt-only",  # unknown (output): not its $0.05 input
@@ -209,8 +209,8 @@ def test_sort_by_price_cheapest_first_then_variable_then_unknown() -> None:
 def test_sort_by_context_largest_first_and_unknown_last() -> None:
     assert listed_ids(sort="context") == [
         "google/gemini-2.5-pro",  # 1,048,576
-        "kilo-auto/frontier",  # 1,000,000, ties by id
-        "kilo-auto/balanced",
+        "kilo-auto/balanced",  # 1,000,000, ties by id
+        "kilo-auto/frontier",
         "openai/gpt-5.4",  # 272,000
         "qwen/qwen3-coder:free",  # 262,144
         "x-ai/grok-code-fast",  # 256,000
@@ -226,8 +226,8 @@ def test_filter_and_sort_together() -> None:
         "google/gemini-2.5-pro",
         "openai/gpt-5.4",
         "anthropic/claude-sonnet-4.5",
-        "kilo-auto/frontier",
         "kilo-auto/balanced",
+        "kilo-auto/frontier",
     ]
 
 
@@ -356,7 +356,7 @@ def test_to_json_has_every_key_of_spec_section_7() -> None:
                 "input": ["text", "image"],
                 "reasoning": True,
                 "contextWindow": 1_000_000,
-                "maxTokens": 128_000,
+                "maxTokens": 65_536,
                 "cost": {
                     "input": "variable",
                     "output": "variable",

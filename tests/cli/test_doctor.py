@@ -262,7 +262,8 @@ def test_no_key_for_the_default_models_provider_names_auth_login(
 ) -> None:
     healthy(home)
     write_file(
-        home / "config.toml", CONFIG.replace('"kilocode/kilo-auto/balanced"\n', '"openrouter/auto"\n', 1)
+        home / "config.toml",
+        CONFIG.replace('"kilocode/kilo-auto/balanced"\n', '"openrouter/auto"\n', 1),
     )
 
     run, document = doctor(kilo)

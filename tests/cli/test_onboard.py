@@ -19,7 +19,7 @@ from kilocli.cli.context import Overrides
 from kilocli.errors import ExitCode, Interrupted
 from tests.cli.conftest import Kilo, file_state, write_file
 from tests.fakes import (
-    KILO_AUTO_ENTRY,
+    KILO_AUTO_ENTRIES,
     OTHER_VALID_KEY,
     REJECTED_KEY,
     RESPONSES,
@@ -431,7 +431,7 @@ def test_re_onboarding_keeps_everything_the_user_wrote(
     kilocode = expected["models"]["providers"]["kilocode"]
     kilocode["apiKey"] = "config-key-kept-trimmed"
     kilocode["api"] = "openai-completions"
-    kilocode["models"].append(KILO_AUTO_ENTRY)
+    kilocode["models"].extend(KILO_AUTO_ENTRIES)
     expected["agents"]["defaults"]["model"]["primary"] = primary
     expected["auth"]["order"]["kilocode"] = ["kilocode:default", "kilocode:work"]
     expected["auth"]["profiles"]["kilocode:default"] = {"provider": "kilocode", "mode": "api_key"}
@@ -603,7 +603,8 @@ def test_config_show_matches_what_onboarding_wrote(kilo: Kilo, home: Path) -> No
 def test_config_show_prints_values_as_written(kilo: Kilo, home: Path) -> None:
     """No emoji codes or console markup are interpreted in what the user wrote."""
     config = (
-        '[agents.defaults.models."kilocode/kilo-auto/balanced"]\nalias = "fast :rocket: [bold]x[/bold]"\n'
+        '[agents.defaults.models."kilocode/kilo-auto/balanced"]\n'
+        'alias = "fast :rocket: [bold]x[/bold]"\n'
     )
     write_file(home / "config.toml", config)
 

@@ -16,7 +16,7 @@ from kilocli.config.merge import (
     set_primary_model,
 )
 from kilocli.providers.registry import get_provider
-from tests.fakes import KILO_AUTO_ENTRY
+from tests.fakes import KILO_AUTO_ENTRIES
 
 KILO = get_provider("kilocode")
 OPENROUTER = get_provider("openrouter")
@@ -35,7 +35,7 @@ def test_provider_config_on_an_empty_document() -> None:
                 "kilocode": {
                     "baseUrl": "https://api.kilo.ai/api/gateway/",
                     "api": "openai-completions",
-                    "models": [KILO_AUTO_ENTRY],
+                    "models": KILO_AUTO_ENTRIES,
                 }
             },
         }
@@ -107,7 +107,7 @@ def test_existing_models_are_kept_and_fallbacks_appended() -> None:
     custom = {"id": "anthropic/claude-sonnet-4.5", "name": "Sonnet", "note": "mine"}
     config = {"models": {"providers": {"kilocode": {"models": [custom]}}}}
     merged = apply_provider_config(config, KILO)
-    assert kilocode_settings(merged)["models"] == [custom, KILO_AUTO_ENTRY]
+    assert kilocode_settings(merged)["models"] == [custom, *KILO_AUTO_ENTRIES]
 
 
 def test_fallback_entry_is_not_appended_when_its_id_is_present() -> None:
@@ -115,7 +115,7 @@ def test_fallback_entry_is_not_appended_when_its_id_is_present() -> None:
     other = {"id": "x/y"}
     config = {"models": {"providers": {"kilocode": {"models": [mine, other]}}}}
     merged = apply_provider_config(config, KILO)
-    assert kilocode_settings(merged)["models"] == [mine, other]
+    assert kilocode_settings(merged)["models"] == [mine, other, *KILO_AUTO_ENTRIES[1:]]
 
 
 def test_openrouter_gets_its_auto_router_without_an_output_limit() -> None:
@@ -144,7 +144,9 @@ def test_merging_twice_changes_nothing_more() -> None:
 
 def test_alias_is_set_to_the_group_label() -> None:
     assert apply_default_alias({}, KILO) == {
-        "agents": {"defaults": {"models": {"kilocode/kilo-auto/balanced": {"alias": "Kilo Gateway"}}}}
+        "agents": {
+            "defaults": {"models": {"kilocode/kilo-auto/balanced": {"alias": "Kilo Gateway"}}}
+        }
     }
 
 

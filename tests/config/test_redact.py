@@ -23,7 +23,9 @@ def test_api_key_in_provider_settings_becomes_a_preview() -> None:
                 }
             },
         },
-        "agents": {"defaults": {"model": {"primary": "kilocode/kilo-auto/balanced", "fallbacks": []}}},
+        "agents": {
+            "defaults": {"model": {"primary": "kilocode/kilo-auto/balanced", "fallbacks": []}}
+        },
     }
     original = copy.deepcopy(config)
     assert redacted(config) == {
@@ -37,7 +39,9 @@ def test_api_key_in_provider_settings_becomes_a_preview() -> None:
                 }
             },
         },
-        "agents": {"defaults": {"model": {"primary": "kilocode/kilo-auto/balanced", "fallbacks": []}}},
+        "agents": {
+            "defaults": {"model": {"primary": "kilocode/kilo-auto/balanced", "fallbacks": []}}
+        },
     }
     assert config == original
 

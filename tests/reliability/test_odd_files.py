@@ -372,7 +372,7 @@ def test_a_full_stdout_is_one_line_on_stderr_and_exit_1(
     ("args", "normal_stderr"),
     [
         (("models", "kilocode", "--offline", "--plain"), ""),
-        (("models", "kilocode", "--offline"), "20001 Kilo Gateway model(s), cached\n"),
+        (("models", "kilocode", "--offline"), "20005 Kilo Gateway model(s), cached\n"),
     ],
     ids=["plain", "table"],
 )

@@ -70,7 +70,7 @@ def tool_files(tool: str) -> list[Path]:
 
 
 def store_key() -> None:
-    """Onboard ``VALID_KEY`` as the ``kilocode:default`` profile (default model kilo-auto/balanced)."""
+    """Onboard ``VALID_KEY`` as the ``kilocode:default`` profile (default kilo-auto/balanced)."""
     run = run_kilocli(
         "onboard", "--non-interactive", "--kilocode-api-key", VALID_KEY, "--no-verify"
     )

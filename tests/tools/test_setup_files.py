@@ -440,4 +440,7 @@ def test_a_link_to_a_file_not_yet_there_is_written_at_its_target(tmp_path: Path)
     setup_ok("aider")
 
     assert aider_file().is_symlink()
-    assert load_yaml(target) == {"openai-api-base": DEFAULT_BASE, "model": "openai/kilo-auto/balanced"}
+    assert load_yaml(target) == {
+        "openai-api-base": DEFAULT_BASE,
+        "model": "openai/kilo-auto/balanced",
+    }

@@ -338,4 +338,7 @@ def test_aider_warns_that_it_cannot_send_the_organisation() -> None:
     run = setup_ok("aider")
 
     assert "aider cannot send the organisation header" in run.stderr
-    assert load_yaml(aider_file()) == {"openai-api-base": DEFAULT_BASE, "model": "openai/kilo-auto/balanced"}
+    assert load_yaml(aider_file()) == {
+        "openai-api-base": DEFAULT_BASE,
+        "model": "openai/kilo-auto/balanced",
+    }

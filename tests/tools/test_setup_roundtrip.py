@@ -196,7 +196,9 @@ def test_setup_keeps_every_comment_line_byte_for_byte(tool: str) -> None:
         new_text = path.read_text()
         for line in comment_lines(text):
             if tool == "aider" and line.startswith("model:"):  # the line setup changed
-                assert re.search(r"^model: openai/kilo-auto/balanced +# the one I like$", new_text, re.M)
+                assert re.search(
+                    r"^model: openai/kilo-auto/balanced +# the one I like$", new_text, re.M
+                )
                 continue
             assert line in new_text.splitlines(), (line, new_text)
 
