@@ -27,7 +27,7 @@ MODELS_BODY: dict[str, Any] = json.loads((DATA / "gateway-models.json").read_tex
 
 ORG_HEADER = "X-KILOCODE-ORGANIZATIONID"
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
-ALWAYS_KNOWN_MODELS = frozenset({"kilo/auto"})
+ALWAYS_KNOWN_MODELS = frozenset({"kilo-auto/balanced"})
 # The balance of an organisation the test gave none in ``org_balances``: unlike the personal one.
 ORG_BALANCE: dict[str, Any] = {"balance": 42.0, "isDepleted": False}
 NOT_FOUND: dict[str, Any] = {"error": "Not found", "success": False}

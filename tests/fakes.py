@@ -22,7 +22,9 @@ from tests.fake_gateway_routes import DATA, MODELS_BODY, ORG_HEADER, RESPONSES, 
 
 __all__ = [
     "DATA",
+    "KILO_AUTO_ENTRIES",
     "KILO_AUTO_ENTRY",
+    "KILO_AUTO_IDS",
     "MODELS_BODY",
     "ORG_HEADER",
     "OTHER_VALID_KEY",
@@ -47,15 +49,53 @@ OTHER_VALID_KEY = (
     "eyJrZXkiOiJ0ZXN0LWtleS0yIiwiZW52IjoidGVzdCJ9."
     "c2Vjb25kLXZhbGlkLXRlc3Qta2V5LXNpZ25hdHVyZQ"
 )
-# The fallback catalog's entry as SPEC §2's example config writes it.
+# The fallback catalog's default entry as SPEC §2's example config writes it.
 KILO_AUTO_ENTRY = {
-    "id": "kilo/auto",
-    "name": "Kilo Auto",
+    "id": "kilo-auto/balanced",
+    "name": "Auto Balanced",
     "input": ["text", "image"],
     "reasoning": True,
     "contextWindow": 1_000_000,
-    "maxTokens": 128_000,
+    "maxTokens": 65_536,
 }
+# The whole fallback catalog of Kilo Gateway as onboarding writes it (SPEC §6: the gateway's five
+# auto models, the default first), spelled out so a change to the registry shows up here.
+KILO_AUTO_ENTRIES = [
+    KILO_AUTO_ENTRY,
+    {
+        "id": "kilo-auto/frontier",
+        "name": "Auto Frontier",
+        "input": ["text", "image"],
+        "reasoning": True,
+        "contextWindow": 1_000_000,
+        "maxTokens": 128_000,
+    },
+    {
+        "id": "kilo-auto/efficient",
+        "name": "Auto Efficient",
+        "input": ["text", "image"],
+        "reasoning": True,
+        "contextWindow": 1_000_000,
+        "maxTokens": 65_536,
+    },
+    {
+        "id": "kilo-auto/free",
+        "name": "Auto Free",
+        "input": ["text"],
+        "reasoning": False,
+        "contextWindow": 256_000,
+        "maxTokens": 32_768,
+    },
+    {
+        "id": "kilo-auto/small",
+        "name": "Auto Small",
+        "input": ["text", "image"],
+        "reasoning": False,
+        "contextWindow": 262_144,
+        "maxTokens": 32_768,
+    },
+]
+KILO_AUTO_IDS = [entry["id"] for entry in KILO_AUTO_ENTRIES]
 REJECTED_KEY = (
     "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."
     "eyJrZXkiOiJyZXZva2VkIiwiZW52IjoidGVzdCJ9."
@@ -120,7 +160,7 @@ class FakeGateway:
         profile: ``GET /api/profile``'s body (the example; bytes are sent as they are).
         balance: ``GET /api/profile/balance``'s body without an organisation header.
         models_body: ``GET /api/gateway/models``'s body; its ids are the chat models known.
-        extra_model_ids: More model ids the chat paths accept (``kilo/auto`` always is).
+        extra_model_ids: More model ids the chat paths accept (``kilo-auto/balanced`` always is).
         chat_reply: The assistant's text in chat completions and responses ("ok").
         chat_mid_stream_error: A streamed chat sends its content chunk, then the example
             error frame, and ends without ``[DONE]`` (False).

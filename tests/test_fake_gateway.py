@@ -139,7 +139,7 @@ def test_an_unknown_model_is_not_found(gateway: FakeGateway, path: str) -> None:
 def test_kilo_auto_and_extra_model_ids_are_known(gateway: FakeGateway) -> None:
     gateway.models_body = b'{"data": []}'
     assert chat(gateway).status_code == 404
-    assert chat(gateway, model="kilo/auto").status_code == 200
+    assert chat(gateway, model="kilo-auto/balanced").status_code == 200
     gateway.extra_model_ids = {EXAMPLE_MODEL}
     assert chat(gateway, model=EXAMPLE_MODEL).status_code == 200
 
@@ -149,7 +149,7 @@ def test_a_malformed_models_body_knows_only_the_always_known_models(
 ) -> None:
     gateway.models_body = b"<html>"
     assert chat(gateway).status_code == 404
-    assert chat(gateway, model="kilo/auto").status_code == 200
+    assert chat(gateway, model="kilo-auto/balanced").status_code == 200
 
 
 def test_a_body_without_a_model_is_refused(gateway: FakeGateway) -> None:
@@ -169,16 +169,18 @@ def test_a_streamed_chat_sends_the_example_lines_without_usage_unless_asked(
 
 
 def test_a_streamed_chat_with_include_usage_ends_with_a_usage_chunk(gateway: FakeGateway) -> None:
-    response = chat(gateway, model="kilo/auto", stream=True, stream_options={"include_usage": True})
+    response = chat(
+        gateway, model="kilo-auto/balanced", stream=True, stream_options={"include_usage": True}
+    )
     sent = frames(response)
     assert sent[0] == ": KILO PROCESSING"
     assert sent[-1] == "data: [DONE]"
     content, usage = chunks(response)
-    assert {content["model"], usage["model"]} == {"kilo/auto"}
+    assert {content["model"], usage["model"]} == {"kilo-auto/balanced"}
     assert content["choices"][0]["delta"] == {"role": "assistant", "content": "ok"}
     assert usage["choices"] == []
     assert usage["usage"] == {"prompt_tokens": 12, "completion_tokens": 1, "total_tokens": 13}
-    assert sent == [line.replace(EXAMPLE_MODEL, "kilo/auto") for line in STREAM]
+    assert sent == [line.replace(EXAMPLE_MODEL, "kilo-auto/balanced") for line in STREAM]
 
 
 def test_a_mid_stream_error_follows_the_content_and_ends_the_stream(gateway: FakeGateway) -> None:
@@ -457,7 +459,10 @@ def test_the_openai_sdk_accepts_the_answers(gateway: FakeGateway) -> None:
     assert completion.usage.total_tokens == 13
 
     stream = client.chat.completions.create(
-        model="kilo/auto", messages=messages, stream=True, stream_options={"include_usage": True}
+        model="kilo-auto/balanced",
+        messages=messages,
+        stream=True,
+        stream_options={"include_usage": True},
     )
     streamed = list(stream)
     assert "".join(c.choices[0].delta.content or "" for c in streamed if c.choices) == "ok"

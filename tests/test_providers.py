@@ -47,7 +47,7 @@ def test_kilocode_registry_entry() -> None:
         "Sign in with Kilo, or an API key (OpenRouter-compatible)",
         ("KILOCODE_API_KEY", "KILO_API_KEY"),
         "https://api.kilo.ai/api/gateway/",
-        "kilocode/kilo/auto",
+        "kilocode/kilo-auto/balanced",
         "kilocode:default",
         "--kilocode-api-key",
         "KILOCODE_BASE_URL",
@@ -271,7 +271,7 @@ def test_resolve_base_url_rejects_a_bad_url_naming_its_source(
     ("text", "provider", "model_id"),
     [
         ("kilocode/anthropic/claude-sonnet-4.5", "kilocode", "anthropic/claude-sonnet-4.5"),
-        ("kilocode/kilo/auto", "kilocode", "kilo/auto"),
+        ("kilocode/kilo-auto/balanced", "kilocode", "kilo-auto/balanced"),
         ("openrouter/auto", "openrouter", "auto"),
         (
             "kilocode/meta-llama/llama-3.3-70b-instruct:free",
@@ -288,7 +288,8 @@ def test_parse_model_ref_splits_on_the_first_slash(text: str, provider: str, mod
 
 
 @pytest.mark.parametrize(
-    "text", ["", "kilocode", "kilocode/", "/kilo/auto", "kilocode/kilo auto", "kilo code/x"]
+    "text",
+    ["", "kilocode", "kilocode/", "/kilo-auto/balanced", "kilocode/kilo auto", "kilo code/x"],
 )
 def test_malformed_model_ref_is_a_usage_error(text: str) -> None:
     with pytest.raises(UsageError) as caught:

@@ -33,8 +33,8 @@ def test_the_spec_example_config_is_valid() -> None:
                     "api": "openai-completions",
                     "models": [
                         {
-                            "id": "kilo/auto",
-                            "name": "Kilo Auto",
+                            "id": "kilo-auto/balanced",
+                            "name": "Auto Balanced",
                             "input": ["text", "image"],
                             "reasoning": True,
                             "contextWindow": 1_000_000,
@@ -46,8 +46,8 @@ def test_the_spec_example_config_is_valid() -> None:
         },
         "agents": {
             "defaults": {
-                "model": {"primary": "kilocode/kilo/auto", "fallbacks": []},
-                "models": {"kilocode/kilo/auto": {"alias": "Kilo Gateway"}},
+                "model": {"primary": "kilocode/kilo-auto/balanced", "fallbacks": []},
+                "models": {"kilocode/kilo-auto/balanced": {"alias": "Kilo Gateway"}},
             }
         },
         "auth": {"profiles": {"kilocode:default": {"provider": "kilocode", "mode": "api_key"}}},
@@ -88,7 +88,7 @@ def test_the_spec_example_config_is_valid() -> None:
             ],
         ),
         (
-            {"agents": {"defaults": {"model": {"fallbacks": "kilocode/kilo/auto"}}}},
+            {"agents": {"defaults": {"model": {"fallbacks": "kilocode/kilo-auto/balanced"}}}},
             [(("agents", "defaults", "model", "fallbacks"), "should be an array")],
         ),
         (
@@ -141,8 +141,8 @@ def test_auth_store_profiles_need_a_type_and_a_provider() -> None:
         ({"agents": {"defaults": {"model": {"primary": ""}}}}, None),
         ({"agents": {"defaults": {"model": {"primary": "  "}}}}, None),
         (
-            {"agents": {"defaults": {"model": {"primary": "kilocode/kilo/auto"}}}},
-            "kilocode/kilo/auto",
+            {"agents": {"defaults": {"model": {"primary": "kilocode/kilo-auto/balanced"}}}},
+            "kilocode/kilo-auto/balanced",
         ),
     ],
 )

@@ -28,6 +28,7 @@ from kilocli.errors import FileProblem
 from kilocli.paths import Paths, resolve_paths
 from kilocli.providers.registry import get_provider
 from kilocli.storage import check_writable, read_toml, update_toml
+from tests.fakes import KILO_AUTO_ENTRIES
 
 JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnQk0s"
 
@@ -199,14 +200,7 @@ def test_unknown_keys_and_tables_survive_a_round_trip(paths: Paths) -> None:
                     "api": "openai-completions",
                     "models": [
                         {"id": "x/y", "price": 1.5, "tags": ["mine"]},
-                        {
-                            "id": "kilo/auto",
-                            "name": "Kilo Auto",
-                            "input": ["text", "image"],
-                            "reasoning": True,
-                            "contextWindow": 1_000_000,
-                            "maxTokens": 128_000,
-                        },
+                        *KILO_AUTO_ENTRIES,
                     ],
                 }
             },
@@ -262,7 +256,8 @@ BAD_FILES = [
     ),
     pytest.param(
         "config.toml",
-        b'[agents.defaults.model]\nprimary = "kilocode/kilo/auto"\nfallbacks = "kilocode/x"\n',
+        b'[agents.defaults.model]\nprimary = "kilocode/kilo-auto/balanced"\n'
+        b'fallbacks = "kilocode/x"\n',
         ["agents.defaults.model.fallbacks"],
         id="config-fallbacks-not-a-list",
     ),

@@ -9,7 +9,7 @@ from typing import Literal
 from kilocli.catalog.cache import CachedCatalog
 from kilocli.catalog.records import CatalogModel, Cost
 from kilocli.config.model import Config, ModelEntry
-from kilocli.providers.registry import Provider
+from kilocli.providers.registry import FallbackModel, Provider
 
 Source = Literal["gateway", "cache", "fallback"]
 DEFAULT_TTL_SECONDS = 3600
@@ -42,9 +42,7 @@ def merge_catalog(
     discovered = cached.models if cached else ()
     known = {model.id for model in discovered}
     fallback = [
-        _from_entry(ModelEntry.model_validate(entry.as_config_entry()), "fallback")
-        for entry in provider.fallback_models
-        if entry.id not in known
+        _from_fallback(entry) for entry in provider.fallback_models if entry.id not in known
     ]
     known.update(model.id for model in fallback)
     configured = []
@@ -63,11 +61,25 @@ def merge_catalog(
     )
 
 
-def _from_entry(entry: ModelEntry, origin: Literal["fallback", "configured"]) -> CatalogModel:
-    """A model from a config-shaped entry (the fallback catalog's or the user's)."""
+def _from_fallback(entry: FallbackModel) -> CatalogModel:
+    """A model of the fallback catalog, with its published prices (variable for a router)."""
+    cost = Cost(*entry.prices) if entry.prices is not None else Cost.variable()
+    return CatalogModel(
+        id=entry.id,
+        name=entry.name,
+        input=entry.input,
+        reasoning=entry.reasoning,
+        context_window=entry.context_window,
+        max_tokens=entry.max_tokens,
+        cost=cost,
+        free=entry.free,
+        origin="fallback",
+    )
+
+
+def _from_entry(entry: ModelEntry, origin: Literal["configured"]) -> CatalogModel:
+    """A model from a config-shaped entry (the user's)."""
     base = CatalogModel(id=entry.id, name=entry.name or entry.id, origin=origin)
-    if origin == "fallback":  # routed by the gateway, priced as the model it picks
-        base = replace(base, cost=Cost.variable())
     return replace(
         base,
         input=tuple(entry.input) if entry.input else base.input,

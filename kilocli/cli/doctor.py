@@ -35,7 +35,7 @@ def doctor(
         if (ref is not None and not probe) or (probe and offline):
             raise UsageError(
                 "A model ref goes with --probe, and --probe asks the gateway (not --offline).",
-                hint="For example: kilocli doctor --probe kilocode/kilo/auto",
+                hint="For example: kilocli doctor --probe kilocode/kilo-auto/balanced",
             )
         probe_ref = (ref or "") if probe else None
         result = diagnose(session.runtime(), fix=fix, offline=offline, probe_ref=probe_ref)

@@ -18,9 +18,11 @@ SKIP_CHOICE = "skip"
 
 @dataclass(frozen=True)
 class FallbackModel:
-    """A model that is always in a provider's catalog, discovered or not. Its cost is always
-    variable (the gateway routes it, and prices each request as the model it chose); a token
-    count the provider does not publish is None."""
+    """A model that is always in a provider's catalog, discovered or not.
+
+    ``prices`` are USD per million input and output tokens; None means variable (the gateway
+    routes the request and prices it as the model it chose). A token count the provider does
+    not publish is None."""
 
     id: str
     name: str
@@ -28,6 +30,8 @@ class FallbackModel:
     reasoning: bool
     context_window: int | None
     max_tokens: int | None
+    prices: tuple[float, float] | None = None
+    free: bool = False
 
     def as_config_entry(self) -> dict[str, Any]:
         """The entry as written under ``models.providers.<p>.models``."""
@@ -97,14 +101,55 @@ class AuthChoice:
     method: Literal["api_key", "device", "skip"] = "api_key"
 
 
-KILO_AUTO = FallbackModel(
-    id="kilo/auto",
-    name="Kilo Auto",
-    input=("text", "image"),
-    reasoning=True,
-    context_window=1_000_000,
-    max_tokens=128_000,
+# The gateway's auto models, as its code declares them (SPEC §6), the default first. They route
+# each request to a model of their tier; ``kilo/auto`` is a legacy id the gateway no longer routes.
+KILO_AUTO_MODELS = (
+    FallbackModel(
+        id="kilo-auto/balanced",
+        name="Auto Balanced",
+        input=("text", "image"),
+        reasoning=True,
+        context_window=1_000_000,
+        max_tokens=65_536,
+    ),
+    FallbackModel(
+        id="kilo-auto/frontier",
+        name="Auto Frontier",
+        input=("text", "image"),
+        reasoning=True,
+        context_window=1_000_000,
+        max_tokens=128_000,
+    ),
+    FallbackModel(
+        id="kilo-auto/efficient",
+        name="Auto Efficient",
+        input=("text", "image"),
+        reasoning=True,
+        context_window=1_000_000,
+        max_tokens=65_536,
+    ),
+    FallbackModel(
+        id="kilo-auto/free",
+        name="Auto Free",
+        input=("text",),
+        reasoning=False,
+        context_window=256_000,
+        max_tokens=32_768,
+        prices=(0.0, 0.0),
+        free=True,
+    ),
+    FallbackModel(
+        id="kilo-auto/small",
+        name="Auto Small",
+        input=("text", "image"),
+        reasoning=False,
+        context_window=262_144,
+        max_tokens=32_768,
+        prices=(0.05, 0.40),
+    ),
 )
+LEGACY_KILO_AUTO = "kilocode/kilo/auto"
+"""The default of earlier kilocli releases: kept working where typed, never chosen (SPEC §3)."""
 # OpenRouter's router (https://openrouter.ai/openrouter/auto): a 2,000,000-token context, the
 # price of whichever model it routes to, and no published output limit.
 AUTO_ROUTER = FallbackModel(
@@ -123,9 +168,9 @@ PROVIDERS: tuple[Provider, ...] = (
         hint="Sign in with Kilo, or an API key (OpenRouter-compatible)",
         env_vars=("KILOCODE_API_KEY", "KILO_API_KEY"),
         base_url="https://api.kilo.ai/api/gateway/",
-        default_model="kilocode/kilo/auto",
+        default_model="kilocode/kilo-auto/balanced",
         verify_url="{origin}/api/profile",
-        fallback_models=(KILO_AUTO,),
+        fallback_models=KILO_AUTO_MODELS,
         looks_like_jwt=True,
         balance_url="{origin}/api/profile/balance",
         usage_url="{origin}/api/gateway/usage",

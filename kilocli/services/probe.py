@@ -6,6 +6,7 @@ import time
 
 from kilocli.catalog.policies import cache_ttl_eligible
 from kilocli.config.files import load_config
+from kilocli.providers.registry import get_provider
 from kilocli.providers.resolve import parse_model_ref
 from kilocli.results import Record
 from kilocli.services.handover import credentials_in_effect
@@ -36,8 +37,8 @@ class ProbeOutcome(Record):
 def probe(rt: Runtime, ref_text: str | None = None) -> ProbeOutcome:
     """Send the probe for ``ref_text`` (default: the default model) through its provider.
 
-    Refs lose their provider prefix on the wire (``kilocode/kilo/auto`` asks for
-    ``kilo/auto``); a cache-TTL-eligible model gets the cache marker (SPEC §6).
+    Refs lose their provider prefix on the wire (``kilocode/kilo-auto/balanced`` asks for
+    ``kilo-auto/balanced``); a cache-TTL-eligible model gets the cache marker (SPEC §6).
 
     Raises:
         NotAuthenticated: no key is in effect for the model's provider.
@@ -47,7 +48,7 @@ def probe(rt: Runtime, ref_text: str | None = None) -> ProbeOutcome:
     from kilocli.gateway.probe import probe_request, send_probe
 
     config = load_config(rt.paths)
-    ref = parse_model_ref(ref_text or config.primary or "kilocode/kilo/auto")
+    ref = parse_model_ref(ref_text or config.primary or get_provider("kilocode").default_model)
     credentials = credentials_in_effect(rt, ref.provider)
     cache_control = cache_ttl_eligible(ref)
     request = probe_request(ref.model_id, cache_control=cache_control)

@@ -221,7 +221,7 @@ def test_device_onboarding_stores_an_oauth_profile(home, gateway, style) -> None
         "provider": "kilocode",
         "mode": "oauth",
     }
-    assert config["agents"]["defaults"]["model"]["primary"] == "kilocode/kilo/auto"
+    assert config["agents"]["defaults"]["model"]["primary"] == "kilocode/kilo-auto/balanced"
 
 
 def test_the_token_poll_sends_the_device_code(gateway) -> None:

@@ -22,12 +22,12 @@ VARIABLE = "variable"
 # model below does not name is unknown.
 CATALOG_MODELS = (
     CatalogModel(  # as the fallback catalog has it
-        "kilo/auto",
-        "Kilo Auto",
+        "kilo-auto/balanced",
+        "Auto Balanced",
         ("text", "image"),
         reasoning=True,
         context_window=1_000_000,
-        max_tokens=128_000,
+        max_tokens=65_536,
         cost=Cost(VARIABLE, VARIABLE, VARIABLE, VARIABLE),
         origin="fallback",
     ),
@@ -110,7 +110,7 @@ def listed_ids(model_filter: ModelFilter = NO_FILTER, sort: SortKey | None = Non
         (("xai",), ["x-ai/grok-code-fast"]),  # only the name says "xAI"
         (("x-ai",), ["x-ai/grok-code-fast"]),  # only the id says "x-ai"
         (("grok", "xAI: grok code"), ["x-ai/grok-code-fast"]),  # one in the id, one in the name
-        (("auto",), ["kilo/auto", "kilo-auto/frontier"]),
+        (("auto",), ["kilo-auto/balanced", "kilo-auto/frontier"]),
         (("gemini 2.5",), ["google/gemini-2.5-pro"]),
         (("gemini-2.5",), ["google/gemini-2.5-pro"]),
         (("5.4", "openai"), ["openai/gpt-5.4"]),
@@ -125,7 +125,7 @@ def test_queries_all_match_id_or_name_case_insensitively(
 
 
 def test_the_query_does_not_match_across_id_and_name() -> None:
-    # "kilo/auto" + "Kilo Auto": "autokilo" is in neither.
+    # "kilo-auto/balanced" + "Auto Balanced": "autokilo" is in neither.
     assert listed_ids(ModelFilter(queries=("autokilo",))) == []
     assert listed_ids(ModelFilter(queries=("auto kilo",))) == []
 
@@ -136,7 +136,7 @@ def test_free_filter() -> None:
 
 def test_input_image_filter() -> None:
     assert listed_ids(ModelFilter(input="image")) == [
-        "kilo/auto",
+        "kilo-auto/balanced",
         "anthropic/claude-sonnet-4.5",
         "kilo-auto/frontier",
         "google/gemini-2.5-pro",
@@ -147,7 +147,7 @@ def test_input_image_filter() -> None:
 
 def test_reasoning_filter() -> None:
     assert listed_ids(ModelFilter(reasoning=True)) == [
-        "kilo/auto",
+        "kilo-auto/balanced",
         "anthropic/claude-sonnet-4.5",
         "kilo-auto/frontier",
         "google/gemini-2.5-pro",
@@ -158,7 +158,7 @@ def test_reasoning_filter() -> None:
 def test_filters_combine() -> None:
     both = ModelFilter(queries=("o",), input="image", reasoning=True)
     assert listed_ids(both) == [
-        "kilo/auto",
+        "kilo-auto/balanced",
         "anthropic/claude-sonnet-4.5",
         "kilo-auto/frontier",
         "google/gemini-2.5-pro",
@@ -179,8 +179,8 @@ def test_sort_by_id() -> None:
     assert listed_ids(sort="id") == [
         "anthropic/claude-sonnet-4.5",
         "google/gemini-2.5-pro",
+        "kilo-auto/balanced",
         "kilo-auto/frontier",
-        "kilo/auto",
         "mine/custom",
         "openai/gpt-5.4",
         "qwen/qwen3-coder:free",
@@ -198,8 +198,8 @@ def test_sort_by_price_cheapest_first_then_variable_then_unknown() -> None:
         "google/gemini-2.5-pro",  # 1.25 / 10, same price as gpt-5.4: by id
         "openai/gpt-5.4",
         "anthropic/claude-sonnet-4.5",  # 3 / 15
-        "kilo-auto/frontier",  # variable (both), ties by id ("-" sorts before "/")
-        "kilo/auto",
+        "kilo-auto/balanced",  # variable (both), ties by id
+        "kilo-auto/frontier",
         "vendor/half-variable",  # variable (output)
         "mine/custom",  # unknown (both), ties by id
         "vendor/prompt-only",  # unknown (output): not its $0.05 input
@@ -209,8 +209,8 @@ def test_sort_by_price_cheapest_first_then_variable_then_unknown() -> None:
 def test_sort_by_context_largest_first_and_unknown_last() -> None:
     assert listed_ids(sort="context") == [
         "google/gemini-2.5-pro",  # 1,048,576
-        "kilo-auto/frontier",  # 1,000,000, ties by id
-        "kilo/auto",
+        "kilo-auto/balanced",  # 1,000,000, ties by id
+        "kilo-auto/frontier",
         "openai/gpt-5.4",  # 272,000
         "qwen/qwen3-coder:free",  # 262,144
         "x-ai/grok-code-fast",  # 256,000
@@ -226,8 +226,8 @@ def test_filter_and_sort_together() -> None:
         "google/gemini-2.5-pro",
         "openai/gpt-5.4",
         "anthropic/claude-sonnet-4.5",
+        "kilo-auto/balanced",
         "kilo-auto/frontier",
-        "kilo/auto",
     ]
 
 
@@ -248,7 +248,7 @@ def test_tags() -> None:
                     ],
                 },
                 "models": {
-                    "kilocode/kilo/auto": {"alias": "Kilo Gateway"},
+                    "kilocode/kilo-auto/balanced": {"alias": "Kilo Gateway"},
                     "kilocode/anthropic/claude-sonnet-4.5": {"alias": "sonnet"},
                     "kilocode/mine/custom": {"note": "no alias here"},
                 },
@@ -257,7 +257,7 @@ def test_tags() -> None:
     }
     listing = build_listing(CATALOG, config_of(config))
     assert {listed.model.id: listed.tags for listed in listing.models} == {
-        "kilo/auto": ("alias:Kilo Gateway",),
+        "kilo-auto/balanced": ("alias:Kilo Gateway",),
         "anthropic/claude-sonnet-4.5": ("default", "fallback#4", "alias:sonnet"),
         "kilo-auto/frontier": (),
         "qwen/qwen3-coder:free": ("fallback#3", "free"),
@@ -304,7 +304,7 @@ def test_a_configured_free_default_has_every_tag_in_order() -> None:
         ("anthropic", "claude-sonnet-4.5", True, False),
         ("kilocode", "openai/gpt-5.4", False, False),
         ("kilocode", "openai/anthropic-lookalike", False, False),
-        ("kilocode", "kilo/auto", False, False),
+        ("kilocode", "kilo-auto/balanced", False, False),
         ("openai", "anthropic/claude-sonnet-4.5", False, False),  # not a gateway
         ("kilocode", "google/gemini-2.5-pro", False, True),
         ("openrouter", "google/gemini-2.5", False, True),
@@ -336,7 +336,7 @@ def test_to_json_has_every_key_of_spec_section_7() -> None:
     catalog = Catalog(
         KILOCODE, "cache", 1_795_000_000.0, True, ("Could not refresh (test).",), models
     )
-    config = {"agents": {"defaults": {"model": {"primary": "kilocode/kilo/auto"}}}}
+    config = {"agents": {"defaults": {"model": {"primary": "kilocode/kilo-auto/balanced"}}}}
     listing = build_listing(catalog, config_of(config), ModelFilter(reasoning=True))
     document = listing_result(catalog, listing).to_json()
     expected: dict[str, Any] = {
@@ -350,13 +350,13 @@ def test_to_json_has_every_key_of_spec_section_7() -> None:
         "warnings": ["Could not refresh (test)."],
         "models": [
             {
-                "ref": "kilocode/kilo/auto",
-                "id": "kilo/auto",
-                "name": "Kilo Auto",
+                "ref": "kilocode/kilo-auto/balanced",
+                "id": "kilo-auto/balanced",
+                "name": "Auto Balanced",
                 "input": ["text", "image"],
                 "reasoning": True,
                 "contextWindow": 1_000_000,
-                "maxTokens": 128_000,
+                "maxTokens": 65_536,
                 "cost": {
                     "input": "variable",
                     "output": "variable",

@@ -20,7 +20,7 @@ from kilocli.services.runtime import Runtime
 from tests.catalog.conftest import MakeRuntime
 from tests.catalog.test_parse import mapped
 from tests.catalogs import generate_catalog
-from tests.fakes import OTHER_VALID_KEY, RESPONSES, VALID_KEY, FakeGateway
+from tests.fakes import KILO_AUTO_IDS, OTHER_VALID_KEY, RESPONSES, VALID_KEY, FakeGateway
 
 KILOCODE = get_provider("kilocode")
 MODELS_PATH = "/api/gateway/models"
@@ -89,7 +89,7 @@ def test_fallback_first_then_discovered_in_gateway_order_then_configured(
                     "kilocode": {
                         "models": [
                             {"id": "mid/both", "name": "Configured loses"},
-                            {"id": "kilo/auto", "name": "Configured Kilo Auto"},
+                            {"id": "kilo-auto/balanced", "name": "Configured Auto Balanced"},
                             {
                                 "id": "mine/custom",
                                 "name": "My Custom",
@@ -108,7 +108,11 @@ def test_fallback_first_then_discovered_in_gateway_order_then_configured(
     catalog = load_catalog(rt, KILOCODE, config)
     assert catalog.source == "gateway"
     assert [(m.id, m.name, m.origin) for m in catalog.models] == [
-        ("kilo/auto", "Kilo Auto", "fallback"),
+        ("kilo-auto/balanced", "Auto Balanced", "fallback"),
+        ("kilo-auto/frontier", "Auto Frontier", "fallback"),
+        ("kilo-auto/efficient", "Auto Efficient", "fallback"),
+        ("kilo-auto/free", "Auto Free", "fallback"),
+        ("kilo-auto/small", "Auto Small", "fallback"),
         ("zeta/last-by-name", "Zeta", "gateway"),
         ("alpha/first-by-name", "Alpha", "gateway"),
         ("mid/both", "Discovered wins", "gateway"),
@@ -116,18 +120,22 @@ def test_fallback_first_then_discovered_in_gateway_order_then_configured(
         ("mine/bare", "mine/bare", "configured"),
     ]
     assert catalog.models[0] == CatalogModel(
-        id="kilo/auto",
-        name="Kilo Auto",
+        id="kilo-auto/balanced",
+        name="Auto Balanced",
         input=("text", "image"),
         reasoning=True,
         context_window=1_000_000,
-        max_tokens=128_000,
-        # SPEC §6: the built-in Kilo Auto's cost is variable (not unknown, not $0)
+        max_tokens=65_536,
+        # SPEC §6: the built-in Auto Balanced's cost is variable (not unknown, not $0)
         cost=Cost("variable", "variable", "variable", "variable"),
         free=False,
         origin="fallback",
     )
-    custom = catalog.models[4]
+    # ...while Auto Free is free and Auto Small has its published prices (SPEC §6).
+    free, small = catalog.models[3], catalog.models[4]
+    assert (free.cost, free.free) == (Cost(0.0, 0.0, None, None), True)
+    assert (small.cost, small.free) == (Cost(0.05, 0.40, None, None), False)
+    custom = catalog.models[8]
     assert (custom.input, custom.reasoning, custom.context_window, custom.max_tokens) == (
         ("text", "image"),
         True,
@@ -137,7 +145,7 @@ def test_fallback_first_then_discovered_in_gateway_order_then_configured(
     # A configured model has no price, and only the token counts its entry gives: unknown,
     # never invented.
     assert custom.cost == Cost(None, None, None, None)
-    bare = catalog.models[5]
+    bare = catalog.models[9]
     assert (bare.input, bare.reasoning, bare.context_window, bare.max_tokens, bare.cost) == (
         ("text",),
         False,
@@ -151,12 +159,17 @@ def test_fallback_first_then_discovered_in_gateway_order_then_configured(
 def test_a_discovered_fallback_model_takes_the_gateway_place_and_values(
     rt: Runtime, gateway: FakeGateway
 ) -> None:
-    serve(gateway, {"data": [{"id": "a/one"}, {"id": "kilo/auto", "name": "Kilo Auto (live)"}]})
+    serve(
+        gateway,
+        {"data": [{"id": "a/one"}, {"id": "kilo-auto/balanced", "name": "Auto Balanced (live)"}]},
+    )
     catalog = load_catalog(rt, KILOCODE, NO_CONFIG)
-    assert [(m.id, m.name, m.origin) for m in catalog.models] == [
-        ("a/one", "a/one", "gateway"),
-        ("kilo/auto", "Kilo Auto (live)", "gateway"),
+    assert [(m.id, m.origin) for m in catalog.models] == [
+        *((fallback, "fallback") for fallback in KILO_AUTO_IDS[1:]),
+        ("a/one", "gateway"),
+        ("kilo-auto/balanced", "gateway"),
     ]
+    assert catalog.models[-1].name == "Auto Balanced (live)"
 
 
 def test_a_configured_model_survives_a_failed_discovery(rt: Runtime, gateway: FakeGateway) -> None:
@@ -165,7 +178,7 @@ def test_a_configured_model_survives_a_failed_discovery(rt: Runtime, gateway: Fa
     catalog = load_catalog(rt, KILOCODE, config)
     assert catalog.source == "fallback"
     assert [(m.id, m.origin) for m in catalog.models] == [
-        ("kilo/auto", "fallback"),
+        *((fallback, "fallback") for fallback in KILO_AUTO_IDS),
         ("mine/custom", "configured"),
     ]
 
@@ -251,7 +264,7 @@ def test_within_the_ttl_no_request_is_made(rt: Runtime, gateway: FakeGateway) ->
     age_cache(rt, 3500)
     again = load_catalog(rt, KILOCODE, NO_CONFIG)
     assert (again.source, again.stale) == ("cache", False)
-    assert ids(again) == ["kilo/auto", "zeta/last-by-name", "alpha/first-by-name", "mid/both"]
+    assert ids(again) == [*KILO_AUTO_IDS, "zeta/last-by-name", "alpha/first-by-name", "mid/both"]
     assert len(gateway.requests) == 1
 
 
@@ -261,10 +274,10 @@ def test_past_the_ttl_the_gateway_is_asked_again(rt: Runtime, gateway: FakeGatew
     serve(gateway, {"data": [{"id": "new/model"}]})
     again = load_catalog(rt, KILOCODE, NO_CONFIG)
     assert (again.source, again.stale) == ("gateway", False)
-    assert ids(again) == ["kilo/auto", "new/model"]
+    assert ids(again) == [*KILO_AUTO_IDS, "new/model"]
     assert len(gateway.requests) == 2
     # ...and the new answer replaced the cache.
-    assert ids(load_catalog(rt, KILOCODE, NO_CONFIG, offline=True)) == ["kilo/auto", "new/model"]
+    assert ids(load_catalog(rt, KILOCODE, NO_CONFIG, offline=True)) == [*KILO_AUTO_IDS, "new/model"]
 
 
 def test_ttl_zero_asks_every_time(make_runtime: MakeRuntime, gateway: FakeGateway) -> None:
@@ -298,7 +311,7 @@ def test_offline_with_a_cache_never_asks(rt: Runtime, gateway: FakeGateway) -> N
     age_cache(rt, 2 * 86400)
     old = load_catalog(rt, KILOCODE, NO_CONFIG, offline=True, refresh=True)
     assert (old.source, old.stale, old.warnings) == ("cache", True, ())
-    assert ids(old) == ["kilo/auto", "zeta/last-by-name", "alpha/first-by-name", "mid/both"]
+    assert ids(old) == [*KILO_AUTO_IDS, "zeta/last-by-name", "alpha/first-by-name", "mid/both"]
     assert gateway.requests == []
 
 
@@ -307,7 +320,7 @@ def test_offline_without_a_cache_shows_the_fallback_with_a_warning(
 ) -> None:
     catalog = load_catalog(rt, KILOCODE, NO_CONFIG, offline=True)
     assert (catalog.source, catalog.stale, catalog.fetched_at) == ("fallback", False, None)
-    assert ids(catalog) == ["kilo/auto"]
+    assert ids(catalog) == KILO_AUTO_IDS
     assert catalog.warnings == (
         "Offline and no cached Kilo Gateway model list; showing the built-in catalog.",
     )
@@ -336,7 +349,7 @@ def test_a_list_with_no_usable_model_and_no_cache_shows_the_fallback(
 ) -> None:
     serve(gateway, {"data": []})
     catalog = load_catalog(rt, KILOCODE, NO_CONFIG)
-    assert (catalog.source, ids(catalog)) == ("fallback", ["kilo/auto"])
+    assert (catalog.source, ids(catalog)) == ("fallback", KILO_AUTO_IDS)
     assert not cache_file(rt).exists()
 
 
@@ -346,9 +359,9 @@ def test_a_cache_for_another_base_url_is_ignored(
     load_catalog(make_runtime(), KILOCODE, NO_CONFIG)
     elsewhere = make_runtime(KILOCODE_BASE_URL=closed_port_url)
     offline = load_catalog(elsewhere, KILOCODE, NO_CONFIG, offline=True)
-    assert (offline.source, ids(offline)) == ("fallback", ["kilo/auto"])
+    assert (offline.source, ids(offline)) == ("fallback", KILO_AUTO_IDS)
     online = load_catalog(elsewhere, KILOCODE, NO_CONFIG)
-    assert (online.source, ids(online)) == ("fallback", ["kilo/auto"])
+    assert (online.source, ids(online)) == ("fallback", KILO_AUTO_IDS)
     assert online.warnings[0].startswith("Could not fetch the Kilo Gateway model list")
 
 
@@ -370,7 +383,7 @@ def test_a_corrupt_cache_counts_as_none(rt: Runtime, gateway: FakeGateway, conte
     path.parent.mkdir(parents=True)
     path.write_bytes(content.replace(b"BASE", gateway.base_url.encode()))
     offline = load_catalog(rt, KILOCODE, NO_CONFIG, offline=True)
-    assert (offline.source, ids(offline)) == ("fallback", ["kilo/auto"])
+    assert (offline.source, ids(offline)) == ("fallback", KILO_AUTO_IDS)
     online = load_catalog(rt, KILOCODE, NO_CONFIG)
     assert online.source == "gateway"
     assert load_catalog(rt, KILOCODE, NO_CONFIG, offline=True).source == "cache"
@@ -412,7 +425,7 @@ def test_a_failure_without_a_cache_falls_back_and_says_why(
     config = config_of({"models": {"providers": {"kilocode": {"models": [{"id": "mine/custom"}]}}}})
     catalog = load_catalog(rt, KILOCODE, config)
     assert (catalog.source, catalog.stale, catalog.fetched_at) == ("fallback", False, None)
-    assert ids(catalog) == ["kilo/auto", "mine/custom"]
+    assert ids(catalog) == [*KILO_AUTO_IDS, "mine/custom"]
     assert catalog.warnings == (
         f"Could not fetch the Kilo Gateway model list ({reason}); showing the built-in catalog.",
     )
@@ -444,7 +457,7 @@ def test_a_failure_with_a_cache_uses_it_and_says_how_old(
     gateway.fail(MODELS_PATH, **fault)
     catalog = load_catalog(rt, KILOCODE, NO_CONFIG, refresh=refresh)
     assert (catalog.source, catalog.stale) == ("cache", stale)
-    assert ids(catalog) == ["kilo/auto", "zeta/last-by-name", "alpha/first-by-name", "mid/both"]
+    assert ids(catalog) == [*KILO_AUTO_IDS, "zeta/last-by-name", "alpha/first-by-name", "mid/both"]
     assert catalog.warnings == (
         f"Could not refresh the Kilo Gateway model list ({reason}); "
         f"using the cached list from {said} ago.",
@@ -458,7 +471,7 @@ def test_connection_refused(
 ) -> None:
     rt = make_runtime(KILOCODE_BASE_URL=closed_port_url)
     catalog = load_catalog(rt, KILOCODE, NO_CONFIG)
-    assert (catalog.source, ids(catalog)) == ("fallback", ["kilo/auto"])
+    assert (catalog.source, ids(catalog)) == ("fallback", KILO_AUTO_IDS)
     assert catalog.warnings == (
         "Could not fetch the Kilo Gateway model list (could not connect (ConnectError)); "
         "showing the built-in catalog.",
@@ -490,7 +503,7 @@ def test_no_answer_within_the_timeout(rt: Runtime, gateway: FakeGateway) -> None
     gateway.fail(MODELS_PATH, status=None, delay=3, times=1)
     rt.http_timeout = 0.5
     catalog = load_catalog(rt, KILOCODE, NO_CONFIG)
-    assert (catalog.source, ids(catalog)) == ("fallback", ["kilo/auto"])
+    assert (catalog.source, ids(catalog)) == ("fallback", KILO_AUTO_IDS)
     assert catalog.warnings == (
         "Could not fetch the Kilo Gateway model list (no answer within 0.5 s); "
         "showing the built-in catalog.",

@@ -145,12 +145,12 @@ MIDDLE = (Column("Model", middle=True, min_width=10), Column("Ctx", right=True))
 def test_a_middle_column_is_cut_in_the_middle_as_the_last_resort() -> None:
     """25 cells: Ctx takes 4 and a space, so Model gets 20: 10 cells of the head, "…", and 9 of
     the tail; a ref that fits is whole."""
-    rows = [("kilocode/anthropic/claude-sonnet-4.5", "200k"), ("kilocode/kilo/auto", "1M")]
+    rows = [("kilocode/anthropic/claude-sonnet-4.5", "200k"), ("kilocode/x-ai/grok-4", "1M")]
     assert render_table(MIDDLE, rows, 25) == lines(
         """
         Model                 Ctx
         kilocode/a…onnet-4.5 200k
-        kilocode/kilo/auto     1M
+        kilocode/x-ai/grok-4   1M
         """
     )
 

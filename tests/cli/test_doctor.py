@@ -30,18 +30,18 @@ baseUrl = "https://api.kilo.ai/api/gateway/"
 api = "openai-completions"
 
 [[models.providers.kilocode.models]]
-id = "kilo/auto"
-name = "Kilo Auto"
+id = "kilo-auto/balanced"
+name = "Auto Balanced"
 input = ["text", "image"]
 reasoning = true
 contextWindow = 1000000
 maxTokens = 128000
 
 [agents.defaults.model]
-primary = "kilocode/kilo/auto"
+primary = "kilocode/kilo-auto/balanced"
 fallbacks = []
 
-[agents.defaults.models."kilocode/kilo/auto"]
+[agents.defaults.models."kilocode/kilo-auto/balanced"]
 alias = "Kilo Gateway"
 
 [auth.profiles."kilocode:default"]
@@ -262,7 +262,8 @@ def test_no_key_for_the_default_models_provider_names_auth_login(
 ) -> None:
     healthy(home)
     write_file(
-        home / "config.toml", CONFIG.replace('"kilocode/kilo/auto"\n', '"openrouter/auto"\n', 1)
+        home / "config.toml",
+        CONFIG.replace('"kilocode/kilo-auto/balanced"\n', '"openrouter/auto"\n', 1),
     )
 
     run, document = doctor(kilo)
@@ -416,7 +417,7 @@ def symlinked_store(home: Path) -> dict[str, str]:
 
 def model_as_a_string(home: Path) -> dict[str, str]:
     healthy(home)
-    write_file(home / "config.toml", '[agents.defaults]\nmodel = "kilocode/kilo/auto"\n')
+    write_file(home / "config.toml", '[agents.defaults]\nmodel = "kilocode/kilo-auto/balanced"\n')
     return {}
 
 

@@ -81,7 +81,10 @@ SMALL_CATALOG: dict[str, Any] = {
     ]
 }
 ALL_REFS = [
-    "kilocode/kilo/auto",
+    "kilocode/kilo-auto/balanced",
+    "kilocode/kilo-auto/efficient",
+    "kilocode/kilo-auto/free",
+    "kilocode/kilo-auto/small",
     "kilocode/anthropic/claude-sonnet-4.5",
     "kilocode/kilo-auto/frontier",
     "kilocode/qwen/qwen3-coder:free",
@@ -105,7 +108,7 @@ maxTokens = 4096
 primary = "kilocode/anthropic/claude-sonnet-4.5"
 fallbacks = ["kilocode/google/gemini-2.5-pro", "kilocode/qwen/qwen3-coder:free"]
 
-[agents.defaults.models."kilocode/kilo/auto"]
+[agents.defaults.models."kilocode/kilo-auto/balanced"]
 alias = "Kilo Gateway"
 
 [agents.defaults.models."kilocode/anthropic/claude-sonnet-4.5"]
@@ -167,7 +170,10 @@ def test_table_at_80_columns(kilo: Kilo) -> None:
     assert table(run) == block(
         """
         Model                                Input        Ctx Max out   $/M in/out Tags
-        kilocode/kilo/auto                   text+image    1M    128k     variable
+        kilocode/kilo-auto/balanced          text+image    1M     66k     variable
+        kilocode/kilo-auto/efficient         text+image    1M     66k     variable
+        kilocode/kilo-auto/free              text        256k     33k         free free
+        kilocode/kilo-auto/small             text+image  262k     33k  $0.05/$0.40
         kilocode/anthropic/claude-sonnet-4.5 text+image  200k     64k $3.00/$15.00
         kilocode/kilo-auto/frontier          text+image    1M    128k     variable
         kilocode/qwen/qwen3-coder:free       text        262k       —         free free
@@ -176,7 +182,7 @@ def test_table_at_80_columns(kilo: Kilo) -> None:
         """
     )
     assert max(len(line) for line in run.stdout.splitlines()) <= 80
-    assert run.stderr == SKIPPED + "6 Kilo Gateway model(s), from the gateway\n"
+    assert run.stderr == SKIPPED + "9 Kilo Gateway model(s), from the gateway\n"
 
 
 def test_table_at_120_columns_with_names_and_tags(kilo: Kilo, home: Path) -> None:
@@ -185,7 +191,10 @@ def test_table_at_120_columns_with_names_and_tags(kilo: Kilo, home: Path) -> Non
     assert table(run) == block(
         """
         Model                                Name                     Input        Ctx Max out   $/M in/out Tags
-        kilocode/kilo/auto                   Kilo Auto                text+image    1M    128k     variable alias:Kilo Gateway
+        kilocode/kilo-auto/balanced          Auto Balanced            text+image    1M     66k     variable alias:Kilo Gateway
+        kilocode/kilo-auto/efficient         Auto Efficient           text+image    1M     66k     variable
+        kilocode/kilo-auto/free              Auto Free                text        256k     33k         free free
+        kilocode/kilo-auto/small             Auto Small               text+image  262k     33k  $0.05/$0.40
         kilocode/anthropic/claude-sonnet-4.5 Anthropic: Claude Sonne… text+image  200k     64k $3.00/$15.00 default alias:sonnet
         kilocode/kilo-auto/frontier          Auto Frontier            text+image    1M    128k     variable
         kilocode/qwen/qwen3-coder:free       Qwen: Qwen3 Coder (free) text        262k       —         free fallback#2 free
@@ -195,7 +204,7 @@ def test_table_at_120_columns_with_names_and_tags(kilo: Kilo, home: Path) -> Non
         """  # noqa: E501 - the table is 120 columns wide
     )
     assert max(len(line) for line in run.stdout.splitlines()) <= 120
-    assert run.stderr == SKIPPED + "7 Kilo Gateway model(s), from the gateway\n"
+    assert run.stderr == SKIPPED + "10 Kilo Gateway model(s), from the gateway\n"
 
 
 def test_a_long_id_makes_other_columns_give_way_first_and_is_cut_in_the_middle_last(
@@ -210,7 +219,11 @@ def test_a_long_id_makes_other_columns_give_way_first_and_is_cut_in_the_middle_l
     assert table(run) == block(
         """
         Model                                                      Ctx   $/M in/out Tags
-        kilocode/kilo/auto                                          1M     variable
+        kilocode/kilo-auto/balanced                                 1M     variable
+        kilocode/kilo-auto/frontier                                 1M     variable
+        kilocode/kilo-auto/efficient                                1M     variable
+        kilocode/kilo-auto/free                                   256k         free free
+        kilocode/kilo-auto/small                                  262k  $0.05/$0.40
         kilocode/anthropic/claude-sonnet-4.5                      200k $3.00/$15.00
         kilocode/some-very-long-vend…ong-model-identifier-v2:free   8k         free free
         """
@@ -231,18 +244,22 @@ def test_a_row_with_only_an_id_and_a_name_shows_dashes_in_the_table(
     assert table(run) == block(
         """
         Model                                Input       Ctx Max out   $/M in/out Tags
-        kilocode/kilo/auto                   text+image   1M    128k     variable
+        kilocode/kilo-auto/balanced          text+image   1M     66k     variable
+        kilocode/kilo-auto/frontier          text+image   1M    128k     variable
+        kilocode/kilo-auto/efficient         text+image   1M     66k     variable
+        kilocode/kilo-auto/free              text       256k     33k         free free
+        kilocode/kilo-auto/small             text+image 262k     33k  $0.05/$0.40
         kilocode/anthropic/claude-sonnet-4.5 text+image 200k     64k $3.00/$15.00
         kilocode/vendor/bare                 text          —       —            —
         """
     )
-    assert run.stderr == "3 Kilo Gateway model(s), from the gateway\n"
+    assert run.stderr == "7 Kilo Gateway model(s), from the gateway\n"
 
 
 def test_a_row_with_only_an_id_and_a_name_is_null_in_json(kilo: Kilo, gateway: FakeGateway) -> None:
     gateway.models_body = json.dumps({"data": [BARE]}).encode()
     got = document(kilo("models", "kilocode", "--json"))
-    assert got["models"][1] == {
+    assert got["models"][5] == {  # after the five built-in auto models
         "ref": "kilocode/vendor/bare",
         "id": "vendor/bare",
         "name": "Bare",
@@ -282,11 +299,11 @@ def test_info_of_a_row_with_only_an_id_and_a_name_says_unknown(
 
 
 def test_info_of_the_built_in_router_says_variable(kilo: Kilo) -> None:
-    run = kilo("models", "info", "kilocode/kilo/auto", "--offline")
+    run = kilo("models", "info", "kilocode/kilo-auto/balanced", "--offline")
     assert run.code == ExitCode.OK, run.stderr
     lines = run.stdout.splitlines()
     assert "Context     1,000,000 tokens" in lines
-    assert "Max output  128,000 tokens" in lines
+    assert "Max output  65,536 tokens" in lines
     assert (
         "Price $/M   input variable, output variable, cache read variable, cache write variable"
         in lines
@@ -299,12 +316,15 @@ def test_info_of_the_built_in_router_says_variable(kilo: Kilo) -> None:
         (
             "price",
             [  # free and priced (cheapest first), then variable, then unknown (never as $0)
+                "kilocode/kilo-auto/free",  # free: 0 / 0, ties by id
                 "kilocode/qwen/qwen3-coder:free",
+                "kilocode/kilo-auto/small",  # 0.05 / 0.40
                 "kilocode/openai/gpt-5.4-mini",
                 "kilocode/google/gemini-2.5-pro",
                 "kilocode/anthropic/claude-sonnet-4.5",
+                "kilocode/kilo-auto/balanced",  # variable, ties by id
+                "kilocode/kilo-auto/efficient",
                 "kilocode/kilo-auto/frontier",
-                "kilocode/kilo/auto",
                 "kilocode/mine/custom-model",  # configured: no price given
                 "kilocode/vendor/bare",
             ],
@@ -313,10 +333,13 @@ def test_info_of_the_built_in_router_says_variable(kilo: Kilo) -> None:
             "context",
             [  # largest first, unknown last
                 "kilocode/google/gemini-2.5-pro",
+                "kilocode/kilo-auto/balanced",  # 1,000,000, ties by id
+                "kilocode/kilo-auto/efficient",
                 "kilocode/kilo-auto/frontier",
-                "kilocode/kilo/auto",
                 "kilocode/openai/gpt-5.4-mini",
+                "kilocode/kilo-auto/small",  # 262,144, ties by id
                 "kilocode/qwen/qwen3-coder:free",
+                "kilocode/kilo-auto/free",  # 256,000
                 "kilocode/anthropic/claude-sonnet-4.5",
                 "kilocode/mine/custom-model",  # 32,000, from the config
                 "kilocode/vendor/bare",
@@ -360,7 +383,7 @@ def test_json_field_by_field(kilo: Kilo, home: Path) -> None:
     assert {k: v for k, v in got.items() if k not in {"fetchedAt", "models"}} == {
         "provider": "kilocode",
         "organization": None,
-        "count": 7,
+        "count": 10,
         "skipped": 1,
         "source": "gateway",
         "stale": False,
@@ -387,14 +410,40 @@ def test_json_field_by_field(kilo: Kilo, home: Path) -> None:
 
     expected = [
         entry(
-            "kilocode/kilo/auto",
-            "Kilo Auto",
+            "kilocode/kilo-auto/balanced",
+            "Auto Balanced",
             input=["text", "image"],
             reasoning=True,
             contextWindow=1_000_000,
-            maxTokens=128_000,
+            maxTokens=65_536,
             cost=dict.fromkeys(unknown, "variable"),  # the built-in router: priced per request
             tags=["alias:Kilo Gateway"],
+        ),
+        entry(
+            "kilocode/kilo-auto/efficient",
+            "Auto Efficient",
+            input=["text", "image"],
+            reasoning=True,
+            contextWindow=1_000_000,
+            maxTokens=65_536,
+            cost=dict.fromkeys(unknown, "variable"),
+        ),
+        entry(
+            "kilocode/kilo-auto/free",
+            "Auto Free",
+            contextWindow=256_000,
+            maxTokens=32_768,
+            cost={"input": 0.0, "output": 0.0, "cacheRead": None, "cacheWrite": None},
+            free=True,
+            tags=["free"],
+        ),
+        entry(
+            "kilocode/kilo-auto/small",
+            "Auto Small",
+            input=["text", "image"],
+            contextWindow=262_144,
+            maxTokens=32_768,
+            cost={"input": 0.05, "output": 0.4, "cacheRead": None, "cacheWrite": None},
         ),
         entry(
             "kilocode/anthropic/claude-sonnet-4.5",
@@ -460,16 +509,16 @@ def test_json_of_a_generated_catalog_of_hundreds(kilo: Kilo, gateway: FakeGatewa
     generated = generate_catalog(600, seed=11)
     gateway.models_body = generated.body_bytes()
     got = document(kilo("models", "kilocode", "--json"))
-    assert got["count"] == len(generated.expected) + 1
+    assert got["count"] == len(generated.expected) + 5  # and the five built-in auto models
     fields = ["id", "name", "input", "reasoning", "contextWindow", "maxTokens", "cost", "free"]
-    discovered = [{k: m[k] for k in fields} for m in got["models"][1:]]
+    discovered = [{k: m[k] for k in fields} for m in got["models"][5:]]
     assert [m["id"] for m in discovered] == [m["id"] for m in generated.expected]
     for actual, wanted in zip(discovered, generated.expected, strict=True):
         assert actual == {k: wanted[k] for k in fields}, wanted["id"]
-    assert [m["ref"] for m in got["models"][1:]] == [
+    assert [m["ref"] for m in got["models"][5:]] == [
         f"kilocode/{m['id']}" for m in generated.expected
     ]
-    assert [m["tags"] for m in got["models"][1:]] == [
+    assert [m["tags"] for m in got["models"][5:]] == [
         ["free"] if m["free"] else [] for m in generated.expected
     ]
 
@@ -483,11 +532,13 @@ def test_json_of_a_generated_catalog_of_hundreds(kilo: Kilo, gateway: FakeGatewa
         (["-q", "GEMINI"], ["kilocode/google/gemini-2.5-pro"]),
         (["-q", "google", "--query", "2.5 pro"], ["kilocode/google/gemini-2.5-pro"]),
         (["-q", "google", "-q", "claude"], []),
-        (["--free"], ["kilocode/qwen/qwen3-coder:free"]),
+        (["--free"], ["kilocode/kilo-auto/free", "kilocode/qwen/qwen3-coder:free"]),
         (
             ["--input", "image"],
             [
-                "kilocode/kilo/auto",
+                "kilocode/kilo-auto/balanced",
+                "kilocode/kilo-auto/efficient",
+                "kilocode/kilo-auto/small",
                 "kilocode/anthropic/claude-sonnet-4.5",
                 "kilocode/kilo-auto/frontier",
                 "kilocode/google/gemini-2.5-pro",
@@ -496,7 +547,8 @@ def test_json_of_a_generated_catalog_of_hundreds(kilo: Kilo, gateway: FakeGatewa
         (
             ["--reasoning", "-q", "o"],
             [
-                "kilocode/kilo/auto",
+                "kilocode/kilo-auto/balanced",
+                "kilocode/kilo-auto/efficient",
                 "kilocode/anthropic/claude-sonnet-4.5",
                 "kilocode/kilo-auto/frontier",
                 "kilocode/google/gemini-2.5-pro",
@@ -505,21 +557,26 @@ def test_json_of_a_generated_catalog_of_hundreds(kilo: Kilo, gateway: FakeGatewa
         (["--sort", "id"], sorted(ALL_REFS)),
         (
             ["--sort", "price"],
-            [  # the built-in Kilo Auto is priced per request: variable, so last
+            [  # the routers are priced per request: variable, so last
+                "kilocode/kilo-auto/free",
                 "kilocode/qwen/qwen3-coder:free",
+                "kilocode/kilo-auto/small",
                 "kilocode/openai/gpt-5.4-mini",
                 "kilocode/google/gemini-2.5-pro",
                 "kilocode/anthropic/claude-sonnet-4.5",
+                "kilocode/kilo-auto/balanced",
+                "kilocode/kilo-auto/efficient",
                 "kilocode/kilo-auto/frontier",
-                "kilocode/kilo/auto",
             ],
         ),
         (
             ["--sort", "context", "--input", "image"],
             [
                 "kilocode/google/gemini-2.5-pro",
+                "kilocode/kilo-auto/balanced",
+                "kilocode/kilo-auto/efficient",
                 "kilocode/kilo-auto/frontier",
-                "kilocode/kilo/auto",
+                "kilocode/kilo-auto/small",
                 "kilocode/anthropic/claude-sonnet-4.5",
             ],
         ),
@@ -542,7 +599,7 @@ def test_models_list_with_provider_is_the_shortcut(kilo: Kilo, home: Path) -> No
     assert (shortcut.code, longhand.code) == (ExitCode.OK, ExitCode.OK)
     assert (longhand.stdout, longhand.stderr) == (shortcut.stdout, shortcut.stderr)
     assert shortcut.stdout.startswith("Model ")
-    assert shortcut.stderr == "6 Kilo Gateway model(s), cached\n"
+    assert shortcut.stderr == "9 Kilo Gateway model(s), cached\n"
 
 
 def test_models_openrouter_lists_openrouter_refs(kilo: Kilo, gateway: FakeGateway) -> None:
@@ -563,11 +620,11 @@ def test_all_lists_every_provider(kilo: Kilo, gateway: FakeGateway) -> None:
     assert plain(kilo("models", "list", "--all", "--plain", env=env)) == [
         *ALL_REFS,
         "openrouter/auto",
-        *(ref.replace("kilocode/", "openrouter/", 1) for ref in ALL_REFS[1:]),
+        *(ref.replace("kilocode/", "openrouter/", 1) for ref in ALL_REFS[4:]),
     ]
     both = document(kilo("models", "list", "--all", "--json", env=env))
     assert [(p["provider"], p["count"], p["source"]) for p in both["providers"]] == [
-        ("kilocode", 6, "cache"),
+        ("kilocode", 9, "cache"),
         ("openrouter", 6, "cache"),
     ]
 
@@ -576,8 +633,12 @@ def test_all_lists_every_provider(kilo: Kilo, gateway: FakeGateway) -> None:
 
 FALLBACK_TABLE = block(
     """
-    Model              Name      Input      Ctx Max out $/M in/out Tags
-    kilocode/kilo/auto Kilo Auto text+image  1M    128k   variable
+    Model                        Name           Input       Ctx Max out  $/M in/out Tags
+    kilocode/kilo-auto/balanced  Auto Balanced  text+image   1M     66k    variable
+    kilocode/kilo-auto/frontier  Auto Frontier  text+image   1M    128k    variable
+    kilocode/kilo-auto/efficient Auto Efficient text+image   1M     66k    variable
+    kilocode/kilo-auto/free      Auto Free      text       256k     33k        free free
+    kilocode/kilo-auto/small     Auto Small     text+image 262k     33k $0.05/$0.40
     """
 )
 
@@ -611,7 +672,7 @@ def test_a_failed_discovery_still_lists_with_a_warning(
     assert run.stderr == (
         f"Warning: Could not fetch the Kilo Gateway model list ({reason}); "
         "showing the built-in catalog.\n"
-        "1 Kilo Gateway model(s), built-in catalog\n"
+        "5 Kilo Gateway model(s), built-in catalog\n"
     )
 
 
@@ -620,7 +681,7 @@ def test_offline_without_a_cache(kilo: Kilo, gateway: FakeGateway) -> None:
     assert table(run) == FALLBACK_TABLE
     assert run.stderr == (
         "Warning: Offline and no cached Kilo Gateway model list; showing the built-in catalog.\n"
-        "1 Kilo Gateway model(s), built-in catalog\n"
+        "5 Kilo Gateway model(s), built-in catalog\n"
     )
     assert gateway.requests == []
 
@@ -636,7 +697,7 @@ def test_a_failed_refresh_uses_the_stale_cache(
     got = document(run)
     reason = "Kilo Gateway is unavailable (HTTP 502)"
     warning = f"Could not refresh the Kilo Gateway model list ({reason}); using the cached list "
-    assert (got["source"], got["stale"], got["count"]) == ("cache", True, 6)
+    assert (got["source"], got["stale"], got["count"]) == ("cache", True, 9)
     assert got["warnings"] == [warning + "from 3 h ago."]
     assert run.stderr == f"Warning: {warning}from 3 h ago.\n"
 
@@ -715,7 +776,7 @@ def test_status(kilo: Kilo, home: Path, gateway: FakeGateway) -> None:
         f"""
         Default model  kilocode/anthropic/claude-sonnet-4.5
         Fallbacks      kilocode/google/gemini-2.5-pro, kilocode/qwen/qwen3-coder:free
-        Alias          Kilo Gateway -> kilocode/kilo/auto
+        Alias          Kilo Gateway -> kilocode/kilo-auto/balanced
         Alias          sonnet -> kilocode/anthropic/claude-sonnet-4.5
 
         kilocode
@@ -743,7 +804,7 @@ def test_status_json(kilo: Kilo, home: Path, gateway: FakeGateway) -> None:
         "defaultModel": "kilocode/anthropic/claude-sonnet-4.5",
         "fallbacks": ["kilocode/google/gemini-2.5-pro", "kilocode/qwen/qwen3-coder:free"],
         "aliases": {
-            "kilocode/kilo/auto": "Kilo Gateway",
+            "kilocode/kilo-auto/balanced": "Kilo Gateway",
             "kilocode/anthropic/claude-sonnet-4.5": "sonnet",
         },
         "providers": [
@@ -829,7 +890,7 @@ def test_info_json(kilo: Kilo, home: Path) -> None:
 
 
 def test_info_offline_without_a_cache(kilo: Kilo, gateway: FakeGateway) -> None:
-    run = kilo("models", "info", "kilocode/kilo/auto", "--offline", "--json")
+    run = kilo("models", "info", "kilocode/kilo-auto/balanced", "--offline", "--json")
     assert run.code == ExitCode.OK
     got = document(run)
     warning = "Offline and no cached Kilo Gateway model list; showing the built-in catalog."
@@ -869,8 +930,8 @@ def test_no_key_appears_in_any_output(kilo: Kilo, home: Path, gateway: FakeGatew
         kilo("models", "kilocode", "--plain", env=env),
         kilo("models", "status", env=env),
         kilo("models", "status", "--json", env=env),
-        kilo("models", "info", "kilocode/kilo/auto", env=env),
-        kilo("models", "info", "kilocode/kilo/auto", "--json", env=env),
+        kilo("models", "info", "kilocode/kilo-auto/balanced", env=env),
+        kilo("models", "info", "kilocode/kilo-auto/balanced", "--json", env=env),
         kilo("models", "set", "kilocode/anthropic/claude-sonnet-4.5", env=env),
     ]
     echo = json.dumps({"error": f"Bad key {VALID_KEY}", "message": VALID_KEY}).encode()

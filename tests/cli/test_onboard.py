@@ -19,7 +19,7 @@ from kilocli.cli.context import Overrides
 from kilocli.errors import ExitCode, Interrupted
 from tests.cli.conftest import Kilo, file_state, write_file
 from tests.fakes import (
-    KILO_AUTO_ENTRY,
+    KILO_AUTO_ENTRIES,
     OTHER_VALID_KEY,
     REJECTED_KEY,
     RESPONSES,
@@ -48,7 +48,7 @@ JSON_KEYS = [
     "tools",
 ]
 EMAIL = RESPONSES["GET /api/profile 200"]["user"]["email"]
-KILO_AUTO = "kilocode/kilo/auto"
+KILO_AUTO = "kilocode/kilo-auto/balanced"
 DEFAULT_BASE_URL = "https://api.kilo.ai/api/gateway/"
 
 
@@ -389,7 +389,7 @@ api = "anthropic-messages"
 primary = "openrouter/anthropic/claude-opus-4"
 fallbacks = ["kilocode/anthropic/claude-sonnet-4.5", "other/fast"]
 
-[agents.defaults.models."kilocode/kilo/auto"]
+[agents.defaults.models."kilocode/kilo-auto/balanced"]
 alias = "auto"
 
 [agents.defaults.models."kilocode/anthropic/claude-sonnet-4.5"]
@@ -431,7 +431,7 @@ def test_re_onboarding_keeps_everything_the_user_wrote(
     kilocode = expected["models"]["providers"]["kilocode"]
     kilocode["apiKey"] = "config-key-kept-trimmed"
     kilocode["api"] = "openai-completions"
-    kilocode["models"].append(KILO_AUTO_ENTRY)
+    kilocode["models"].extend(KILO_AUTO_ENTRIES)
     expected["agents"]["defaults"]["model"]["primary"] = primary
     expected["auth"]["order"]["kilocode"] = ["kilocode:default", "kilocode:work"]
     expected["auth"]["profiles"]["kilocode:default"] = {"provider": "kilocode", "mode": "api_key"}
@@ -571,7 +571,7 @@ baseUrl = "https://api.kilo.ai/api/gateway/"
 apiKey = "{VALID_KEY}"
 
 [agents.defaults.model]
-primary = "kilocode/kilo/auto"
+primary = "kilocode/kilo-auto/balanced"
 """
     write_file(home / "config.toml", config)
     expected = tomllib.loads(config)
@@ -603,7 +603,8 @@ def test_config_show_matches_what_onboarding_wrote(kilo: Kilo, home: Path) -> No
 def test_config_show_prints_values_as_written(kilo: Kilo, home: Path) -> None:
     """No emoji codes or console markup are interpreted in what the user wrote."""
     config = (
-        '[agents.defaults.models."kilocode/kilo/auto"]\nalias = "fast :rocket: [bold]x[/bold]"\n'
+        '[agents.defaults.models."kilocode/kilo-auto/balanced"]\n'
+        'alias = "fast :rocket: [bold]x[/bold]"\n'
     )
     write_file(home / "config.toml", config)
 

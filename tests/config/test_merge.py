@@ -16,7 +16,7 @@ from kilocli.config.merge import (
     set_primary_model,
 )
 from kilocli.providers.registry import get_provider
-from tests.fakes import KILO_AUTO_ENTRY
+from tests.fakes import KILO_AUTO_ENTRIES
 
 KILO = get_provider("kilocode")
 OPENROUTER = get_provider("openrouter")
@@ -35,7 +35,7 @@ def test_provider_config_on_an_empty_document() -> None:
                 "kilocode": {
                     "baseUrl": "https://api.kilo.ai/api/gateway/",
                     "api": "openai-completions",
-                    "models": [KILO_AUTO_ENTRY],
+                    "models": KILO_AUTO_ENTRIES,
                 }
             },
         }
@@ -107,15 +107,15 @@ def test_existing_models_are_kept_and_fallbacks_appended() -> None:
     custom = {"id": "anthropic/claude-sonnet-4.5", "name": "Sonnet", "note": "mine"}
     config = {"models": {"providers": {"kilocode": {"models": [custom]}}}}
     merged = apply_provider_config(config, KILO)
-    assert kilocode_settings(merged)["models"] == [custom, KILO_AUTO_ENTRY]
+    assert kilocode_settings(merged)["models"] == [custom, *KILO_AUTO_ENTRIES]
 
 
 def test_fallback_entry_is_not_appended_when_its_id_is_present() -> None:
-    mine = {"id": "kilo/auto", "name": "My Auto", "contextWindow": 5}
+    mine = {"id": "kilo-auto/balanced", "name": "My Auto", "contextWindow": 5}
     other = {"id": "x/y"}
     config = {"models": {"providers": {"kilocode": {"models": [mine, other]}}}}
     merged = apply_provider_config(config, KILO)
-    assert kilocode_settings(merged)["models"] == [mine, other]
+    assert kilocode_settings(merged)["models"] == [mine, other, *KILO_AUTO_ENTRIES[1:]]
 
 
 def test_openrouter_gets_its_auto_router_without_an_output_limit() -> None:
@@ -144,7 +144,9 @@ def test_merging_twice_changes_nothing_more() -> None:
 
 def test_alias_is_set_to_the_group_label() -> None:
     assert apply_default_alias({}, KILO) == {
-        "agents": {"defaults": {"models": {"kilocode/kilo/auto": {"alias": "Kilo Gateway"}}}}
+        "agents": {
+            "defaults": {"models": {"kilocode/kilo-auto/balanced": {"alias": "Kilo Gateway"}}}
+        }
     }
 
 
@@ -153,7 +155,7 @@ def test_existing_alias_is_kept() -> None:
         "agents": {
             "defaults": {
                 "models": {
-                    "kilocode/kilo/auto": {"alias": "auto", "extra": 1},
+                    "kilocode/kilo-auto/balanced": {"alias": "auto", "extra": 1},
                     "kilocode/x/y": {"alias": "xy"},
                 }
             }
@@ -188,8 +190,8 @@ def test_set_primary_model_keeps_fallbacks_exactly() -> None:
 
 
 def test_set_primary_model_on_an_empty_document_adds_no_fallbacks() -> None:
-    assert set_primary_model({}, "kilocode/kilo/auto") == {
-        "agents": {"defaults": {"model": {"primary": "kilocode/kilo/auto"}}}
+    assert set_primary_model({}, "kilocode/kilo-auto/balanced") == {
+        "agents": {"defaults": {"model": {"primary": "kilocode/kilo-auto/balanced"}}}
     }
 
 
@@ -290,7 +292,7 @@ MERGES: list[Callable[[dict[str, Any]], Any]] = [
     lambda c: apply_provider_config(c, KILO, base_url="http://other/"),
     lambda c: apply_provider_config(c, OPENROUTER),
     lambda c: apply_default_alias(c, KILO),
-    lambda c: set_primary_model(c, "kilocode/kilo/auto"),
+    lambda c: set_primary_model(c, "kilocode/kilo-auto/balanced"),
     lambda c: apply_auth_profile(c, "kilocode:default", "kilocode"),
     lambda c: remove_auth_profile(c, "kilocode:work"),
 ]

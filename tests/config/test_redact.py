@@ -19,11 +19,13 @@ def test_api_key_in_provider_settings_becomes_a_preview() -> None:
                 "kilocode": {
                     "baseUrl": "https://api.kilo.ai/api/gateway/",
                     "apiKey": JWT,
-                    "models": [{"id": "kilo/auto", "maxTokens": 128000}],
+                    "models": [{"id": "kilo-auto/balanced", "maxTokens": 128000}],
                 }
             },
         },
-        "agents": {"defaults": {"model": {"primary": "kilocode/kilo/auto", "fallbacks": []}}},
+        "agents": {
+            "defaults": {"model": {"primary": "kilocode/kilo-auto/balanced", "fallbacks": []}}
+        },
     }
     original = copy.deepcopy(config)
     assert redacted(config) == {
@@ -33,11 +35,13 @@ def test_api_key_in_provider_settings_becomes_a_preview() -> None:
                 "kilocode": {
                     "baseUrl": "https://api.kilo.ai/api/gateway/",
                     "apiKey": "eyJh…Qk0s",
-                    "models": [{"id": "kilo/auto", "maxTokens": 128000}],
+                    "models": [{"id": "kilo-auto/balanced", "maxTokens": 128000}],
                 }
             },
         },
-        "agents": {"defaults": {"model": {"primary": "kilocode/kilo/auto", "fallbacks": []}}},
+        "agents": {
+            "defaults": {"model": {"primary": "kilocode/kilo-auto/balanced", "fallbacks": []}}
+        },
     }
     assert config == original
 

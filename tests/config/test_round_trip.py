@@ -118,7 +118,7 @@ REWRITES = {
         "kilocode:ci",
         "--no-verify",
     ),
-    "models set": ("models", "set", "kilocode/kilo/auto"),
+    "models set": ("models", "set", "kilocode/kilo-auto/balanced"),
 }
 
 

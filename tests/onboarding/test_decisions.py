@@ -248,7 +248,7 @@ def test_profile_then_env_then_typing_the_key(
 
 # decide_default_model ----------------------------------------------------------------------
 
-KILO_DEFAULT = "kilocode/kilo/auto"
+KILO_DEFAULT = "kilocode/kilo-auto/balanced"
 CUSTOM = "kilocode/anthropic/claude-sonnet-4.5"
 REQUESTED = "openrouter/openai/gpt-5"
 

@@ -18,7 +18,7 @@ from kilocli.onboarding.prompts import ask_auth_choice
 from kilocli.services.onboard import OnboardRequest
 from kilocli.services.onboard_result import OnboardingResult, Verdict
 from tests.fakes import (
-    KILO_AUTO_ENTRY,
+    KILO_AUTO_ENTRIES,
     OTHER_VALID_KEY,
     REJECTED_KEY,
     RESPONSES,
@@ -32,7 +32,7 @@ from tests.onboarding.conftest import Wizard, WizardFactory
 
 EMAIL = RESPONSES["GET /api/profile 200"]["user"]["email"]
 REJECTION_MESSAGE = RESPONSES["GET /api/profile 401 (bad key)"]["error"]
-KILO_AUTO = "kilocode/kilo/auto"
+KILO_AUTO = "kilocode/kilo-auto/balanced"
 CUSTOM = "kilocode/anthropic/claude-sonnet-4.5"
 KILO = OnboardRequest(auth_choice="kilocode-api-key")
 
@@ -45,7 +45,7 @@ FRESH_KILO_CONFIG = {
             "kilocode": {
                 "baseUrl": "https://api.kilo.ai/api/gateway/",
                 "api": "openai-completions",
-                "models": [KILO_AUTO_ENTRY],
+                "models": KILO_AUTO_ENTRIES,
             }
         },
     },
@@ -515,7 +515,9 @@ class ModelCase:
 
 MODEL_CASES = {
     "keep current": ModelCase([f"Keep current ({CUSTOM})"], CUSTOM),
-    "provider default": ModelCase(["Kilo Gateway default (kilocode/kilo/auto)"], KILO_AUTO),
+    "provider default": ModelCase(
+        ["Kilo Gateway default (kilocode/kilo-auto/balanced)"], KILO_AUTO
+    ),
     "from the catalog": ModelCase(
         ["Choose from Kilo Gateway models…", "kilocode/openai/gpt-5"],
         "kilocode/openai/gpt-5",
@@ -708,7 +710,13 @@ def test_a_typed_ref_that_the_catalog_lacks_is_confirmed_and_may_be_taken_back(
 ) -> None:
     seed(home, config=EXISTING_CONFIG, store=store_with(kilocode_default=VALID_KEY))
     w = wizard(
-        [True, "Enter model manually", "kilocode/vendor/not-listed", False, "kilocode/kilo/auto"]
+        [
+            True,
+            "Enter model manually",
+            "kilocode/vendor/not-listed",
+            False,
+            "kilocode/kilo-auto/balanced",
+        ]
     )
 
     result = w.run(KILO)
@@ -722,4 +730,4 @@ def test_a_typed_ref_that_the_catalog_lacks_is_confirmed_and_may_be_taken_back(
         ),
         ("text", "Model (provider/model)"),
     ]
-    assert result.default_model == "kilocode/kilo/auto"
+    assert result.default_model == "kilocode/kilo-auto/balanced"

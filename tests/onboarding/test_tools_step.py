@@ -94,10 +94,10 @@ def test_non_interactive_setup_in_ci() -> None:
     tools = json.loads(run.stdout)["tools"]
     assert [(t["tool"], t["ok"], t["run"]) for t in tools] == [
         ("aider", True, "kilocli exec -- aider"),
-        ("llm", True, "llm -m kilocode/kilo/auto 'hello'"),
+        ("llm", True, "llm -m kilocode/kilo-auto/balanced 'hello'"),
     ]
     assert (user_home() / ".aider.conf.yml").read_text() == (
-        "openai-api-base: https://api.kilo.ai/api/gateway\nmodel: openai/kilo/auto\n"
+        "openai-api-base: https://api.kilo.ai/api/gateway\nmodel: openai/kilo-auto/balanced\n"
     )
     assert VALID_KEY not in run.output
 

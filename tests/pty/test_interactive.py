@@ -37,7 +37,7 @@ def test_choose_kilo_decline_env_key_type_a_hidden_key(spawn, home, gateway) -> 
         "kilocode:default": {"type": "api_key", "provider": "kilocode", "key": VALID_KEY}
     }
     config = read_toml(home / "config.toml")
-    assert config["agents"]["defaults"]["model"] == {"primary": "kilocode/kilo/auto"}
+    assert config["agents"]["defaults"]["model"] == {"primary": "kilocode/kilo-auto/balanced"}
     assert config["auth"]["profiles"]["kilocode:default"] == {
         "provider": "kilocode",
         "mode": "api_key",
@@ -129,7 +129,7 @@ def test_existing_default_model_is_kept_when_asked(spawn, home) -> None:
     home.mkdir(mode=0o700)
     (home / "config.toml").write_text(
         '[agents.defaults.model]\nprimary = "openrouter/anthropic/claude-sonnet-4.5"\n'
-        'fallbacks = ["kilocode/kilo/auto"]\n'
+        'fallbacks = ["kilocode/kilo-auto/balanced"]\n'
     )
     term = spawn("onboard", "--no-verify", "--kilocode-api-key", VALID_KEY)
     term.expect("Default model")
@@ -141,7 +141,7 @@ def test_existing_default_model_is_kept_when_asked(spawn, home) -> None:
     model = read_toml(home / "config.toml")["agents"]["defaults"]["model"]
     assert model == {
         "primary": "openrouter/anthropic/claude-sonnet-4.5",
-        "fallbacks": ["kilocode/kilo/auto"],
+        "fallbacks": ["kilocode/kilo-auto/balanced"],
     }
 
 

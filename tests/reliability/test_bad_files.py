@@ -45,7 +45,7 @@ READERS = {
     "auth-profiles.toml": {"onboard", "auth-list", "auth-login"},
 }
 GOOD = {
-    "config.toml": '# mine\n[agents.defaults.model]\nprimary = "kilocode/kilo/auto"\n',
+    "config.toml": '# mine\n[agents.defaults.model]\nprimary = "kilocode/kilo-auto/balanced"\n',
     "auth-profiles.toml": (
         f'version = 1\n\n[profiles."kilocode:default"]\ntype = "api_key"\n'
         f'provider = "kilocode"\nkey = "{STORED_KEY}"\n'
@@ -292,8 +292,8 @@ def test_a_symlink_is_never_written_through(
 
 
 SHOWN_THROUGH_A_LINK = {
-    ("config.toml", "config-show"): 'primary = "kilocode/kilo/auto"',
-    ("config.toml", "models"): "kilocode/kilo/auto",
+    ("config.toml", "config-show"): 'primary = "kilocode/kilo-auto/balanced"',
+    ("config.toml", "models"): "kilocode/kilo-auto/balanced",
     ("auth-profiles.toml", "auth-list"): "kilocode:default",
 }
 

@@ -32,7 +32,7 @@ from kilocli.cli.app import app
 from kilocli.cli.context import Overrides
 from kilocli.errors import ExitCode
 from tests.conftest import run_kilocli
-from tests.fakes import FakeGateway
+from tests.fakes import KILO_AUTO_IDS, FakeGateway
 from tests.reliability.conftest import refused_base_url
 
 CANARY = "eyJjYW5hcnkiOiJ0d2VldCJ9.C4n4rY-m1dDL3-0f-th3-k3y-x7Qz.c1Gn-zQk0"
@@ -256,7 +256,7 @@ def key_commands(source: Source) -> list[tuple[tuple[str, ...], str | None]]:
         (("models", "kilocode", "--refresh", "--json"), None),
         (("models", "kilocode", "--refresh", "--plain"), None),
         (("models", "list", "--all", "--refresh", "--json"), None),
-        (("models", "info", "kilocode/kilo/auto", "--refresh", "--json"), None),
+        (("models", "info", "kilocode/kilo-auto/balanced", "--refresh", "--json"), None),
         (("doctor",), None),
         (("doctor", "--json"), None),
     ]
@@ -273,10 +273,10 @@ LOCAL_COMMANDS: tuple[tuple[str, ...], ...] = (
     ("models", "kilocode", "--offline", "--plain"),
     ("models", "status"),
     ("models", "status", "--json"),
-    ("models", "info", "kilocode/kilo/auto"),
-    ("models", "info", "kilocode/kilo/auto", "--json"),
-    ("models", "set", "kilocode/kilo/auto"),
-    ("models", "set", "kilocode/kilo/auto", "--json"),
+    ("models", "info", "kilocode/kilo-auto/balanced"),
+    ("models", "info", "kilocode/kilo-auto/balanced", "--json"),
+    ("models", "set", "kilocode/kilo-auto/balanced"),
+    ("models", "set", "kilocode/kilo-auto/balanced", "--json"),
     ("config", "show"),
     ("config", "show", "--json"),
     ("config", "path"),
@@ -416,7 +416,7 @@ def test_a_gateway_echoing_the_key_in_good_answers_is_not_repeated(
     assert s.problems == [], "\n".join(s.problems)
     # The model is kept, with the key reduced to its preview.
     _, out, _ = s.run("models", "kilocode", "--offline", "--json")
-    assert [m["id"] for m in json.loads(out)["models"]] == ["kilo/auto", f"echo/{PREVIEW}"]
+    assert [m["id"] for m in json.loads(out)["models"]] == [*KILO_AUTO_IDS, f"echo/{PREVIEW}"]
 
 
 # As real processes -----------------------------------------------------------------------------

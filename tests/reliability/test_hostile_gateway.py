@@ -36,7 +36,7 @@ import pytest
 from tests.cli import conftest as cli_conftest
 from tests.cli.conftest import Kilo, file_state
 from tests.conftest import Run
-from tests.fakes import REJECTED_KEY, VALID_KEY, FakeGateway
+from tests.fakes import KILO_AUTO_IDS, REJECTED_KEY, VALID_KEY, FakeGateway
 
 kilo = cli_conftest.kilo  # the command-line fixture of tests/cli, shared with this module
 
@@ -139,6 +139,7 @@ def _models_failing(gateway: FakeGateway) -> None:
 
 
 WITH_KEY = {"KILOCODE_API_KEY": VALID_KEY}
+BUILT_IN_REFS = [f"kilocode/{model_id}" for model_id in KILO_AUTO_IDS]
 INJECTIONS = {
     # No terminal in the tests: the table is still what ``models kilocode`` prints to a pipe.
     "table": Injection(
@@ -420,7 +421,7 @@ def test_a_deeply_nested_model_list_is_a_failed_discovery(
     run = kilo("models", "kilocode")
     assert_no_crash(run)
     assert run.code == 0, run.output
-    assert [line.split()[0] for line in run.stdout.splitlines()[1:]] == ["kilocode/kilo/auto"]
+    assert [line.split()[0] for line in run.stdout.splitlines()[1:]] == BUILT_IN_REFS
     assert "nested too deeply" in run.stderr
     assert "built-in catalog" in run.stderr
     assert not (home / "cache" / "models-kilocode.json").exists()
@@ -537,7 +538,7 @@ def test_an_answer_too_big_to_be_a_catalog_is_not_cached(
     assert run.code == 0, run.output
     assert f"sent an answer with {reason}" in run.stderr
     assert "built-in catalog" in run.stderr
-    assert [line.split()[0] for line in run.stdout.splitlines()[1:]] == ["kilocode/kilo/auto"]
+    assert [line.split()[0] for line in run.stdout.splitlines()[1:]] == BUILT_IN_REFS
     assert not (home / "cache" / "models-kilocode.json").exists()
 
 
@@ -550,7 +551,7 @@ def test_the_object_limit_leaves_a_large_real_catalog_alone(
     assert run.code == 0, run.output
     document = json.loads(run.stdout)
     assert document["source"] == "gateway"
-    assert len(document["models"]) == 20_001  # with the built-in kilo/auto
+    assert len(document["models"]) == 20_005  # with the five built-in kilo-auto models
 
 
 # --- 5. The key, echoed in disguise ------------------------------------------------------------
@@ -604,7 +605,7 @@ def test_a_key_echoed_in_disguise_is_never_shown_or_cached(
     }
     listed = {m["id"]: m for m in json.loads(runs["json"].stdout)["models"]}
     assert {"echo/escaped", "echo/all-escaped", "echo/signature", "plain/model"} <= set(listed)
-    assert len(listed) == 8, sorted(listed)  # kilo/auto + 7 rows, none lost
+    assert len(listed) == 12, sorted(listed)  # the five kilo-auto models + 7 rows, none lost
 
     # Error bodies that repeat only the signature.
     gateway.fail(
@@ -742,7 +743,7 @@ def write_config_with_password(home: Path, gateway: FakeGateway) -> Path:
 CONFIG_URL_COMMANDS = {
     "models status": ("models", "status"),
     "models kilocode": ("models", "kilocode"),
-    "models info": ("models", "info", "kilocode/kilo/auto"),
+    "models info": ("models", "info", "kilocode/kilo-auto/balanced"),
     "auth status --check": ("auth", "status", "--check"),
     "auth login": ("auth", "login", "kilocode", "--key", VALID_KEY),
     "onboard": ("onboard", "--kilocode-api-key", VALID_KEY),

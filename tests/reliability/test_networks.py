@@ -36,7 +36,7 @@ from kilocli.gateway.http import GatewayClient, make_client
 from kilocli.gateway.verify import Verification, verify_key
 from kilocli.providers.registry import get_provider
 from tests.conftest import ISOLATED_PREFIXES, Run, run_kilocli
-from tests.fakes import VALID_KEY, FakeGateway
+from tests.fakes import KILO_AUTO_IDS, VALID_KEY, FakeGateway
 from tests.helpers import document
 from tests.reliability.conftest import FAST, SLOW, BadNetwork, open_bad_network
 
@@ -359,7 +359,7 @@ def test_a_failed_first_fetch_shows_the_built_in_catalog_and_caches_nothing(
     assert run.code == ExitCode.OK, run.stderr
     got = document(run)
     assert (got["source"], got["warnings"]) == ("fallback", [warning])
-    assert [model["ref"] for model in got["models"]] == ["kilocode/kilo/auto"]
+    assert [model["ref"] for model in got["models"]] == [f"kilocode/{id_}" for id_ in KILO_AUTO_IDS]
     assert run.stderr == f"Warning: {warning}\n"
     assert not (outcome.home / "cache").exists()
     assert outcome.elapsed < ALLOWED

@@ -206,7 +206,7 @@ def make_lock(kind: str, lock: Path, elsewhere: Path) -> None:
 LOCK_KINDS = ("directory", "dangling link", "link to a file")
 WRITERS = {
     "config.toml": [
-        ("models", "set", "kilocode/kilo/auto"),
+        ("models", "set", "kilocode/kilo-auto/balanced"),
         ("onboard", "--kilocode-api-key", VALID_KEY, "--no-verify"),
     ],
     "auth-profiles.toml": [
@@ -244,14 +244,14 @@ def test_an_unusable_lock_path_is_an_error_naming_it(
 def five_mib_config() -> str:
     line = "# " + "x" * 97 + "\n"  # 100 bytes
     body = line * (5 * 2**20 // len(line) + 1)
-    return body + '[agents.defaults.model]\nprimary = "kilocode/kilo/auto"\n'
+    return body + '[agents.defaults.model]\nprimary = "kilocode/kilo-auto/balanced"\n'
 
 
 @pytest.mark.parametrize(
     "args",
     [
         ("models", "kilocode", "--offline"),
-        ("models", "set", "kilocode/kilo/auto"),
+        ("models", "set", "kilocode/kilo-auto/balanced"),
         ("onboard", "--kilocode-api-key", VALID_KEY, "--no-verify"),
     ],
     ids=["models", "models set", "onboard"],
@@ -372,7 +372,7 @@ def test_a_full_stdout_is_one_line_on_stderr_and_exit_1(
     ("args", "normal_stderr"),
     [
         (("models", "kilocode", "--offline", "--plain"), ""),
-        (("models", "kilocode", "--offline"), "20001 Kilo Gateway model(s), cached\n"),
+        (("models", "kilocode", "--offline"), "20005 Kilo Gateway model(s), cached\n"),
     ],
     ids=["plain", "table"],
 )

@@ -70,7 +70,7 @@ def tool_files(tool: str) -> list[Path]:
 
 
 def store_key() -> None:
-    """Onboard ``VALID_KEY`` as the ``kilocode:default`` profile (default model kilo/auto)."""
+    """Onboard ``VALID_KEY`` as the ``kilocode:default`` profile (default kilo-auto/balanced)."""
     run = run_kilocli(
         "onboard", "--non-interactive", "--kilocode-api-key", VALID_KEY, "--no-verify"
     )
@@ -80,7 +80,7 @@ def store_key() -> None:
 def store_org_profile(organization: str | None = ORG) -> None:
     """Write kilocli's files by hand: a profile holding ``VALID_KEY`` with ``organization``
     (none: personal), and (the first time) a config whose default model is
-    ``kilocode/kilo/auto``."""
+    ``kilocode/kilo-auto/balanced``."""
     home = kilocli_home()
     home.mkdir(mode=0o700, exist_ok=True)
     org_line = f'organizationId = "{organization}"\n' if organization else ""
@@ -92,7 +92,7 @@ def store_org_profile(organization: str | None = ORG) -> None:
     store.chmod(0o600)
     config = home / "config.toml"
     if not config.exists():  # a later call keeps it: it holds the record of what setup wrote
-        config.write_text('[agents.defaults.model]\nprimary = "kilocode/kilo/auto"\n')
+        config.write_text('[agents.defaults.model]\nprimary = "kilocode/kilo-auto/balanced"\n')
         config.chmod(0o600)
 
 

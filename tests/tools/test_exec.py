@@ -159,11 +159,11 @@ OPENAI_CHAT = textwrap.dedent(
     from openai import OpenAI
     client = OpenAI()
     reply = client.chat.completions.create(
-        model="kilo/auto", messages=[{"role": "user", "content": "hi"}], max_tokens=5
+        model="kilo-auto/balanced", messages=[{"role": "user", "content": "hi"}], max_tokens=5
     )
     print(reply.choices[0].message.content)
     stream = client.chat.completions.create(
-        model="kilo/auto",
+        model="kilo-auto/balanced",
         messages=[{"role": "user", "content": "hi"}],
         stream=True,
         stream_options={"include_usage": True},
@@ -183,7 +183,7 @@ def test_the_real_openai_sdk_reaches_the_gateway(gateway: FakeGateway) -> None:
     chats = [seen for seen in gateway.requests if seen.method == "POST"]
     assert [seen.path for seen in chats] == ["/api/gateway/chat/completions"] * 2
     assert {seen.header("Authorization") for seen in chats} == {f"Bearer {VALID_KEY}"}
-    assert [seen.json()["model"] for seen in chats] == ["kilo/auto", "kilo/auto"]
+    assert [seen.json()["model"] for seen in chats] == ["kilo-auto/balanced", "kilo-auto/balanced"]
     assert chats[1].json()["stream"] is True
 
 

@@ -39,8 +39,8 @@ def probe_finding(run: Run) -> dict[str, object]:
 def test_the_probe_reports_model_time_and_usage(gateway: FakeGateway) -> None:
     run = probe(gateway)
     document = json.loads(run.stdout)
-    assert document["probe"]["ref"] == "kilocode/kilo/auto"
-    assert document["probe"]["model"] == "kilo/auto"
+    assert document["probe"]["ref"] == "kilocode/kilo-auto/balanced"
+    assert document["probe"]["model"] == "kilo-auto/balanced"
     assert document["probe"]["usage"] == {
         "promptTokens": 12,
         "completionTokens": 1,
@@ -53,7 +53,7 @@ def test_the_probe_reports_model_time_and_usage(gateway: FakeGateway) -> None:
 def test_the_request_is_minimal_and_loses_the_prefix(gateway: FakeGateway) -> None:
     probe(gateway)
     body = sent(gateway)
-    assert body["model"] == "kilo/auto"
+    assert body["model"] == "kilo-auto/balanced"
     assert body["max_tokens"] == 1
     assert body["stream"] is True
     assert body["messages"][0] == {"role": "system", "content": "Reply with one word."}
@@ -159,7 +159,7 @@ def test_without_a_key_the_probe_is_not_sent(gateway: FakeGateway) -> None:
 
 
 def test_a_ref_without_probe_is_a_usage_error() -> None:
-    run = run_kilocli("doctor", "kilocode/kilo/auto")
+    run = run_kilocli("doctor", "kilocode/kilo-auto/balanced")
     assert run.code == ExitCode.USAGE
 
 

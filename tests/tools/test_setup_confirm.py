@@ -33,7 +33,7 @@ def test_the_change_is_shown_and_confirmed_before_it_is_written() -> None:
     run = on_terminal(prompter, "setup", "aider")
     assert run.code == 0, run.stderr
     assert [q.message for q in prompter.asked] == ["Change these files of aider?"]
-    assert "+model: openai/kilo/auto" in run.stderr  # the diff, before the question
+    assert "+model: openai/kilo-auto/balanced" in run.stderr  # the diff, before the question
     assert aider_file().exists()
 
 

@@ -35,8 +35,8 @@ from tests.tools.setup_helpers import (
 )
 
 KILO_AUTO_LLM = {
-    "model_id": "kilocode/kilo/auto",
-    "model_name": "kilo/auto",
+    "model_id": "kilocode/kilo-auto/balanced",
+    "model_name": "kilo-auto/balanced",
     "api_base": DEFAULT_BASE,
     "api_key_name": "kilocode",
 }
@@ -90,7 +90,7 @@ def test_codex_gets_the_provider_and_its_profile_file_and_no_key() -> None:
         }
     }
     assert load_toml(codex_dir() / "kilocode.config.toml") == {
-        "model": "kilo/auto",
+        "model": "kilo-auto/balanced",
         "model_provider": "kilocode",
     }
     assert files_holding(user_home(), VALID_KEY) == []
@@ -103,7 +103,7 @@ def test_opencode_gets_a_provider_that_reads_the_key_from_the_environment() -> N
     assert provider["npm"] == "@ai-sdk/openai-compatible"
     assert provider["name"] == "Kilo Gateway"
     assert provider["options"] == {"baseURL": DEFAULT_BASE, "apiKey": "{env:KILOCODE_API_KEY}"}
-    assert list(provider["models"]) == ["kilo/auto"]
+    assert list(provider["models"]) == ["kilo-auto/balanced"]
     assert files_holding(user_home(), VALID_KEY) == []
 
 
@@ -112,7 +112,7 @@ def test_aider_gets_the_base_and_the_model_and_no_key() -> None:
 
     assert load_yaml(aider_file()) == {
         "openai-api-base": DEFAULT_BASE,
-        "model": "openai/kilo/auto",
+        "model": "openai/kilo-auto/balanced",
     }
     assert files_holding(user_home(), VALID_KEY) == []
 
@@ -123,7 +123,7 @@ def test_continue_gets_a_model_entry_and_the_key_in_its_env_file() -> None:
     [entry] = load_yaml(continue_dir() / "config.yaml")["models"]
     assert {k: entry[k] for k in ("provider", "model", "apiBase", "apiKey")} == {
         "provider": "openai",
-        "model": "kilo/auto",
+        "model": "kilo-auto/balanced",
         "apiBase": DEFAULT_BASE,
         "apiKey": SECRET_REFERENCE,
     }
@@ -138,7 +138,7 @@ def test_the_result_names_every_file_and_says_configured(tool: str) -> None:
 
     assert result["ok"] is True
     assert result["action"] == "configured"
-    assert result["models"] == ["kilocode/kilo/auto"]
+    assert result["models"] == ["kilocode/kilo-auto/balanced"]
     assert [f["path"] for f in result["files"]] == [str(p) for p in tool_files(tool)]
     assert all(f["changed"] for f in result["files"])
 
@@ -173,7 +173,7 @@ def test_dry_run_over_a_user_file_shows_the_lines_replaced() -> None:
     run = setup_ok("aider", "--dry-run")
 
     assert "-model: gpt-4o\n" in run.stdout
-    assert "+model: openai/kilo/auto\n" in run.stdout
+    assert "+model: openai/kilo-auto/balanced\n" in run.stdout
     assert tree(user_home()) == before
     assert tree(kilocli_home()) == kilocli_before  # no record of a replaced setting either
 
@@ -227,7 +227,7 @@ UNPARSEABLE = [
         0,
         "- model_id: [unclosed\n",
         "YAML",
-        "model_id: kilocode/kilo/auto",
+        "model_id: kilocode/kilo-auto/balanced",
         id="llm-yaml",
     ),
     pytest.param(
@@ -448,7 +448,7 @@ def test_a_linked_aider_file_is_written_through_the_link() -> None:
     assert load_yaml(target) == {
         "dark-mode": True,
         "openai-api-base": DEFAULT_BASE,
-        "model": "openai/kilo/auto",
+        "model": "openai/kilo-auto/balanced",
     }
     assert target.read_text().startswith("# mine\ndark-mode: true\n")
 
@@ -461,4 +461,7 @@ def test_a_link_to_a_file_not_yet_there_is_written_at_its_target() -> None:
     setup_ok("aider")
 
     assert aider_file().is_symlink()
-    assert load_yaml(target) == {"openai-api-base": DEFAULT_BASE, "model": "openai/kilo/auto"}
+    assert load_yaml(target) == {
+        "openai-api-base": DEFAULT_BASE,
+        "model": "openai/kilo-auto/balanced",
+    }

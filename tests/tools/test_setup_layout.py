@@ -70,8 +70,8 @@ def test_continue_keeps_a_compact_list() -> None:
 
     after = (continue_dir() / "config.yaml").read_text()
     assert_lines_kept(text, after)
-    assert "- model: kilo/auto" in after.splitlines()  # flush, as the user's list is
-    assert "  name: Kilo Auto (Kilo Gateway)" in after.splitlines()
+    assert "- model: kilo-auto/balanced" in after.splitlines()  # flush, as the user's list is
+    assert "  name: Auto Balanced (Kilo Gateway)" in after.splitlines()
 
 
 def test_continue_keeps_a_compact_list_with_a_nested_list() -> None:
@@ -205,7 +205,7 @@ def test_codex_force_updates_a_hand_written_provider_and_remove_gives_it_back() 
 def test_aider_remove_keeps_a_model_the_user_chose_after_setup() -> None:
     aider_file().write_text("model: gpt-4o\n")
     setup_ok("aider")
-    aider_file().write_text(aider_file().read_text().replace("openai/kilo/auto", "o3-pro"))
+    aider_file().write_text(aider_file().read_text().replace("openai/kilo-auto/balanced", "o3-pro"))
 
     setup_ok("aider", "--remove")
 

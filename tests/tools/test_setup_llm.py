@@ -70,13 +70,13 @@ def test_llm_sends_the_key_and_the_model_to_the_gateway(gateway: FakeGateway) ->
     store_key()
     setup_llm_against(gateway)
 
-    done = run_llm("-m", "kilocode/kilo/auto", "hi", "--no-stream")
+    done = run_llm("-m", "kilocode/kilo-auto/balanced", "hi", "--no-stream")
 
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == gateway.chat_reply
     [chat] = chats(gateway)
     assert chat.header("Authorization") == f"Bearer {VALID_KEY}"
-    assert chat.json()["model"] == "kilo/auto"
+    assert chat.json()["model"] == "kilo-auto/balanced"
     assert chat.header(ORG_HEADER) is None
 
 
@@ -85,7 +85,7 @@ def test_llm_sends_the_organisation_header(gateway: FakeGateway) -> None:
     store_org_profile(ORG)
     setup_llm_against(gateway)
 
-    done = run_llm("-m", "kilocode/kilo/auto", "hi", "--no-stream")
+    done = run_llm("-m", "kilocode/kilo-auto/balanced", "hi", "--no-stream")
 
     assert done.returncode == 0, done.stderr
     [chat] = chats(gateway)

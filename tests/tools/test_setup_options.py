@@ -158,8 +158,8 @@ def test_model_adds_a_second_llm_entry() -> None:
 
     assert llm_entries() == [
         {
-            "model_id": "kilocode/kilo/auto",
-            "model_name": "kilo/auto",
+            "model_id": "kilocode/kilo-auto/balanced",
+            "model_name": "kilo-auto/balanced",
             "api_base": DEFAULT_BASE,
             "api_key_name": "kilocode",
         },
@@ -180,7 +180,7 @@ def test_a_later_setup_keeps_an_extra_llm_entry() -> None:
     result = setup_json("llm")
 
     assert result["action"] == "unchanged"
-    assert [e["model_id"] for e in llm_entries()] == ["kilocode/kilo/auto", "kilocode/x/y"]
+    assert [e["model_id"] for e in llm_entries()] == ["kilocode/kilo-auto/balanced", "kilocode/x/y"]
 
 
 def test_a_later_setup_moves_an_extra_llm_entry_to_the_base_url_in_effect() -> None:
@@ -190,7 +190,7 @@ def test_a_later_setup_moves_an_extra_llm_entry_to_the_base_url_in_effect() -> N
     setup_ok("llm", env={"KILOCODE_BASE_URL": "http://127.0.0.1:9/api/gateway/"})
 
     assert [(e["model_id"], e["api_base"]) for e in llm_entries()] == [
-        ("kilocode/kilo/auto", "http://127.0.0.1:9/api/gateway"),
+        ("kilocode/kilo-auto/balanced", "http://127.0.0.1:9/api/gateway"),
         ("kilocode/x/y", "http://127.0.0.1:9/api/gateway"),
     ]
 
@@ -210,7 +210,7 @@ def test_the_provider_of_a_model_ref_is_case_insensitive() -> None:
 
     setup_ok("llm", "--model", "KiloCode/x/Y")
 
-    assert [e["model_id"] for e in llm_entries()] == ["kilocode/kilo/auto", "kilocode/x/Y"]
+    assert [e["model_id"] for e in llm_entries()] == ["kilocode/kilo-auto/balanced", "kilocode/x/Y"]
 
 
 def test_a_model_of_another_provider_is_a_usage_error() -> None:
@@ -338,4 +338,7 @@ def test_aider_warns_that_it_cannot_send_the_organisation() -> None:
     run = setup_ok("aider")
 
     assert "aider cannot send the organisation header" in run.stderr
-    assert load_yaml(aider_file()) == {"openai-api-base": DEFAULT_BASE, "model": "openai/kilo/auto"}
+    assert load_yaml(aider_file()) == {
+        "openai-api-base": DEFAULT_BASE,
+        "model": "openai/kilo-auto/balanced",
+    }

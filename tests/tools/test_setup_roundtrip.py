@@ -183,7 +183,7 @@ def test_setup_keeps_every_user_setting_and_adds_its_own(tool: str) -> None:
         user_part = USER_PART[path.name](after)
         expected = original
         if tool == "aider":  # setup replaced the user's model: restored by --remove
-            expected = {**original, "model": "openai/kilo/auto"}
+            expected = {**original, "model": "openai/kilo-auto/balanced"}
         assert user_part == expected, path
         assert after != user_part, f"no kilocli entry in {path}"
 
@@ -198,7 +198,9 @@ def test_setup_keeps_every_comment_line_byte_for_byte(tool: str) -> None:
         new_text = path.read_text()
         for line in comment_lines(text):
             if tool == "aider" and line.startswith("model:"):  # the line setup changed
-                assert re.search(r"^model: openai/kilo/auto +# the one I like$", new_text, re.M)
+                assert re.search(
+                    r"^model: openai/kilo-auto/balanced +# the one I like$", new_text, re.M
+                )
                 continue
             assert line in new_text.splitlines(), (line, new_text)
 
@@ -270,7 +272,7 @@ def test_remove_takes_out_kilocli_s_codex_profile_file() -> None:
 def test_remove_puts_the_users_aider_model_back() -> None:
     write_user_files("aider")
     setup_ok("aider")
-    assert load_yaml(aider_file())["model"] == "openai/kilo/auto"
+    assert load_yaml(aider_file())["model"] == "openai/kilo-auto/balanced"
 
     setup_ok("aider", "--remove")
 
