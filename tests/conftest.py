@@ -16,7 +16,13 @@ from tests.fakes import FakeGateway
 
 ISOLATED_PREFIXES = ("KILOCODE_", "KILO_", "OPENROUTER_", "KILOCLI_", "XDG_", "OPENAI_")
 # Where the tools kilocli setup writes for keep their files (HOME itself is moved too).
-TOOL_HOMES = ("LLM_USER_PATH", "CODEX_HOME", "CONTINUE_GLOBAL_DIR", "GITHUB_ENV")
+TOOL_HOMES = (
+    "LLM_USER_PATH",
+    "CODEX_HOME",
+    "CLAUDE_CONFIG_DIR",
+    "CONTINUE_GLOBAL_DIR",
+    "GITHUB_ENV",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -44,7 +50,7 @@ def isolation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
-TOOL_PROGRAMS = ("llm", "codex", "opencode", "aider", "cn")
+TOOL_PROGRAMS = ("llm", "codex", "claude", "opencode", "aider", "cn")
 
 
 def _holds_a_tool(directory: str) -> bool:

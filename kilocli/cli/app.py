@@ -39,6 +39,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "env": ("kilocli.cli.env", "Print the variables for eval, a .env file or CI."),
     "setup": ("kilocli.cli.setup", "Point another tool (llm, codex, aider, …) at the gateway."),
+    "shell-init": (
+        "kilocli.cli.shell_init",
+        "Print shell functions that run aider and opencode through kilocli exec.",
+    ),
 }
 
 

@@ -56,9 +56,10 @@ def setup_text(session: Session, result: SetupResult) -> None:
 def tools_text(session: Session, result: ToolList) -> None:
     """``setup list``: a line per tool."""
     out = session.out
-    out.print(f"{'Tool':<10}{'Detected':<10}{'Set up':<8}Files")
+    out.print(f"{'Tool':<10}{'Detected':<10}{'Set up':<8}{'Key':<8}{'Works':<7}Files")
     for row in result.tools:
         detected = "yes" if row.detected else "no"
         configured = "yes" if row.configured else "no"
+        works = "yes" if row.works else "no"
         files = escape(", ".join(row.files))
-        out.print(f"{row.tool:<10}{detected:<10}{configured:<8}{files}")
+        out.print(f"{row.tool:<10}{detected:<10}{configured:<8}{row.key_by:<8}{works:<7}{files}")

@@ -4,7 +4,7 @@ read and rewritten without loss."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -156,8 +156,9 @@ def _write(
         for plan in plans:
             if remove:
                 made += write_remove(guest, plan)
-            else:
-                files.append(write_setup(guest, plan))
+            elif plan.outcome.records or plan.record is not None:
+                written = write_setup(guest, plan)
+                files += [written] if written is not None else []
         remove_empty_dirs(made)
     finally:
         kept = None
@@ -198,8 +199,25 @@ def _target(
         chosen,
         credentials.headers(),
         credentials.key,
+        kilocli_command(rt.env),
     )
     return target, credentials.organization_id
+
+
+def kilocli_command(env: Mapping[str, str]) -> tuple[str, ...]:
+    """How another tool runs this kilocli from its own environment: the absolute path of the
+    entry point that is running (or the one on ``PATH``), else this Python with ``-m``."""
+    import os
+    import shutil
+    import sys
+
+    running = sys.argv[0] if sys.argv else ""
+    if os.path.basename(running).removesuffix(".exe") == "kilocli" and os.path.isfile(running):
+        return (os.path.abspath(running),)
+    found = shutil.which("kilocli", path=env.get("PATH"))
+    if found is not None:
+        return (os.path.abspath(found),)
+    return (sys.executable, "-m", "kilocli")
 
 
 def _models(
@@ -255,6 +273,12 @@ def _result(
     else:
         action = "removed" if remove else "configured"
     warnings = [note for plan in plans for note in plan.notes]
+    if tool.key_by == "env" and not remove and ok:
+        warnings.append(
+            f"{tool.label} reads the key from {target.key_env}: run it as kilocli exec -- "
+            f'{tool.binaries[0]}, or add eval "$(kilocli shell-init bash)" to your shell\'s rc '
+            f"file (zsh, fish too) so that plain {tool.binaries[0]} does."
+        )
     for plan in plans:
         warnings += [
             f"Replaced your default {where} in {plan.path} (kilocli setup {tool.id} --remove "

@@ -98,7 +98,11 @@ def plan_setup(guest: Guest, plan: FilePlan, target: Target) -> FilePlan:
             return plan
         if plan.tool_file.notes is not None:
             plan.notes = plan.tool_file.notes(document, target)
+        if plan.state.data is None and not plan.outcome.records:
+            return plan  # nothing to write there (aider's model settings without a header)
         plan.new_text = document.dump()
+        if plan.record is not None and plan.record.created and not plan.outcome.records:
+            plan.delete = documents.is_blank(document)  # all of it was kilocli's, and went
         plan.new_data = plan.state.encode(plan.new_text)
     except Refused as refused:
         plan.problem, plan.fix = str(refused), refused.fix
@@ -151,8 +155,9 @@ def _secret(guest: Guest, name: str) -> str | None:
     return None if data is None else data.decode()
 
 
-def write_setup(guest: Guest, plan: FilePlan) -> SetupFileRecord:
-    """Write the planned file and return its new record.
+def write_setup(guest: Guest, plan: FilePlan) -> SetupFileRecord | None:
+    """Write the planned file and return its new record (None: kilocli's last value in a file
+    it created went, and so did the file).
 
     Raises:
         FileProblem: the write failed, or the file is not what was written afterwards.
@@ -160,6 +165,9 @@ def write_setup(guest: Guest, plan: FilePlan) -> SetupFileRecord:
     state, before = plan.state, plan.record
     if state is None:
         raise FileProblem(f"{plan.path} was not read.", hint="Run the command again.")
+    if plan.delete and before is not None:
+        write_remove(guest, plan)
+        return None
     untouched = before is not None and before.written_digest == state.digest
     original = before.original if before is not None and untouched else None
     if before is not None and before.original and not untouched:

@@ -16,7 +16,7 @@ from kilocli.services.setup_files import file_format
 from kilocli.tools import documents
 from kilocli.tools.claims import Written, holds_everything
 from kilocli.tools.files import Refused, read_state
-from kilocli.tools.registry import TOOLS, Locations, Tool, file_path
+from kilocli.tools.registry import TOOLS, KeyBy, Locations, Tool, file_path
 
 
 def tool_files_holding(rt: Runtime, keys: set[str]) -> list[tuple[str, str]]:
@@ -44,6 +44,12 @@ class ToolRow(Record):
     label: str
     detected: bool
     configured: bool
+    key_by: KeyBy
+    """How the tool gets the key: ``helper`` (it runs ``kilocli auth token``), ``env`` (from
+    the environment: ``kilocli exec`` or ``kilocli shell-init``) or ``copy``."""
+    works: bool
+    """Its plain command reaches the gateway now: set up, and for ``env`` the key variable is
+    set here (through ``kilocli exec`` or ``shell-init`` it is)."""
     files: list[str]
 
 
@@ -60,16 +66,21 @@ def list_tools(rt: Runtime, provider_id: str | None = None) -> ToolList:
     config = load_config(rt.paths)
     provider = provider_named(provider_id, config.primary)
     where = Locations(rt.env)
-    rows = [
-        ToolRow(
-            tool=tool.id,
-            label=tool.label,
-            detected=detected(tool, where),
-            configured=_configured(tool, where, config.setup.get(tool.id), provider),
-            files=[str(file_path(f, where, provider)) for f in tool.files],
+    rows = []
+    for tool in TOOLS:
+        configured = _configured(tool, where, config.setup.get(tool.id), provider)
+        in_env = bool(rt.env.get(provider.env_vars[0]))
+        rows.append(
+            ToolRow(
+                tool=tool.id,
+                label=tool.label,
+                detected=detected(tool, where),
+                configured=configured,
+                key_by=tool.key_by,
+                works=configured and (tool.key_by != "env" or in_env),
+                files=[str(file_path(f, where, provider)) for f in tool.files],
+            )
         )
-        for tool in TOOLS
-    ]
     return ToolList(provider=provider.id, tools=rows)
 
 

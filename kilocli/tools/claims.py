@@ -33,7 +33,8 @@ Kind = Literal["own", "default", "soft", "new"]
 
 @dataclass(frozen=True)
 class Claim:
-    """A value kilocli wants at ``path``; a ``secret`` one is never recorded in the clear."""
+    """A value kilocli wants at ``path`` (:data:`MISSING`: nothing there, as when a setting of
+    the user's would override kilocli's); a ``secret`` one is never recorded in the clear."""
 
     path: Path
     value: Any = field(repr=False)
@@ -153,7 +154,7 @@ def _apply(  # noqa: PLR0911 (one return per rule of the module docstring)
     current = document.get(claim.path)
     written = fingerprint(str(claim.value)) if claim.secret else claim.value
     if earlier is not None and earlier.holds(current):  # ours, untouched since
-        document.set(claim.path, claim.value)
+        _put(document, claim.path, claim.value)
         return Written(
             claim.path,
             written,
@@ -163,6 +164,8 @@ def _apply(  # noqa: PLR0911 (one return per rule of the module docstring)
             earlier.adopted and claim.value == current,
         )
     if current is MISSING:
+        if claim.value is MISSING:
+            return None  # to be absent, and it is
         existed = document.set(claim.path, claim.value)
         return Written(claim.path, written, existed)
     if current == claim.value:  # the user's already: adopted, and left by --remove
@@ -177,8 +180,15 @@ def _apply(  # noqa: PLR0911 (one return per rule of the module docstring)
     elif not force:
         outcome.conflicts.append(path_text(claim.path))
         return None
-    document.set(claim.path, claim.value)
+    _put(document, claim.path, claim.value)
     return Written(claim.path, written, len(claim.path), current)
+
+
+def _put(document: Document, path: Path, value: Any) -> None:
+    if value is MISSING:
+        document.delete(path)
+    else:
+        document.set(path, value)
 
 
 def undo_claims(
@@ -227,6 +237,8 @@ def _step_of(data: Any) -> str | Select:
 
 def _freeze(value: Any) -> Any:
     """A value as TOML can hold it (TOML has no null)."""
+    if value is MISSING:
+        return {"missing": True}
     if value is None:
         return {"null": True}
     if isinstance(value, Mapping):
@@ -238,6 +250,8 @@ def _freeze(value: Any) -> Any:
 
 def _thaw(value: Any) -> Any:
     if isinstance(value, Mapping):
+        if value.get("missing") is True:
+            return MISSING
         if value.get("null") is True:
             return None
         return {str(k): _thaw(v) for k, v in dict(value.get("table", {})).items()}

@@ -19,7 +19,7 @@ from typing import Any, Literal, Protocol
 
 from kilocli.tools.jsontext import JsonText, JsonTextError
 
-FileFormat = Literal["yaml", "toml", "json", "jsonc", "dotenv"]
+FileFormat = Literal["yaml", "toml", "json", "jsonc", "dotenv", "text"]
 
 
 class Unreadable(Exception):
@@ -98,6 +98,8 @@ def load(fmt: FileFormat, text: str) -> Document:
         return _JsonDocument(text, comments=fmt == "jsonc")
     if fmt == "dotenv":
         return _DotenvDocument(text.splitlines())
+    if fmt == "text":
+        return _TextDocument(text)
     return _TreeDocument("yaml" if fmt == "yaml" else "toml", text)
 
 
@@ -421,6 +423,31 @@ class _DotenvDocument:
 
     def dump(self) -> str:
         return "".join(line + "\n" for line in self.lines)
+
+
+# A file of one value (llm's default_model.txt): the path is ("content",).
+
+
+class _TextDocument:
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def get(self, path: Path) -> Any:
+        return self.text.strip() or MISSING
+
+    def set(self, path: Path, value: Any) -> int:
+        existed = 1 if self.text.strip() else 0
+        self.text = f"{value}\n"
+        return existed
+
+    def delete(self, path: Path) -> None:
+        self.text = ""
+
+    def is_empty(self, path: Path) -> bool:
+        return not self.text.strip()
+
+    def dump(self) -> str:
+        return self.text
 
 
 def _first_line(exc: Exception) -> str:

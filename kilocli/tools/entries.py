@@ -31,20 +31,24 @@ class Target:
     models: tuple[ModelChoice, ...] = ()
     headers: Mapping[str, str] = field(default_factory=dict)
     key: str | None = field(default=None, repr=False)
+    kilocli: tuple[str, ...] = ("kilocli",)
+    """How another tool runs kilocli: the absolute path of its entry point (or the Python that
+    runs it, with ``-m kilocli``)."""
+
+    @property
+    def token_command(self) -> tuple[str, ...]:
+        """The credential helper: prints the key in effect, and nothing else (SPEC §8)."""
+        return (*self.kilocli, "auth", "token", self.provider.id)
+
+    @property
+    def default_model(self) -> ModelChoice:
+        """The model a tool with one default uses: the last one named."""
+        return self.models[-1]
 
     @property
     def key_env(self) -> str:
         """The variable that carries the key (``KILOCODE_API_KEY``)."""
         return self.provider.env_vars[0]
-
-    @property
-    def header_envs(self) -> dict[str, str]:
-        """Header → the variable that carries its value, for tools that read headers from the
-        environment (Codex's ``env_http_headers``)."""
-        header, variable = self.provider.organization_header, self.provider.organization_env
-        if header and variable and self.headers:
-            return {header: variable}
-        return {}
 
     @property
     def secret_reference(self) -> str:

@@ -9,12 +9,13 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from kilocli.errors import UsageError
 from kilocli.providers.registry import Provider
 from kilocli.tools.claims import Claim
 from kilocli.tools.documents import Document, FileFormat
-from kilocli.tools.edits import aider, codex, continue_dev, llm, opencode
+from kilocli.tools.edits import aider, claude, codex, continue_dev, llm, opencode
 from kilocli.tools.entries import Target
 
 
@@ -49,6 +50,12 @@ class ToolFile:
     notes: Callable[[Document, Target], list[str]] | None = None
 
 
+KeyBy = Literal["helper", "env", "copy"]
+"""How a tool gets the key (SPEC §12, best first): it runs kilocli's ``auth token``; it reads
+a variable (so its plain command needs ``kilocli exec`` or ``kilocli shell-init``); or it keeps
+a private copy kilocli keeps true."""
+
+
 @dataclass(frozen=True)
 class Tool:
     """A program ``setup`` can point at the gateway."""
@@ -59,7 +66,9 @@ class Tool:
     marker: Callable[[Locations], Path]
     """A file or directory whose existence means the tool is in use here (its config)."""
     files: tuple[ToolFile, ...]
+    key_by: KeyBy
     run: Callable[[Target], str]
+    """The plain command to try once it is set up."""
     one_model: bool = False
     """The tool uses one model: the last one named (``--model``, else the default)."""
 
@@ -77,8 +86,22 @@ def _codex_dir(where: Locations) -> Path:
     return where.override("CODEX_HOME", where.home / ".codex")
 
 
+def _claude_dir(where: Locations) -> Path:
+    return where.override("CLAUDE_CONFIG_DIR", where.home / ".claude")
+
+
 def _opencode_dir(where: Locations) -> Path:
     return where.xdg_config() / "opencode"
+
+
+def _opencode_file(where: Locations) -> Path:
+    """``opencode.json``, or the user's ``opencode.jsonc`` when only that exists (opencode
+    reads both: kilocli never writes a ``.json`` beside a ``.jsonc``)."""
+    plain, commented = (
+        _opencode_dir(where) / "opencode.json",
+        _opencode_dir(where) / "opencode.jsonc",
+    )
+    return commented if commented.exists() and not plain.exists() else plain
 
 
 def _continue_dir(where: Locations) -> Path:
@@ -103,8 +126,14 @@ TOOLS: tuple[Tool, ...] = (
                 format="json",
                 holds_key=True,
             ),
+            ToolFile(
+                locate=lambda where: _llm_dir(where) / "default_model.txt",
+                claims=llm.llm_default,
+                format="text",
+            ),
         ),
-        run=lambda target: f"llm -m {target.provider.id}/{target.models[0].id} 'hello'",
+        key_by="copy",
+        run=lambda target: "llm 'Say hello'",
     ),
     Tool(
         id="codex",
@@ -114,18 +143,29 @@ TOOLS: tuple[Tool, ...] = (
         files=(
             ToolFile(
                 locate=lambda where: _codex_dir(where) / "config.toml",
-                claims=codex.codex_provider,
-                format="toml",
-            ),
-            ToolFile(
-                # Current Codex releases refuse [profiles.*] in config.toml: a profile is a
-                # file of its own, <CODEX_HOME>/<name>.config.toml.
-                locate=lambda where: _codex_dir(where) / "PROVIDER.config.toml",
-                claims=codex.codex_profile,
+                claims=codex.codex_config,
                 format="toml",
             ),
         ),
-        run=lambda target: f"kilocli exec -- codex --profile {target.provider.id}",
+        key_by="helper",
+        run=lambda target: "codex",
+        one_model=True,
+    ),
+    Tool(
+        id="claude",
+        label="Claude Code",
+        binaries=("claude",),
+        marker=_claude_dir,
+        files=(
+            ToolFile(
+                locate=lambda where: _claude_dir(where) / "settings.json",
+                claims=claude.claude_settings,
+                format="json",
+                notes=claude.claude_notes,
+            ),
+        ),
+        key_by="helper",
+        run=lambda target: "claude",
         one_model=True,
     ),
     Tool(
@@ -135,14 +175,13 @@ TOOLS: tuple[Tool, ...] = (
         marker=_opencode_dir,
         files=(
             ToolFile(
-                locate=lambda where: _opencode_dir(where) / "opencode.json",
+                locate=_opencode_file,
                 claims=opencode.opencode_provider,
                 format="json",
             ),
         ),
-        run=lambda target: (
-            f"kilocli exec -- opencode -m {target.provider.id}/{target.models[0].id}"
-        ),
+        key_by="env",
+        run=lambda target: "opencode",
     ),
     Tool(
         id="aider",
@@ -156,8 +195,14 @@ TOOLS: tuple[Tool, ...] = (
                 format="yaml",
                 notes=aider.aider_notes,
             ),
+            ToolFile(
+                locate=lambda where: where.home / ".aider.model.settings.yml",
+                claims=aider.aider_model_settings,
+                format="yaml",
+            ),
         ),
-        run=lambda target: "kilocli exec -- aider",
+        key_by="env",
+        run=lambda target: "aider",
         one_model=True,
     ),
     Tool(
@@ -178,6 +223,7 @@ TOOLS: tuple[Tool, ...] = (
                 holds_key=True,
             ),
         ),
+        key_by="copy",
         run=lambda target: "cn (or reload Continue in your editor)",
     ),
 )
@@ -197,6 +243,6 @@ def get_tool(tool_id: str) -> Tool:
 
 
 def file_path(tool_file: ToolFile, where: Locations, provider: Provider) -> Path:
-    """Where ``tool_file`` is for ``provider`` (a Codex profile is named after it)."""
+    """Where ``tool_file`` is (for ``provider``: a file may be named after it)."""
     path = tool_file.locate(where)
     return path.with_name(path.name.replace("PROVIDER", provider.id))

@@ -45,16 +45,18 @@ def test_a_ticked_tool_is_set_up_after_kilocli_own_files(wizard: WizardFactory) 
     w = wizard(["Kilo Gateway", "Kilo Gateway API key", VALID_KEY, ["Codex CLI"]])
     result = w.run()
     config = tomllib.loads((user_home() / ".codex" / "config.toml").read_text())
-    assert config["model_providers"]["kilocode"]["env_key"] == "KILOCODE_API_KEY"
+    assert config["model_provider"] == "kilocode"
+    assert config["model_providers"]["kilocode"]["auth"]["args"][-3:] == [
+        "auth",
+        "token",
+        "kilocode",
+    ]
     assert result.tools == [
         ToolSetUp(
             tool="codex",
             ok=True,
-            files=[
-                str(user_home() / ".codex" / "config.toml"),
-                str(user_home() / ".codex" / "kilocode.config.toml"),
-            ],
-            run="kilocli exec -- codex --profile kilocode",
+            files=[str(user_home() / ".codex" / "config.toml")],
+            run="codex",
         )
     ]
 
@@ -93,8 +95,8 @@ def test_non_interactive_setup_in_ci() -> None:
     assert run.code == 0, run.stderr
     tools = json.loads(run.stdout)["tools"]
     assert [(t["tool"], t["ok"], t["run"]) for t in tools] == [
-        ("aider", True, "kilocli exec -- aider"),
-        ("llm", True, "llm -m kilocode/kilo-auto/balanced 'hello'"),
+        ("aider", True, "aider"),
+        ("llm", True, "llm 'Say hello'"),
     ]
     assert (user_home() / ".aider.conf.yml").read_text() == (
         "openai-api-base: https://api.kilo.ai/api/gateway\nmodel: openai/kilo-auto/balanced\n"
@@ -109,7 +111,7 @@ def test_the_summary_says_what_to_run_next() -> None:
     assert "  Tools set up   codex" in lines
     assert lines[-2:] == [
         "Next: kilocli models kilocode",
-        "      kilocli exec -- codex --profile kilocode",
+        "      codex",
     ]
 
 

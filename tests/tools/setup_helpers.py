@@ -20,7 +20,7 @@ from tests.fakes import OTHER_VALID_KEY, VALID_KEY
 ORG = "9f4c1d2e-0000-4000-8000-000000000001"
 ORG_HEADER = "X-KILOCODE-ORGANIZATIONID"
 DEFAULT_BASE = "https://api.kilo.ai/api/gateway"
-TOOLS = ("llm", "codex", "opencode", "aider", "continue")
+TOOLS = ("llm", "codex", "claude", "opencode", "aider", "continue")
 
 
 def user_home() -> Path:
@@ -53,6 +53,11 @@ def aider_file() -> Path:
     return user_home() / ".aider.conf.yml"
 
 
+def claude_dir() -> Path:
+    """Claude Code's directory with no ``CLAUDE_CONFIG_DIR``."""
+    return user_home() / ".claude"
+
+
 def continue_dir() -> Path:
     """Continue's global directory with no ``CONTINUE_GLOBAL_DIR``."""
     return user_home() / ".continue"
@@ -61,12 +66,23 @@ def continue_dir() -> Path:
 def tool_files(tool: str) -> list[Path]:
     """Every file ``kilocli setup TOOL`` writes, in the order SPEC §12 lists them."""
     return {
-        "llm": [llm_dir() / "extra-openai-models.yaml", llm_dir() / "keys.json"],
-        "codex": [codex_dir() / "config.toml", codex_dir() / "kilocode.config.toml"],
+        "llm": [
+            llm_dir() / "extra-openai-models.yaml",
+            llm_dir() / "keys.json",
+            llm_dir() / "default_model.txt",
+        ],
+        "codex": [codex_dir() / "config.toml"],
+        "claude": [claude_dir() / "settings.json"],
         "opencode": [opencode_file()],
-        "aider": [aider_file()],
+        "aider": [aider_file(), user_home() / ".aider.model.settings.yml"],
         "continue": [continue_dir() / "config.yaml", continue_dir() / ".env"],
     }[tool]
+
+
+def written_files(tool: str) -> list[Path]:
+    """The files ``kilocli setup TOOL`` writes with a personal key (aider's model settings
+    only carry an organisation's header)."""
+    return [p for p in tool_files(tool) if p.name != ".aider.model.settings.yml"]
 
 
 def store_key() -> None:

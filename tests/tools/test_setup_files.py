@@ -5,6 +5,7 @@ writing nothing, an unparseable file left alone, ``.bak`` files, and symbolic li
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +15,7 @@ from tests.tools.setup_helpers import (
     DEFAULT_BASE,
     TOOLS,
     aider_file,
+    claude_dir,
     codex_dir,
     continue_dir,
     files_holding,
@@ -32,6 +34,7 @@ from tests.tools.setup_helpers import (
     tool_files,
     tree,
     user_home,
+    written_files,
 )
 
 KILO_AUTO_LLM = {
@@ -76,22 +79,41 @@ def test_llm_takes_the_key_in_effect_from_the_environment() -> None:
     assert load_json(llm_dir() / "keys.json")["kilocode"] == OTHER_VALID_KEY
 
 
-def test_codex_gets_the_provider_and_its_profile_file_and_no_key() -> None:
+TOKEN_ARGS = ["auth", "token", "kilocode"]
+
+
+def test_codex_gets_the_provider_with_kilocli_as_its_credential_helper_and_no_key() -> None:
     setup_ok("codex")
 
-    assert load_toml(codex_dir() / "config.toml") == {
+    config = load_toml(codex_dir() / "config.toml")
+    command = config["model_providers"]["kilocode"]["auth"]["command"]
+    assert config == {
+        "model_provider": "kilocode",
+        "model": "kilo-auto/balanced",
         "model_providers": {
             "kilocode": {
                 "name": "Kilo Gateway",
                 "base_url": DEFAULT_BASE,
-                "env_key": "KILOCODE_API_KEY",
                 "wire_api": "responses",
+                "auth": {
+                    "command": command,
+                    "args": [*(["-m", "kilocli"] if "python" in command else []), *TOKEN_ARGS],
+                },
             }
-        }
+        },
     }
-    assert load_toml(codex_dir() / "kilocode.config.toml") == {
-        "model": "kilo-auto/balanced",
-        "model_provider": "kilocode",
+    assert Path(command).is_absolute()
+    assert files_holding(user_home(), VALID_KEY) == []
+
+
+def test_claude_gets_kilocli_as_its_api_key_helper_and_the_gateway_in_env() -> None:
+    setup_ok("claude")
+
+    settings = load_json(claude_dir() / "settings.json")
+    assert settings["apiKeyHelper"].endswith(" auth token kilocode")
+    assert settings["env"] == {
+        "ANTHROPIC_BASE_URL": DEFAULT_BASE,
+        "ANTHROPIC_MODEL": "kilo-auto/balanced",
     }
     assert files_holding(user_home(), VALID_KEY) == []
 
@@ -140,7 +162,8 @@ def test_the_result_names_every_file_and_says_configured(tool: str) -> None:
     assert result["action"] == "configured"
     assert result["models"] == ["kilocode/kilo-auto/balanced"]
     assert [f["path"] for f in result["files"]] == [str(p) for p in tool_files(tool)]
-    assert all(f["changed"] for f in result["files"])
+    changed = [f["path"] for f in result["files"] if f["changed"]]
+    assert changed == [str(p) for p in written_files(tool)]
 
 
 # 3. --dry-run: a diff, keys as previews, nothing written.
@@ -153,7 +176,7 @@ def test_dry_run_prints_a_diff_and_writes_nothing(tool: str) -> None:
     run = setup_ok(tool, "--dry-run")
 
     assert tree(user_home()) == before
-    for path in tool_files(tool):
+    for path in written_files(tool):
         assert f"--- {path}\n+++ {path}\n" in run.stdout
     assert "\n+" in run.stdout
     assert "Dry run: nothing was written." in run.stderr
@@ -247,12 +270,12 @@ UNPARSEABLE = [
         id="codex-toml",
     ),
     pytest.param(
-        "codex",
-        1,
-        "model = \n",
-        "TOML",
-        'model_provider = "kilocode"',
-        id="codex-profile-toml",
+        "claude",
+        0,
+        '{"model": "opus", "model": "sonnet"}\n',
+        "appears twice",
+        '"apiKeyHelper"',
+        id="claude-duplicate-key",
     ),
     pytest.param(
         "opencode",
@@ -320,7 +343,8 @@ def test_an_unparseable_file_gives_a_json_result_that_is_not_ok() -> None:
 
     assert result["ok"] is False
     assert result["action"] == "not-changed"
-    [entry] = result["files"]
+    entry, settings = result["files"]
+    assert settings["problem"] is None
     assert entry["changed"] is False
     assert "YAML" in entry["problem"]
     assert "openai-api-base:" in entry["snippet"]
@@ -343,7 +367,7 @@ def test_a_new_model_keeps_the_previous_models_file_as_bak() -> None:
 @pytest.mark.parametrize("tool", TOOLS)
 def test_every_changed_file_keeps_its_previous_version_as_bak(tool: str) -> None:
     setup_ok(tool)
-    paths = tool_files(tool)
+    paths = written_files(tool)
     before = {p: p.read_bytes() for p in paths}
 
     setup_ok(
@@ -355,7 +379,7 @@ def test_every_changed_file_keeps_its_previous_version_as_bak(tool: str) -> None
     )
 
     changed = [p for p in paths if p.read_bytes() != before[p]]
-    assert changed == [p for p in paths if p.name != "kilocode.config.toml"]  # no URL in it
+    assert changed == [p for p in paths if p.name != "default_model.txt"]  # no URL in it
     for path in paths:
         bak = path.with_name(path.name + ".bak")
         if path in changed:

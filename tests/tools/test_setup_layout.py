@@ -144,17 +144,29 @@ def test_codex_an_inline_providers_table_gets_an_inline_entry() -> None:
     codex_dir().mkdir()
     (codex_dir() / "config.toml").write_text(text)
 
-    setup_ok("codex")
+    setup_ok("codex", "--keep-default")
 
     written = load_toml(codex_dir() / "config.toml")
     assert written["model"] == "o3"
     assert written["model_providers"]["ollama"] == {"name": "Ollama"}
-    assert written["model_providers"]["kilocode"]["env_key"] == "KILOCODE_API_KEY"
+    assert written["model_providers"]["kilocode"]["wire_api"] == "responses"
     setup_ok("codex", "--remove")
-    assert load_toml(codex_dir() / "config.toml") == {
-        "model_providers": {"ollama": {"name": "Ollama"}},
-        "model": "o3",
-    }
+    assert (codex_dir() / "config.toml").read_text() == text
+
+
+def test_codex_the_users_default_model_is_replaced_and_given_back() -> None:
+    text = 'model = "o3"  # mine\n\n[tui]\ntheme = "dark"\n'
+    codex_dir().mkdir()
+    (codex_dir() / "config.toml").write_text(text)
+
+    run = setup_ok("codex")
+
+    written = load_toml(codex_dir() / "config.toml")
+    assert (written["model"], written["model_provider"]) == ("kilo-auto/balanced", "kilocode")
+    assert written["tui"] == {"theme": "dark"}
+    assert "Replaced your default model" in run.stderr
+    setup_ok("codex", "--remove")
+    assert (codex_dir() / "config.toml").read_text() == text
 
 
 def test_codex_a_hand_written_kilocode_provider_is_left_alone_without_force() -> None:
@@ -187,12 +199,13 @@ def test_codex_force_updates_a_hand_written_provider_and_remove_gives_it_back() 
     after = (codex_dir() / "config.toml").read_text()
     assert after.count("[model_providers.kilocode]") == 1
     assert "# by hand" in after.splitlines()
-    assert load_toml(codex_dir() / "config.toml")["model_providers"]["kilocode"] == {
-        "name": "Kilo Gateway",
-        "base_url": DEFAULT_BASE,
-        "env_key": "KILOCODE_API_KEY",
-        "wire_api": "responses",
-    }
+    provider = load_toml(codex_dir() / "config.toml")["model_providers"]["kilocode"]
+    assert "env_key" not in provider  # Codex would take the key from it, not from kilocli
+    assert (provider["name"], provider["base_url"], provider["wire_api"]) == (
+        "Kilo Gateway",
+        DEFAULT_BASE,
+        "responses",
+    )
 
     setup_ok("codex", "--remove")
 

@@ -17,6 +17,7 @@ from tests.tools.setup_helpers import (
     ORG_HEADER,
     TOOLS,
     aider_file,
+    claude_dir,
     codex_dir,
     continue_dir,
     llm_dir,
@@ -111,6 +112,7 @@ def test_list_says_which_tools_are_configured(tmp_path: Path) -> None:
     assert {t: row["configured"] for t, row in found.items()} == {
         "llm": True,
         "codex": False,
+        "claude": False,
         "opencode": False,
         "aider": False,
         "continue": True,
@@ -141,10 +143,10 @@ def test_list_text_shows_a_line_per_tool(tmp_path: Path) -> None:
     run = setup_ok("list", env=fake_program(tmp_path, "llm"))
 
     lines = run.stdout.splitlines()
-    assert lines[0].split() == ["Tool", "Detected", "Set", "up", "Files"]
-    assert lines[1].split()[:3] == ["llm", "yes", "no"]
+    assert lines[0].split() == ["Tool", "Detected", "Set", "up", "Key", "Works", "Files"]
+    assert lines[1].split()[:5] == ["llm", "yes", "no", "copy", "no"]
     codex_files = ", ".join(str(p) for p in tool_files("codex"))
-    assert lines[2] == f"{'codex':<10}{'yes':<10}{'yes':<8}{codex_files}"
+    assert lines[2] == f"{'codex':<10}{'yes':<10}{'yes':<8}{'helper':<8}{'yes':<7}{codex_files}"
     assert [line.split()[0] for line in lines[1:]] == list(TOOLS)
 
 
@@ -230,7 +232,7 @@ def test_an_unknown_tool_is_a_usage_error() -> None:
     run = setup("vim")
 
     assert run.code == 2
-    assert "llm, codex, opencode, aider, continue" in run.stderr
+    assert "llm, codex, claude, opencode, aider, continue" in run.stderr
 
 
 @pytest.mark.parametrize("tool", TOOLS)
@@ -263,7 +265,7 @@ def test_a_one_model_tool_gets_the_model_named_and_says_so(tool: str) -> None:
     if tool == "aider":
         written = load_yaml(aider_file())["model"].removeprefix("openai/")
     else:
-        written = load_toml(codex_dir() / "kilocode.config.toml")["model"]
+        written = load_toml(codex_dir() / "config.toml")["model"]
     assert written == "anthropic/claude-sonnet-4.5"
     assert result["models"] == ["kilocode/anthropic/claude-sonnet-4.5"]
 
@@ -273,8 +275,12 @@ def test_a_one_model_tool_gets_the_model_named_and_says_so(tool: str) -> None:
 ORG_HEADERS: dict[str, Callable[[], Any]] = {
     "llm": lambda: llm_entries()[0].get("headers"),
     "codex": lambda: load_toml(codex_dir() / "config.toml")["model_providers"]["kilocode"].get(
-        "env_http_headers"
+        "http_headers"
     ),
+    "claude": lambda: load_json(claude_dir() / "settings.json")["env"].get(
+        "ANTHROPIC_CUSTOM_HEADERS"
+    ),
+    "aider": lambda: aider_model_settings(),  # noqa: PLW0108 (defined below)
     "opencode": lambda: load_json(opencode_file())["provider"]["kilocode"]["options"].get(
         "headers"
     ),
@@ -284,7 +290,14 @@ ORG_HEADERS: dict[str, Callable[[], Any]] = {
 }
 EXPECTED_ORG_HEADERS = {
     "llm": {ORG_HEADER: ORG},
-    "codex": {ORG_HEADER: "KILO_ORG_ID"},
+    "codex": {ORG_HEADER: ORG},
+    "claude": f"{ORG_HEADER}: {ORG}",
+    "aider": [
+        {
+            "name": "openai/kilo-auto/balanced",
+            "extra_params": {"extra_headers": {ORG_HEADER: ORG}},
+        }
+    ],
     "opencode": {ORG_HEADER: ORG},
     "continue": {"headers": {ORG_HEADER: ORG}},
 }
@@ -313,6 +326,12 @@ def test_the_header_goes_again_when_the_profile_loses_its_organisation(tool: str
     assert ORG_HEADERS[tool]() is None
 
 
+def aider_model_settings() -> Any:
+    """aider's model settings file, parsed (None when there is none)."""
+    path = user_home() / ".aider.model.settings.yml"
+    return load_yaml(path) if path.exists() else None
+
+
 def test_other_headers_stay_when_the_organisation_goes() -> None:
     store_org_profile(ORG)
     setup_ok("opencode")
@@ -332,12 +351,13 @@ def test_the_organisation_from_the_environment_goes_with_a_key_from_it() -> None
     assert ORG_HEADERS["llm"]() == {ORG_HEADER: ORG}
 
 
-def test_aider_warns_that_it_cannot_send_the_organisation() -> None:
+def test_aider_sends_the_organisation_from_its_model_settings() -> None:
     store_org_profile(ORG)
 
     run = setup_ok("aider")
 
-    assert "aider cannot send the organisation header" in run.stderr
+    assert "organisation" not in run.stderr
+    assert aider_model_settings() == EXPECTED_ORG_HEADERS["aider"]
     assert load_yaml(aider_file()) == {
         "openai-api-base": DEFAULT_BASE,
         "model": "openai/kilo-auto/balanced",

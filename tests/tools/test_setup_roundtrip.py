@@ -75,6 +75,17 @@ OPENCODE = (
     )
     + "\n"
 )
+CLAUDE = (
+    json.dumps(
+        {
+            "permissions": {"allow": ["Bash(git diff:*)"]},
+            "env": {"BASH_DEFAULT_TIMEOUT_MS": "60000"},
+            "model": "opus",
+        },
+        indent=2,
+    )
+    + "\n"
+)
 AIDER = """\
 # aider settings
 model: gpt-4o  # the one I like
@@ -109,6 +120,7 @@ CONTINUE_ENV = '# my secrets\nANTHROPIC_API_KEY=sk-ant-user\nexport OTHER="x y"\
 USER_FILES: dict[str, dict[int, str]] = {
     "llm": {0: LLM_MODELS, 1: LLM_KEYS},
     "codex": {0: CODEX_CONFIG},
+    "claude": {0: CLAUDE},
     "opencode": {0: OPENCODE},
     "aider": {0: AIDER},
     "continue": {0: CONTINUE_CONFIG, 1: CONTINUE_ENV},
@@ -142,7 +154,15 @@ def _without_kilocode_provider(document: dict[str, Any], table: str) -> dict[str
 USER_PART: dict[str, Callable[[Any], Any]] = {
     "extra-openai-models.yaml": lambda d: [e for e in d if e.get("api_key_name") != "kilocode"],
     "keys.json": lambda d: {k: v for k, v in d.items() if k != "kilocode"},
-    "config.toml": lambda d: _without_kilocode_provider(d, "model_providers"),
+    "config.toml": lambda d: {
+        k: v
+        for k, v in _without_kilocode_provider(d, "model_providers").items()
+        if k != "model_provider"
+    },
+    "settings.json": lambda d: {
+        **{k: v for k, v in d.items() if k not in ("apiKeyHelper", "env")},
+        "env": {k: v for k, v in d["env"].items() if not k.startswith("ANTHROPIC_")},
+    },
     "opencode.json": lambda d: _without_kilocode_provider(d, "provider"),
     ".aider.conf.yml": lambda d: {k: v for k, v in d.items() if k != "openai-api-base"},
     "config.yaml": lambda d: {
@@ -171,6 +191,13 @@ def key_stored() -> None:
     store_key()
 
 
+DEFAULTS: dict[str, dict[str, str]] = {
+    ".aider.conf.yml": {"model": "openai/kilo-auto/balanced"},
+    "config.toml": {"model": "kilo-auto/balanced"},
+    "opencode.json": {"model": "kilocode/kilo-auto/balanced"},
+}
+
+
 @pytest.mark.parametrize("tool", TOOLS)
 def test_setup_keeps_every_user_setting_and_adds_its_own(tool: str) -> None:
     written = write_user_files(tool)
@@ -181,9 +208,9 @@ def test_setup_keeps_every_user_setting_and_adds_its_own(tool: str) -> None:
     for path, original in originals.items():
         after = parse(path)
         user_part = USER_PART[path.name](after)
-        expected = original
-        if tool == "aider":  # setup replaced the user's model: restored by --remove
-            expected = {**original, "model": "openai/kilo-auto/balanced"}
+        # setup made the gateway the tool's default (restored by --remove)
+        default = DEFAULTS.get(path.name)
+        expected = {**original, **default} if default else original
         assert user_part == expected, path
         assert after != user_part, f"no kilocli entry in {path}"
 
@@ -197,10 +224,13 @@ def test_setup_keeps_every_comment_line_byte_for_byte(tool: str) -> None:
     for path, text in written.items():
         new_text = path.read_text()
         for line in comment_lines(text):
-            if tool == "aider" and line.startswith("model:"):  # the line setup changed
+            if tool == "aider" and line.startswith("model:"):  # the default setup changed
                 assert re.search(
                     r"^model: openai/kilo-auto/balanced +# the one I like$", new_text, re.M
                 )
+                continue
+            if tool == "codex" and line.startswith("model ="):
+                assert 'model = "kilo-auto/balanced"  # my default' in new_text.splitlines()
                 continue
             assert line in new_text.splitlines(), (line, new_text)
 
@@ -312,7 +342,10 @@ def test_opencode_keeps_the_users_indentation() -> None:
     setup_ok("opencode")
 
     text = opencode_file().read_text()
-    assert text.startswith('{\n    "theme": "x",\n    "provider": {\n        "kilocode"')
+    assert text.startswith(
+        '{\n    "theme": "x",\n    "model": "kilocode/kilo-auto/balanced",\n    "provider": {\n'
+        '        "kilocode": {\n            "npm"'
+    )
     assert load_json(opencode_file())["provider"]["kilocode"]["options"]["baseURL"] == DEFAULT_BASE
 
 

@@ -1,5 +1,6 @@
-"""llm (simonw/llm): a model entry per model in ``extra-openai-models.yaml``, and the key in
-``keys.json`` (llm reads keys only from there or its own variables)."""
+"""llm (simonw/llm): a model entry per model in ``extra-openai-models.yaml``, the key in
+``keys.json`` (llm reads keys only from there or its own variables), and the default model in
+``default_model.txt`` (what ``llm models default`` writes)."""
 
 from __future__ import annotations
 
@@ -29,3 +30,8 @@ def llm_key(target: Target) -> list[Claim]:
         Claim(("// Note",), KEYS_NOTE, kind="new"),
         Claim((target.provider.id,), target.needed_key(), secret=True),
     ]
+
+
+def llm_default(target: Target) -> list[Claim]:
+    model_id = f"{target.provider.id}/{target.default_model.id}"
+    return [Claim(("content",), model_id, kind="default")]

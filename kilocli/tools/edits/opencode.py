@@ -1,5 +1,5 @@
 """opencode: ``provider.<p>`` in ``opencode.json`` (or the user's ``opencode.jsonc``), the key
-referenced from the environment."""
+referenced from the environment, and the top-level ``model`` that makes it the default."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ def opencode_provider(target: Target) -> list[Claim]:
     entry = ("provider", target.provider.id)
     claims = [
         Claim(("$schema",), SCHEMA, kind="new"),
+        Claim(("model",), f"{target.provider.id}/{target.default_model.id}", kind="default"),
         Claim((*entry, "npm"), "@ai-sdk/openai-compatible"),
         Claim((*entry, "name"), target.provider.label),
         Claim((*entry, "options", "baseURL"), target.api_base),
