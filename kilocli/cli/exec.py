@@ -13,8 +13,8 @@ app = command_app(no_args_is_help=False)
 
 
 def _always_left_out(compatible_set: CompatibleSet) -> str:
-    """ " (always left out for codex and openclaw)", from the table of programs that ignore
-    the set's base URL."""
+    """The help's note on the programs that never get ``compatible_set``, from the table of
+    programs that ignore its base URL: " (always left out for codex and openclaw)"."""
     programs = [e.program for e in IGNORED_BASE_URLS if e.compatible_set == compatible_set]
     return f" (always left out for {' and '.join(programs)})" if programs else ""
 
