@@ -80,16 +80,6 @@ def _is_control(ch: str) -> bool:
     return ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 or ch in "\u2028\u2029"
 
 
-def dotenv_quote(value: str) -> str:
-    """``.env`` files read by dotenv libraries only (Continue's): single quotes, read literally
-    by every dotenv reader, when the value allows them; otherwise double quotes with backslash
-    escapes. ``kilocli env --format dotenv`` writes :func:`dotenv_value` instead."""
-    if not any(ch in value for ch in "'\\\n\r"):
-        return "'" + value + "'"
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-    return '"' + escaped.replace("\r", "\\r") + '"'
-
-
 def dotenv_value(variable: Variable) -> str:
     """The value as it stands after ``NAME=`` in a ``.env`` file a shell, python-dotenv and
     docker all read: bare, since docker would keep any quotes.
