@@ -69,7 +69,8 @@ def store_profile(organization: str) -> None:
         f"organizationId = {json.dumps(organization)}\n"
     )
     store.chmod(0o600)
-    (home / "config.toml").write_text('[agents.defaults.model]\nprimary = "kilocode/kilo/auto"\n')
+    config = '[agents.defaults.model]\nprimary = "kilocode/kilo-auto/balanced"\n'
+    (home / "config.toml").write_text(config)
 
 
 def expected(

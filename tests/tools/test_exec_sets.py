@@ -203,7 +203,7 @@ def test_curl_as_the_docs_show_it_reaches_the_gateway(gateway: FakeGateway, slas
         'curl -sS --fail "$KILOCODE_BASE_URL/chat/completions" '
         '-H "Authorization: Bearer $KILOCODE_API_KEY" '
         '-H "X-KILOCODE-ORGANIZATIONID: $KILO_ORG_ID" -H "Content-Type: application/json" '
-        """-d '{"model": "kilo/auto", "messages": [{"role": "user", "content": "hi"}]}'"""
+        """-d '{"model": "kilo-auto/balanced", "messages": [{"role": "user", "content": "hi"}]}'"""
     )
     env = {"KILOCODE_BASE_URL": gateway.base_url.rstrip("/") + slash}
     run = run_kilocli("exec", "--no-openai", "--", "sh", "-c", script, env=env, process=True)
