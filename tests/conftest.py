@@ -14,7 +14,15 @@ import pytest
 
 from tests.fakes import FakeGateway
 
-ISOLATED_PREFIXES = ("KILOCODE_", "KILO_", "OPENROUTER_", "KILOCLI_", "XDG_", "OPENAI_")
+ISOLATED_PREFIXES = (
+    "KILOCODE_",
+    "KILO_",
+    "OPENROUTER_",
+    "KILOCLI_",
+    "XDG_",
+    "OPENAI_",
+    "ANTHROPIC_",
+)
 # Where the tools kilocli setup writes for keep their files (HOME itself is moved too).
 TOOL_HOMES = (
     "LLM_USER_PATH",

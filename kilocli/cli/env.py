@@ -36,27 +36,44 @@ def env_command(
         bool,
         typer.Option("--openai", help="Add OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_API_BASE."),
     ] = False,
+    anthropic: Annotated[
+        bool,
+        typer.Option(
+            "--anthropic",
+            help="Add ANTHROPIC_BASE_URL, ANTHROPIC_AUTH_TOKEN and, with an organisation, "
+            "ANTHROPIC_CUSTOM_HEADERS.",
+        ),
+    ] = False,
     reveal: Annotated[
         bool, typer.Option("--reveal", help="Print the raw key even on a terminal.")
     ] = False,
 ) -> None:
     """Print the variables for eval, a .env file or CI (raw only off a terminal)."""
     from kilocli.cli.render import write_env
-    from kilocli.services.handover import variables_in_effect
+    from kilocli.services.handover import env_variables
 
     with command_session(ctx) as session:
-        _, variables = variables_in_effect(session.runtime(), provider, profile, openai=openai)
+        variables = env_variables(
+            session.runtime(), provider, profile, openai=openai, anthropic=anthropic
+        )
         write_env(
             session,
             variables,
             output_format.value,
             reveal=reveal,
-            command=_command_line(provider, profile, output_format, openai=openai),
+            command=_command_line(
+                provider, profile, output_format, openai=openai, anthropic=anthropic
+            ),
         )
 
 
 def _command_line(
-    provider: str | None, profile: str | None, output_format: EnvFormat, *, openai: bool
+    provider: str | None,
+    profile: str | None,
+    output_format: EnvFormat,
+    *,
+    openai: bool,
+    anthropic: bool,
 ) -> str:
     """This command as the user should run it to get raw values (without ``--reveal``)."""
     words = ["kilocli", "env"]
@@ -68,4 +85,6 @@ def _command_line(
         words += ["--format", output_format.value]
     if openai:
         words.append("--openai")
+    if anthropic:
+        words.append("--anthropic")
     return shlex.join(words)

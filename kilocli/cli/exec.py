@@ -7,8 +7,17 @@ from typing import Annotated
 import typer
 
 from kilocli.cli.context import command_app, command_session
+from kilocli.tools.variables import IGNORED_BASE_URLS, CompatibleSet
 
 app = command_app(no_args_is_help=False)
+
+
+def _always_left_out(compatible_set: CompatibleSet) -> str:
+    """The help's note on the programs that never get ``compatible_set``, from the table of
+    programs that ignore its base URL: " (always left out for codex and openclaw)"."""
+    programs = [e.program for e in IGNORED_BASE_URLS if e.compatible_set == compatible_set]
+    return f" (always left out for {' and '.join(programs)})" if programs else ""
+
 
 ProviderOption = Annotated[
     str | None,
@@ -35,7 +44,20 @@ def exec_command(
     profile: ProfileOption = None,
     no_openai: Annotated[
         bool,
-        typer.Option("--no-openai", help="Leave OPENAI_API_KEY and OPENAI_BASE_URL alone."),
+        typer.Option(
+            "--no-openai",
+            help="Leave OPENAI_API_KEY, OPENAI_BASE_URL and OPENAI_API_BASE alone"
+            + _always_left_out("OpenAI")
+            + ".",
+        ),
+    ] = False,
+    no_anthropic: Annotated[
+        bool,
+        typer.Option(
+            "--no-anthropic",
+            help="Leave ANTHROPIC_BASE_URL, ANTHROPIC_AUTH_TOKEN and ANTHROPIC_CUSTOM_HEADERS "
+            "alone" + _always_left_out("Anthropic") + ".",
+        ),
     ] = False,
 ) -> None:
     """Run a command with the key, base URL and organisation in its environment."""
@@ -48,6 +70,7 @@ def exec_command(
             provider_id=provider,
             profile_id=profile,
             openai=not no_openai,
+            anthropic=not no_anthropic,
         )
         code = session.overrides.run_program(run) if session.overrides.run_program else None
         raise typer.Exit(code if code is not None else run_program(run))

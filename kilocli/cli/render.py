@@ -107,17 +107,19 @@ def write_env(
     """``kilocli env``'s output. Raw values only for a pipe or a file, or with ``--reveal``;
     on a terminal the key is a preview, and stderr says how to get the real thing. GitHub's
     ``::add-mask::`` lines go to stderr, and only when that is not a terminal either (they
-    hold the raw key)."""
+    hold the raw key). A value the format cannot carry is refused on a terminal too, so the
+    user learns it before redirecting the output anywhere."""
     from dataclasses import replace
 
     from kilocli.credentials.keys import preview
     from kilocli.text import for_terminal
-    from kilocli.tools.shells import github_masks, how_to_use, render_variables
+    from kilocli.tools.shells import github_masks, how_to_use, render_previews, render_variables
 
+    text = render_variables(variables, fmt)  # refuses before anything is written
     terminal = session.overrides.stdout_stream.isatty()
     if terminal and not reveal:
         shown = [replace(v, value=preview(v.value)) if v.secret else v for v in variables]
-        write_raw(session, for_terminal(render_variables(shown, fmt)))
+        write_raw(session, for_terminal(render_previews(shown, fmt)))
         session.err.print(
             f"The key is shown as a preview. To use the values: {escape(how_to_use(fmt, command))}"
         )
@@ -130,7 +132,7 @@ def write_env(
         else:
             session.overrides.stderr_stream.write(github_masks(variables))
             session.overrides.stderr_stream.flush()
-    write_raw(session, render_variables(variables, fmt))
+    write_raw(session, text)
 
 
 def print_json(session: Session, document: dict[str, Any]) -> None:

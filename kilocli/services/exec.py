@@ -17,6 +17,12 @@ from dataclasses import dataclass, field
 from kilocli.errors import ProgramNotStarted, UsageError
 from kilocli.services.handover import variables_in_effect
 from kilocli.services.runtime import Runtime
+from kilocli.tools.variables import (
+    child_environment,
+    has_anthropic_set,
+    ignored_base_urls,
+    names_of_sets,
+)
 
 
 @dataclass(frozen=True)
@@ -35,21 +41,43 @@ def prepare_exec(
     provider_id: str | None = None,
     profile_id: str | None = None,
     openai: bool = True,
+    anthropic: bool = True,
 ) -> ProgramRun:
-    """Find the program and build its environment: ``rt.env`` plus the provider's variables.
+    """Find the program and build its environment: ``rt.env`` without any variable of the sets
+    kilocli hands over, plus the ones the credentials in effect define (so a leftover
+    ``KILO_ORG_ID`` never reaches the program). A compatible set the program is known to
+    ignore the base URL of is left out, and a note on stderr says so (SPEC §12).
 
     Raises:
         UsageError: no command was given.
         NotAuthenticated: no key is in effect (the program is not started).
+        UnusableValue: a value no environment can carry.
         ProgramNotStarted: the program cannot be found (127) or run (126).
     """
     if not command:
         raise UsageError(
             "Name the command to run after --.", hint="For example: kilocli exec -- aider"
         )
-    _, variables = variables_in_effect(rt, provider_id, profile_id, openai=openai)
-    env = dict(rt.env) | {v.name: v.value for v in variables}
-    return ProgramRun(find_program(command[0], env.get("PATH")), tuple(command), env)
+    wanted = {"OpenAI": openai, "Anthropic": anthropic}
+    left_out = [i for i in ignored_base_urls(command[0]) if wanted[i.compatible_set]]
+    for ignored in left_out:
+        wanted[ignored.compatible_set] = False
+    credentials, variables = variables_in_effect(
+        rt, provider_id, profile_id, openai=wanted["OpenAI"], anthropic=wanted["Anthropic"]
+    )
+    decided = names_of_sets(
+        credentials.provider, openai=wanted["OpenAI"], anthropic=wanted["Anthropic"]
+    )
+    env = child_environment(rt.env, variables, decided)
+    found = find_program(command[0], env.get("PATH"))
+    for ignored in left_out:
+        if ignored.compatible_set == "Anthropic" and not has_anthropic_set(credentials.provider):
+            continue  # that provider has no Anthropic set to leave out
+        rt.feedback.note(
+            f"Left out the {ignored.compatible_set} variables for {ignored.program}: "
+            f"{ignored.reason}."
+        )
+    return ProgramRun(found, tuple(command), env)
 
 
 def find_program(name: str, search_path: str | None) -> str:

@@ -12,7 +12,7 @@ from kilocli.providers.registry import Provider, get_provider
 from kilocli.providers.resolve import provider_named
 from kilocli.services.runtime import Runtime
 from kilocli.services.steps import base_url_in_effect, keys_of, no_key, organization_in_use
-from kilocli.tools.variables import Credentials, Variable, variables_for
+from kilocli.tools.variables import Credentials, Variable, has_anthropic_set, variables_for
 
 
 def credentials_in_effect(
@@ -62,8 +62,40 @@ def _profile_key(
 
 
 def variables_in_effect(
-    rt: Runtime, provider_id: str | None, profile_id: str | None = None, *, openai: bool
+    rt: Runtime,
+    provider_id: str | None,
+    profile_id: str | None = None,
+    *,
+    openai: bool,
+    anthropic: bool = False,
 ) -> tuple[Credentials, list[Variable]]:
-    """The credentials in effect and the variables that carry them (``env`` and ``exec``)."""
+    """The credentials in effect and the variables that carry them (``env`` and ``exec``).
+
+    Raises:
+        NotAuthenticated: no key is in effect (exit 3).
+        UsageError: the profile does not exist, or belongs to another provider.
+        UnusableValue: a value no environment can carry.
+    """
     credentials = credentials_in_effect(rt, provider_id, profile_id)
-    return credentials, variables_for(credentials, openai=openai)
+    return credentials, variables_for(credentials, openai=openai, anthropic=anthropic)
+
+
+def env_variables(
+    rt: Runtime, provider_id: str | None, profile_id: str | None, *, openai: bool, anthropic: bool
+) -> list[Variable]:
+    """``kilocli env``'s variables: the compatible sets only when asked for.
+
+    Raises:
+        UsageError: ``anthropic`` for a provider that serves no Anthropic API; and as
+            :func:`variables_in_effect`.
+    """
+    credentials, variables = variables_in_effect(
+        rt, provider_id, profile_id, openai=openai, anthropic=anthropic
+    )
+    if anthropic and not has_anthropic_set(credentials.provider):
+        raise UsageError(
+            f"{credentials.provider.label} has no Anthropic-compatible API, so there is no "
+            "Anthropic set to print.",
+            hint="Drop --anthropic, or use --provider kilocode.",
+        )
+    return variables

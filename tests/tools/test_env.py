@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kilocli.cli import main
-from kilocli.tools.shells import dotenv_quote, fish_quote, powershell_quote, sh_quote
+from kilocli.tools.shells import fish_quote, powershell_quote, sh_quote
 from tests.conftest import Run, run_kilocli
 from tests.fakes import VALID_KEY
 from tests.helpers import preview_of
@@ -60,7 +60,7 @@ def test_sh_output_sets_every_variable_in_a_real_shell() -> None:
     assert values == {
         "KILOCODE_API_KEY": VALID_KEY,
         "KILO_API_KEY": VALID_KEY,
-        "KILOCODE_BASE_URL": "https://api.kilo.ai/api/gateway/",
+        "KILOCODE_BASE_URL": "https://api.kilo.ai/api/gateway",
     }
 
 
@@ -106,7 +106,7 @@ def test_json_output_is_one_object() -> None:
     assert json.loads(run.stdout) == {
         "KILOCODE_API_KEY": VALID_KEY,
         "KILO_API_KEY": VALID_KEY,
-        "KILOCODE_BASE_URL": "https://api.kilo.ai/api/gateway/",
+        "KILOCODE_BASE_URL": "https://api.kilo.ai/api/gateway",
     }
 
 
@@ -124,7 +124,7 @@ def test_powershell_output_quotes_values() -> None:
     store_key()
     run = run_kilocli("env", "--format", "powershell")
     assert (
-        run.stdout.splitlines()[2] == "$env:KILOCODE_BASE_URL = 'https://api.kilo.ai/api/gateway/'"
+        run.stdout.splitlines()[2] == "$env:KILOCODE_BASE_URL = 'https://api.kilo.ai/api/gateway'"
     )
 
 
@@ -134,12 +134,17 @@ def test_the_organisation_of_the_profile_is_passed_on() -> None:
     assert json.loads(run.stdout)["KILO_ORG_ID"] == ORG
 
 
-def test_the_base_url_in_effect_is_passed_on() -> None:
+@pytest.mark.parametrize(
+    "given", ["http://127.0.0.1:9/api/gateway", "http://127.0.0.1:9/api/gateway/"]
+)
+def test_the_base_url_in_effect_is_passed_on_without_its_trailing_slash(given: str) -> None:
+    """So that ``"$KILOCODE_BASE_URL/chat/completions"`` has one slash, and the variable read
+    back by kilocli itself (the next ``env``) means the same base URL."""
     store_key()
-    run = run_kilocli(
-        "env", "--format", "json", env={"KILOCODE_BASE_URL": "http://127.0.0.1:9/api/gateway"}
-    )
-    assert json.loads(run.stdout)["KILOCODE_BASE_URL"] == "http://127.0.0.1:9/api/gateway/"
+    run = run_kilocli("env", "--format", "json", env={"KILOCODE_BASE_URL": given})
+    assert json.loads(run.stdout)["KILOCODE_BASE_URL"] == "http://127.0.0.1:9/api/gateway"
+    again = run_kilocli("env", "--format", "json", env=json.loads(run.stdout))
+    assert json.loads(again.stdout) == json.loads(run.stdout)
 
 
 def test_on_a_terminal_the_key_is_a_preview_and_stderr_says_how() -> None:
@@ -200,18 +205,24 @@ VALUES = st.text(
 )
 
 
+POSIX_SHELLS = [name for name in ("sh", "bash", "dash", "zsh") if shutil.which(name)]
+
+
 @settings(max_examples=40, deadline=None)
 @given(VALUES)
 def test_sh_quoting_survives_any_value(value: str) -> None:
-    done = subprocess.run(
-        ["sh", "-c", f'X={sh_quote(value)}; printf "%s" "$X"'], capture_output=True, check=True
-    )
-    assert done.stdout.decode() == value
+    for shell in POSIX_SHELLS:
+        done = subprocess.run(
+            [shell, "-c", f'X={sh_quote(value)}; printf "%s" "$X"'],
+            capture_output=True,
+            check=True,
+        )
+        assert done.stdout.decode() == value, shell
 
 
 @pytest.mark.skipif(shutil.which("fish") is None, reason="fish is not installed")
 @settings(max_examples=25, deadline=None)
-@given(VALUES.filter(lambda v: "\r" not in v))
+@given(VALUES)
 def test_fish_quoting_survives_any_value(value: str) -> None:
     done = subprocess.run(
         ["fish", "-c", f'set X {fish_quote(value)}; printf "%s" "$X"'],
@@ -219,16 +230,6 @@ def test_fish_quoting_survives_any_value(value: str) -> None:
         check=True,
     )
     assert done.stdout.decode() == value
-
-
-@settings(max_examples=60, deadline=None)
-@given(VALUES.filter(lambda v: v == v.strip() and "\r" not in v))
-def test_dotenv_quoting_survives_any_value(value: str) -> None:
-    dotenv = pytest.importorskip("dotenv")
-    parsed = dotenv.dotenv_values(
-        stream=io.StringIO(f"X={dotenv_quote(value)}\n"), interpolate=False
-    )
-    assert parsed["X"] == value
 
 
 def test_powershell_quoting_doubles_every_quote_character() -> None:

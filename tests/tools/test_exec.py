@@ -17,11 +17,27 @@ from tests.conftest import run_kilocli
 from tests.fakes import VALID_KEY, FakeGateway
 from tests.tools.setup_helpers import ORG, store_key, store_org_profile
 
+SET_NAMES = [
+    "KILOCODE_API_KEY",
+    "KILO_API_KEY",
+    "KILOCODE_BASE_URL",
+    "KILO_ORG_ID",
+    "KILOCODE_ORGANIZATION_ID",
+    "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
+    "OPENAI_API_BASE",
+    "ANTHROPIC_BASE_URL",
+    "ANTHROPIC_AUTH_TOKEN",
+    "ANTHROPIC_CUSTOM_HEADERS",
+    "ANTHROPIC_API_KEY",
+]
+# Prints the variables of the sets that are present (absent ones are left out).
 SHOW_ENV = (
-    "import json, os; print(json.dumps({k: os.environ.get(k) for k in ["
-    "'KILOCODE_API_KEY', 'KILO_API_KEY', 'KILOCODE_BASE_URL', 'KILO_ORG_ID', "
-    "'OPENAI_API_KEY', 'OPENAI_BASE_URL', 'OPENAI_API_BASE']}))"
+    "import json, os; print(json.dumps({k: os.environ[k] for k in "
+    + repr(SET_NAMES)
+    + " if k in os.environ}))"
 )
+BASE = "https://api.kilo.ai/api/gateway"
 
 
 def test_the_program_gets_every_variable() -> None:
@@ -31,13 +47,16 @@ def test_the_program_gets_every_variable() -> None:
     assert json.loads(run.stdout) == {
         "KILOCODE_API_KEY": VALID_KEY,
         "KILO_API_KEY": VALID_KEY,
-        "KILOCODE_BASE_URL": "https://api.kilo.ai/api/gateway/",
+        "KILOCODE_BASE_URL": BASE,
         "KILO_ORG_ID": ORG,
         "OPENAI_API_KEY": VALID_KEY,
-        "OPENAI_BASE_URL": "https://api.kilo.ai/api/gateway",
-        "OPENAI_API_BASE": "https://api.kilo.ai/api/gateway",
+        "OPENAI_BASE_URL": BASE,
+        "OPENAI_API_BASE": BASE,
+        "ANTHROPIC_BASE_URL": BASE,
+        "ANTHROPIC_AUTH_TOKEN": VALID_KEY,
+        "ANTHROPIC_CUSTOM_HEADERS": f"X-KILOCODE-ORGANIZATIONID: {ORG}",
     }
-    assert VALID_KEY not in run.stderr
+    assert run.stderr == ""
 
 
 def test_no_openai_leaves_the_users_openai_key_alone() -> None:
