@@ -224,6 +224,45 @@ def _check_key(rt: Runtime, config: Config, store: AuthStore, *, offline: bool) 
         findings.append(finding("gateway", "info", "Not checked (--offline)."))
     else:
         findings.append(_check_gateway(rt, provider, base_url, found.key, organization))
+    return findings + _check_tools(rt, provider)
+
+
+def _check_tools(rt: Runtime, provider: Provider) -> list[Finding]:
+    """Each tool ``setup`` wrote for: its entries (and its copy of the key) still match what
+    is in effect, or the command that brings them up to date (SPEC §12)."""
+    from kilocli.services.setup import setup_tool
+    from kilocli.services.tool_refresh import tools_set_up
+    from kilocli.tools.registry import get_tool
+
+    findings = []
+    for tool_id in tools_set_up(rt, provider):
+        tool = get_tool(tool_id)
+        try:
+            plan = setup_tool(rt, tool_id, provider_id=provider.id, dry_run=True)
+        except KilocliError as exc:
+            findings.append(finding(f"tool {tool_id}", "warning", exc.message, exc.hint))
+            continue
+        copies = [f.path for f in plan.files if f.holds_key]
+        holding = f"; a copy of the key in {', '.join(copies)}" if copies else ""
+        if not plan.ok:
+            problem = "; ".join(f"{f.path}: {f.problem}" for f in plan.files if f.problem)
+            findings.append(
+                finding(f"tool {tool_id}", "warning", problem, f"kilocli setup {tool_id}")
+            )
+        elif plan.action == "dry-run":
+            findings.append(
+                finding(
+                    f"tool {tool_id}",
+                    "warning",
+                    f"{tool.label}'s entries no longer match the key, base URL or organisation "
+                    f"in effect{holding}.",
+                    f"kilocli setup {tool_id}",
+                )
+            )
+        else:
+            findings.append(
+                finding(f"tool {tool_id}", "ok", f"{tool.label} is up to date{holding}.")
+            )
     return findings
 
 

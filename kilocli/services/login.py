@@ -107,6 +107,7 @@ def login(rt: Runtime, request: LoginRequest) -> LoginResult:
         organization = existing.organization_id if existing is not None else None
     env_override = next((name for name in provider.env_vars if rt.env.get(name, "").strip()), None)
     warnings = [f"Replaced the key of {profile_id}."] if replaced else []
+    warnings += _refresh_tools(rt, provider)
     if env_override:
         warnings.append(
             f"{env_override} is set in the environment and wins over this profile "
@@ -248,6 +249,8 @@ def logout(
         f"{name} is still set in the environment and still supplies a key."
         for name in env_still_set
     ]
+    for provider in affected:
+        warnings += _refresh_tools(rt, provider)
     keys = {key for t in targets if (key := profiles[t].usable_key)}
     warnings += [
         f"{tool_id} still holds a copy of the key in {path} (kilocli setup put it there); "
@@ -260,6 +263,12 @@ def logout(
         key_pages=[f"{p.keys_page} for {p.label}" for p in affected if p.keys_page],
         warnings=warnings,
     )
+
+
+def _refresh_tools(rt: Runtime, provider: Provider) -> list[str]:
+    from kilocli.services.tool_refresh import refresh_tools
+
+    return refresh_tools(rt, provider)
 
 
 def _confirm(rt: Runtime, targets: tuple[str, ...]) -> None:

@@ -112,6 +112,7 @@ def run_onboarding(rt: Runtime, request: OnboardRequest) -> OnboardingResult:
     if fill_only and model_ref is not None and primary == model_ref:
         rt.feedback.note(f"Default model set to {model_ref}")
     set_up = [_set_up(rt, provider, tool_id) for tool_id in dict.fromkeys(tools)]
+    _refresh_other_tools(rt, provider, tools)
     return OnboardingResult(
         auth_choice=choice.id,
         provider=provider.id,
@@ -196,6 +197,14 @@ def _choose_tools(rt: Runtime, provider: Provider) -> list[str]:
         if row.detected and not row.configured
     ]
     return ask_tools(rt.prompter, candidates) if candidates else []
+
+
+def _refresh_other_tools(rt: Runtime, provider: Provider, set_up_now: list[str]) -> None:
+    """Tools set up before keep up with the key, organisation and gateway written now."""
+    from kilocli.services.tool_refresh import refresh_tools
+
+    for line in refresh_tools(rt, provider, skip=set_up_now):
+        rt.feedback.note(line)
 
 
 def _set_up(rt: Runtime, provider: Provider, tool_id: str) -> ToolSetUp:

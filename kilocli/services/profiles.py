@@ -40,6 +40,9 @@ def use_profile(rt: Runtime, profile_id: str) -> ProfileSwitch:
             f"{env_override} is set in the environment and wins over {profile_id} until you "
             "unset it."
         )
+    from kilocli.services.tool_refresh import refresh_tools
+
+    warnings += refresh_tools(rt, provider)
     return ProfileSwitch(
         profile_id=profile_id,
         provider=provider.id,

@@ -182,9 +182,12 @@ def write_setup(guest: Guest, plan: FilePlan) -> SetupFileRecord | None:
     for name, secret in plan.outcome.secrets.items():
         guest.stash.put(name, secret.encode())
     if plan.changed and data is not None:
-        made = replace_file(state, data, holds_key=plan.tool_file.holds_key, backup=True)
+        # A file that holds a key keeps as .bak only the user's own version from before
+        # kilocli first wrote it, never a version with a key of kilocli's in it.
+        backup = before is None or not plan.tool_file.holds_key
+        made = replace_file(state, data, holds_key=plan.tool_file.holds_key, backup=backup)
         dirs += [str(d) for d in made]
-        if state.data is not None:
+        if state.data is not None and backup:
             backups.append(digest(state.data))
         if read_file_bytes(state.path) != data:
             raise FileProblem(

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 
 from kilocli.cli import main
@@ -62,9 +63,23 @@ def test_nothing_to_change_asks_nothing() -> None:
     assert prompter.asked == []
 
 
-def test_logout_says_where_setup_left_a_copy_of_the_key() -> None:
+def test_logout_takes_out_the_copy_setup_left_and_says_so() -> None:
     store_key()
     run_kilocli("setup", "llm")
+    run = run_kilocli("auth", "logout", "kilocode:default", "--yes")
+    assert run.code == 0, run.stderr
+    assert not (llm_dir() / "keys.json").exists()
+    assert (
+        "Took kilocli's entries out of llm (simonw/llm): they held a copy of a key that is "
+        "gone (kilocli setup llm puts them back)."
+    ) in run.stderr.replace("\n", " ")
+    assert VALID_KEY not in run.output
+
+
+def test_logout_still_names_a_copy_kilocli_has_no_record_of() -> None:
+    store_key()
+    llm_dir().mkdir(parents=True)
+    (llm_dir() / "keys.json").write_text(json.dumps({"kilocode": VALID_KEY}))
     run = run_kilocli("auth", "logout", "kilocode:default", "--yes")
     assert run.code == 0, run.stderr
     keys = llm_dir() / "keys.json"
