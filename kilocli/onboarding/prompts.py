@@ -24,18 +24,21 @@ from kilocli.providers.resolve import parse_model_ref
 
 BACK = "__back__"
 KEEP, PROVIDER_DEFAULT, FROM_CATALOG, MANUAL = "keep", "provider-default", "catalog", "manual"
+MANUAL_QUESTION = "Model (provider/model; empty to go back)"
 AfterRejection = Literal["retry", "save", "cancel"]
 
 
 def ask_auth_choice(prompter: Prompter, group: str | None = None) -> AuthChoice:
     """ "Model/auth provider": the provider groups, then "Skip for now"; a group with several
     choices asks "<label> auth method" with a Back entry. With ``group`` (coming back from the
-    key prompt), its method list is asked first."""
+    key prompt), its method list is asked first; a group with one method has no list, so Back
+    from its key prompt returns to the groups."""
     groups = [Option(p.label, p.id, p.hint) for p in PROVIDERS if choices_for(p.id)]
     skip = get_auth_choice(SKIP_CHOICE)
     groups.append(Option(skip.label, skip.id, skip.hint))
     while True:
-        picked = group or prompter.select("Model/auth provider", groups)
+        has_methods = group is not None and len(choices_for(group)) > 1
+        picked = group if has_methods and group else prompter.select("Model/auth provider", groups)
         group = None
         if picked == SKIP_CHOICE:
             return skip
@@ -135,7 +138,10 @@ def ask_default_model(
         if answer == PROVIDER_DEFAULT:
             return provider.default_model
         if answer == MANUAL:
-            return _ask_ref(prompter, provider, current, list_refs)
+            typed = _ask_ref(prompter, provider, list_refs)
+            if typed is not None:
+                return typed
+            continue
         if answer != FROM_CATALOG:
             return current
         refs = list_refs()
@@ -147,12 +153,16 @@ def ask_default_model(
 
 
 def _ask_ref(
-    prompter: Prompter, provider: Provider, current: str, list_refs: Callable[[], list[str]]
-) -> str:
-    """A ref typed in; one of this provider's that its catalog does not list is confirmed
-    first (default no), as ``models set`` warns about it."""
+    prompter: Prompter, provider: Provider, list_refs: Callable[[], list[str]]
+) -> str | None:
+    """A ref typed in, or None (an empty answer) for Back to "Default model". The prompt
+    starts empty: a pre-filled ref would take what is typed as its tail. One of this
+    provider's refs that its catalog does not list is confirmed first (default no), as
+    ``models set`` warns about it."""
     while True:
-        text = prompter.text("Model (provider/model)", validate=_ref_problem, default=current)
+        text = prompter.text(MANUAL_QUESTION, validate=_ref_problem, default="")
+        if not text.strip():
+            return None
         ref = str(parse_model_ref(text))
         if not ref.startswith(f"{provider.id}/") or ref in list_refs():
             return ref
@@ -162,6 +172,8 @@ def _ask_ref(
 
 
 def _ref_problem(answer: str) -> str | None:
+    if not answer.strip():
+        return None  # Back
     try:
         parse_model_ref(answer)
     except KilocliError as exc:

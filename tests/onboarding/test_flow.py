@@ -526,7 +526,7 @@ MODEL_CASES = {
     "typed in": ModelCase(
         ["Enter model manually", "gpt-5", "acme/gpt-5", " kilocode/openai/gpt-5 "],
         "kilocode/openai/gpt-5",
-        [("text", "Model (provider/model)")],
+        [("text", "Model (provider/model; empty to go back)")],
     ),
 }
 
@@ -629,7 +629,7 @@ INTERRUPT_CASES = {
     ),
     "typed model": InterruptCase(
         [True, "Enter model manually", "nope", Interrupted],
-        "Model (provider/model)",
+        "Model (provider/model; empty to go back)",
         **WITH_PRIMARY,
     ),
 }
@@ -723,11 +723,11 @@ def test_a_typed_ref_that_the_catalog_lacks_is_confirmed_and_may_be_taken_back(
 
     assert asked(w)[1:] == [
         ("select", "Default model"),
-        ("text", "Model (provider/model)"),
+        ("text", "Model (provider/model; empty to go back)"),
         (
             "confirm",
             "kilocode/vendor/not-listed is not in the Kilo Gateway catalog. Use it anyway?",
         ),
-        ("text", "Model (provider/model)"),
+        ("text", "Model (provider/model; empty to go back)"),
     ]
     assert result.default_model == "kilocode/kilo-auto/balanced"
