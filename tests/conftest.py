@@ -9,10 +9,14 @@ import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.fakes import FakeGateway
+
+if TYPE_CHECKING:
+    from kilocli.cli.context import Overrides
 
 ISOLATED_PREFIXES = (
     "KILOCODE_",
@@ -104,15 +108,18 @@ def run_kilocli(
     stdin: str | None = None,
     timeout: float = 30,
     process: bool = False,
+    overrides: Overrides | None = None,
 ) -> Run:
     """Run kilocli with the test's environment: in-process through ``kilocli.cli.main`` (argv,
     environment and streams injected), or, with ``process=True``, as ``python -m kilocli`` in
     a separate process, for what only a process shows (start-up imports, signals, exit
-    status of the interpreter)."""
+    status of the interpreter). ``overrides`` (in-process only) brings a test's own clock,
+    sleep, browser or prompter."""
     full_env = dict(os.environ)
     full_env.update(env or {})
     if not process:
-        return run_in_process(list(args), full_env, stdin)
+        return run_in_process(list(args), full_env, stdin, overrides)
+    assert overrides is None, "a separate process cannot take overrides"
     done = subprocess.run(
         [sys.executable, "-m", "kilocli", *args],
         input=stdin if stdin is not None else "",
@@ -125,7 +132,9 @@ def run_kilocli(
     return Run(done.returncode, done.stdout, done.stderr)
 
 
-def run_in_process(args: list[str], env: Mapping[str, str], stdin: str | None) -> Run:
+def run_in_process(
+    args: list[str], env: Mapping[str, str], stdin: str | None, overrides: Overrides | None = None
+) -> Run:
     """``kilocli.cli.main`` with string streams: no terminal, as under ``subprocess``."""
     from kilocli.cli import main
 
@@ -134,5 +143,7 @@ def run_in_process(args: list[str], env: Mapping[str, str], stdin: str | None) -
     assert not runs_a_program, "run kilocli exec with process=True"
 
     out, err = io.StringIO(), io.StringIO()
-    code = main(args, env=env, stdin=io.StringIO(stdin or ""), stdout=out, stderr=err)
+    code = main(
+        args, env=env, stdin=io.StringIO(stdin or ""), stdout=out, stderr=err, overrides=overrides
+    )
     return Run(code, out.getvalue(), err.getvalue())

@@ -55,8 +55,9 @@ class Overrides:
     """The outside world of one run, as :func:`kilocli.cli.main` was given it.
 
     Anything left ``None`` is the process's own: ``os.environ``, ``sys.stdin``/``stdout``/
-    ``stderr``, the questionary prompter, a real HTTP client. Tests pass their own, so that most
-    of them run in-process.
+    ``stderr``, the questionary prompter, a real HTTP client, ``time.time``, ``time.sleep``, the
+    web browser. Tests pass their own, so that most of them run in-process and none waits or
+    opens a browser in earnest.
     """
 
     env: Mapping[str, str] | None = None
@@ -67,6 +68,9 @@ class Overrides:
     stdout: TextIO | None = None
     stderr: TextIO | None = None
     run_program: Callable[[ProgramRun], int] | None = None  # exec without replacing the process
+    clock: Callable[[], float] | None = None  # seconds since the epoch (device sign-in, TTLs)
+    sleep: Callable[[float], None] | None = None  # a pause (device polls, a retry's backoff)
+    open_url: Callable[[str], bool] | None = None  # the browser opener; True when it opened
 
     @property
     def stdin_stream(self) -> TextIO:
@@ -137,7 +141,7 @@ class Session:
             prompter = None
             if interactive:
                 prompter = self.overrides.prompter or _questionary_prompter()
-            self._runtime = Runtime(
+            runtime = Runtime(
                 env=self.env,
                 paths=resolve_paths(self.env),
                 feedback=RichFeedback(lambda: self.err),
@@ -147,6 +151,11 @@ class Session:
                 secrets=self.secrets,
                 poll_interval=poll_interval_from_env(self.env),
             )
+            given = self.overrides  # time and the browser, when a test brings its own
+            runtime.clock = given.clock or runtime.clock
+            runtime.sleep = given.sleep or runtime.sleep
+            runtime.open_url = given.open_url or runtime.open_url
+            self._runtime = runtime
         return self._runtime
 
     def read_stdin(self, flag: str = "--api-key-stdin") -> str:

@@ -1,24 +1,24 @@
 """Sign in with Kilo: the device flow of SPEC §13, through ``onboard --auth-choice
 kilocode-device``, ``auth login kilocode --device`` and the service itself.
 
-No test here waits in earnest: every runtime the CLI builds sleeps and tells time on a virtual
-clock (the ``virtual_time`` fixture), so a poll every 3 s, a code that runs out after 10 s or a
-retry after a 429 take no time, and the pauses can be asserted. (The pty tests poll for real,
-every 0.05 s.)
+No test here waits in earnest: every run of the CLI (the ``kilo`` fixture) is given a virtual
+clock and sleep (the ``virtual_time`` fixture) and a recording browser through its
+``Overrides``, so a poll every 3 s, a code that runs out after 10 s or a retry after a 429 take
+no time, and the pauses can be asserted. (The pty tests are driven by what the screen shows.)
 """
 
 from __future__ import annotations
 
-import functools
 import sys
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-import kilocli.services.runtime as runtime_module
+from kilocli.cli.context import Overrides
 from kilocli.gateway.device import Approved
 from kilocli.paths import resolve_paths
 from kilocli.providers.registry import get_provider
@@ -54,9 +54,9 @@ def kilo_env(gateway: FakeGateway) -> dict[str, str]:
     return {"KILOCODE_BASE_URL": gateway.base_url}
 
 
-def sign_in(gateway: FakeGateway, *args: str, **env: str) -> Run:
+def sign_in(kilo: Kilo, gateway: FakeGateway, *args: str, **env: str) -> Run:
     """``kilocli onboard --auth-choice kilocode-device --no-browser --json ARGS``."""
-    return run_kilocli(*ONBOARD_DEVICE, *args, env={**kilo_env(gateway), **env})
+    return kilo(*ONBOARD_DEVICE, *args, env={**kilo_env(gateway), **env})
 
 
 def calls(gateway: FakeGateway) -> list[tuple[str, str]]:
@@ -108,19 +108,27 @@ class CliWorld:
     browser: Browser
 
 
-@pytest.fixture(autouse=True)
-def cli_world(monkeypatch: pytest.MonkeyPatch) -> CliWorld:
-    """Every runtime the CLI builds in this module sleeps and tells time on a virtual clock, and
-    opens URLs in a recording browser (never a real one)."""
-    world = CliWorld(VirtualTime(), Browser())
-    patched = functools.partial(
-        runtime_module.Runtime,
-        sleep=world.time.sleep,
-        clock=world.time.clock,
-        open_url=world.browser.open,
+@pytest.fixture
+def cli_world() -> CliWorld:
+    return CliWorld(VirtualTime(), Browser())
+
+
+Kilo = Callable[..., Run]
+
+
+@pytest.fixture
+def kilo(cli_world: CliWorld) -> Kilo:
+    """Run kilocli in-process in this test's world: it sleeps and tells time on the virtual
+    clock and opens URLs in the recording browser (never a real one), through the
+    ``Overrides`` every run may be given."""
+    overrides = Overrides(
+        clock=cli_world.time.clock, sleep=cli_world.time.sleep, open_url=cli_world.browser.open
     )
-    monkeypatch.setattr(runtime_module, "Runtime", patched)
-    return world
+
+    def run(*args: str, env: Mapping[str, str] | None = None) -> Run:
+        return run_kilocli(*args, env=env, overrides=overrides)
+
+    return run
 
 
 @pytest.fixture
@@ -167,26 +175,26 @@ def service_sign_in(world: DeviceWorld, gateway: FakeGateway, **options: Any) ->
 @pytest.mark.parametrize(
     ("style", "poll"), [("new", NEW_POLL), ("old", OLD_POLL)], ids=["token-poll", "legacy-poll"]
 )
-def test_device_onboarding_polls_until_approved(gateway, virtual_time, style, poll) -> None:
+def test_device_onboarding_polls_until_approved(kilo, gateway, virtual_time, style, poll) -> None:
     gateway.device_style = style
     gateway.device_pending_polls = 3
 
-    run = sign_in(gateway)
+    run = sign_in(kilo, gateway)
 
     assert run.code == 0, run.stderr
     assert calls(gateway) == [START, poll, poll, poll, poll, PROFILE]
     assert virtual_time.sleeps == [3.0] * 4  # Kilo's pace: a poll every 3 s
 
 
-def test_kilocli_poll_interval_sets_the_pace(gateway, virtual_time) -> None:
-    run = sign_in(gateway, KILOCLI_POLL_INTERVAL="0.05")
+def test_kilocli_poll_interval_sets_the_pace(kilo, gateway, virtual_time) -> None:
+    run = sign_in(kilo, gateway, KILOCLI_POLL_INTERVAL="0.05")
 
     assert run.code == 0, run.stderr
     assert virtual_time.sleeps == [0.05] * 3
 
 
-def test_device_onboarding_shows_the_url_and_code_on_stderr(gateway) -> None:
-    run = sign_in(gateway)
+def test_device_onboarding_shows_the_url_and_code_on_stderr(kilo, gateway) -> None:
+    run = sign_in(kilo, gateway)
 
     assert run.code == 0, run.stderr
     assert f"open {HTTPS_URL} and confirm the code {USER_CODE}" in run.stderr
@@ -194,10 +202,10 @@ def test_device_onboarding_shows_the_url_and_code_on_stderr(gateway) -> None:
 
 
 @pytest.mark.parametrize("style", ["new", "old"])
-def test_device_onboarding_reports_the_device_sign_in(gateway, style) -> None:
+def test_device_onboarding_reports_the_device_sign_in(kilo, gateway, style) -> None:
     gateway.device_style = style
 
-    run = sign_in(gateway)
+    run = sign_in(kilo, gateway)
 
     result = document(run)
     assert result["ok"] is True
@@ -209,10 +217,10 @@ def test_device_onboarding_reports_the_device_sign_in(gateway, style) -> None:
 
 
 @pytest.mark.parametrize("style", ["new", "old"])
-def test_device_onboarding_stores_an_oauth_profile(home, gateway, style) -> None:
+def test_device_onboarding_stores_an_oauth_profile(kilo, home, gateway, style) -> None:
     gateway.device_style = style
 
-    run = sign_in(gateway)
+    run = sign_in(kilo, gateway)
 
     assert run.code == 0, run.stderr
     assert read_toml(home / "auth-profiles.toml")["profiles"] == {"kilocode:default": OAUTH_PROFILE}
@@ -224,17 +232,17 @@ def test_device_onboarding_stores_an_oauth_profile(home, gateway, style) -> None
     assert config["agents"]["defaults"]["model"]["primary"] == "kilocode/kilo-auto/balanced"
 
 
-def test_the_token_poll_sends_the_device_code(gateway) -> None:
+def test_the_token_poll_sends_the_device_code(kilo, gateway) -> None:
     gateway.device_style = "new"
 
-    sign_in(gateway)
+    sign_in(kilo, gateway)
 
     polls = [seen for seen in device_requests(gateway) if seen.path == NEW_POLL[1]]
     assert [seen.json() for seen in polls] == [{"deviceCode": gateway.device_code}] * 3
 
 
-def test_the_sign_in_requests_carry_no_key_and_the_token_is_then_verified(gateway) -> None:
-    sign_in(gateway)
+def test_the_sign_in_requests_carry_no_key_and_the_token_is_then_verified(kilo, gateway) -> None:
+    sign_in(kilo, gateway)
 
     assert [seen.header("Authorization") for seen in device_requests(gateway)] == [None] * 4
     verify = gateway.requests[-1]
@@ -243,20 +251,18 @@ def test_the_sign_in_requests_carry_no_key_and_the_token_is_then_verified(gatewa
 
 
 @pytest.mark.parametrize("style", ["new", "old"])
-def test_the_token_never_reaches_the_screen(gateway, style) -> None:
+def test_the_token_never_reaches_the_screen(kilo, gateway, style) -> None:
     gateway.device_style = style
 
-    run = sign_in(gateway)
+    run = sign_in(kilo, gateway)
 
     assert run.code == 0, run.stderr
     assert VALID_KEY not in run.stdout
     assert VALID_KEY not in run.stderr
 
 
-def test_a_text_onboarding_says_verified_and_where_the_profile_is(home, gateway) -> None:
-    run = run_kilocli(
-        "onboard", "--auth-choice", "kilocode-device", "--no-browser", env=kilo_env(gateway)
-    )
+def test_a_text_onboarding_says_verified_and_where_the_profile_is(kilo, home, gateway) -> None:
+    run = kilo("onboard", "--auth-choice", "kilocode-device", "--no-browser", env=kilo_env(gateway))
 
     assert run.code == 0, run.stderr
     assert f"Verified: {PROFILE_EMAIL}" in run.stderr
@@ -289,11 +295,11 @@ ENDINGS = {
 
 
 @pytest.mark.parametrize("ending", ENDINGS.values(), ids=ENDINGS.keys())
-def test_a_sign_in_that_is_not_approved_writes_nothing(home, gateway, ending) -> None:
+def test_a_sign_in_that_is_not_approved_writes_nothing(kilo, home, gateway, ending) -> None:
     for name, value in ending.settings.items():
         setattr(gateway, name, value)
 
-    run = sign_in(gateway)
+    run = sign_in(kilo, gateway)
 
     assert run.code == ending.code, run.stderr
     error = document(run)
@@ -305,11 +311,11 @@ def test_a_sign_in_that_is_not_approved_writes_nothing(home, gateway, ending) ->
     assert nothing_written(home)
 
 
-def test_a_code_that_runs_out_of_time_expires(home, gateway, virtual_time) -> None:
+def test_a_code_that_runs_out_of_time_expires(kilo, home, gateway, virtual_time) -> None:
     gateway.device_expires_in = 10
     gateway.device_pending_polls = 10**6  # pending for ever
 
-    run = sign_in(gateway)
+    run = sign_in(kilo, gateway)
 
     assert run.code == 3, run.stderr
     assert "expired" in document(run)["error"]
@@ -319,10 +325,10 @@ def test_a_code_that_runs_out_of_time_expires(home, gateway, virtual_time) -> No
     assert nothing_written(home)
 
 
-def test_too_many_pending_sign_ins_is_an_error(home, gateway, virtual_time) -> None:
+def test_too_many_pending_sign_ins_is_an_error(kilo, home, gateway, virtual_time) -> None:
     gateway.device_start_status = 429
 
-    run = sign_in(gateway)
+    run = sign_in(kilo, gateway)
 
     assert run.code == 1, run.stderr
     assert "too many are pending" in document(run)["error"]
@@ -330,18 +336,20 @@ def test_too_many_pending_sign_ins_is_an_error(home, gateway, virtual_time) -> N
     assert nothing_written(home)
 
 
-def test_too_many_pending_sign_ins_names_the_command_to_run_again(gateway, virtual_time) -> None:
+def test_too_many_pending_sign_ins_names_the_command_to_run_again(
+    kilo, gateway, virtual_time
+) -> None:
     gateway.device_start_status = 429
 
-    run = sign_in(gateway)
+    run = sign_in(kilo, gateway)
 
     assert "kilocli auth login kilocode --device" in document(run)["hint"]
 
 
-def test_a_poll_lost_once_is_retried(home, gateway) -> None:
+def test_a_poll_lost_once_is_retried(kilo, home, gateway) -> None:
     gateway.fail("/api/device-auth/token", status=500, times=1)
 
-    run = sign_in(gateway)
+    run = sign_in(kilo, gateway)
 
     assert run.code == 0, run.stderr
     assert read_toml(home / "auth-profiles.toml")["profiles"]["kilocode:default"]["key"] == (
@@ -349,20 +357,20 @@ def test_a_poll_lost_once_is_retried(home, gateway) -> None:
     )
 
 
-def test_polls_that_keep_failing_end_as_unreachable(home, gateway) -> None:
+def test_polls_that_keep_failing_end_as_unreachable(kilo, home, gateway) -> None:
     gateway.fail("/api/device-auth/token", status=500)
 
-    run = sign_in(gateway)
+    run = sign_in(kilo, gateway)
 
     assert run.code == 4, run.stderr
     assert calls(gateway) == [START, NEW_POLL, NEW_POLL, NEW_POLL]
     assert nothing_written(home)
 
 
-def test_a_rejected_token_writes_nothing(home, gateway) -> None:
+def test_a_rejected_token_writes_nothing(kilo, home, gateway) -> None:
     gateway.valid_keys = set()  # the gateway hands out a token it then refuses
 
-    run = sign_in(gateway)
+    run = sign_in(kilo, gateway)
 
     assert run.code == 3, run.stderr
     assert "rejected" in document(run)["error"]
@@ -372,11 +380,11 @@ def test_a_rejected_token_writes_nothing(home, gateway) -> None:
 # Ctrl-C while waiting
 
 
-def test_ctrl_c_while_polling_ends_the_cli_with_130(home, gateway, virtual_time) -> None:
+def test_ctrl_c_while_polling_ends_the_cli_with_130(kilo, home, gateway, virtual_time) -> None:
     virtual_time.interrupt_on = 2
     gateway.device_pending_polls = 10**6
 
-    run = sign_in(gateway)
+    run = sign_in(kilo, gateway)
 
     assert run.code == 130, run.stderr
     assert "Interrupted; nothing was written." in run.stderr
@@ -440,10 +448,12 @@ def test_onboarding_with_no_browser_opens_none(home, gateway) -> None:
 @pytest.mark.parametrize(
     ("flags", "opened"), [((), [HTTPS_URL]), (("--no-browser",), [])], ids=["default", "flag"]
 )
-def test_the_cli_opens_the_browser_unless_no_browser(gateway, cli_world, flags, opened) -> None:
+def test_the_cli_opens_the_browser_unless_no_browser(
+    kilo, gateway, cli_world, flags, opened
+) -> None:
     args = ("onboard", "--auth-choice", "kilocode-device", *flags)
 
-    run = run_kilocli(*args, env={**kilo_env(gateway), "DISPLAY": ":0"})
+    run = kilo(*args, env={**kilo_env(gateway), "DISPLAY": ":0"})
 
     assert run.code == 0, run.stderr
     assert cli_world.browser.opened == opened
@@ -453,11 +463,11 @@ def test_the_cli_opens_the_browser_unless_no_browser(gateway, cli_world, flags, 
     ("flags", "opened"), [((), [HTTPS_URL]), (("--no-browser",), [])], ids=["default", "flag"]
 )
 def test_auth_login_device_opens_the_browser_unless_no_browser(
-    gateway, cli_world, flags, opened
+    kilo, gateway, cli_world, flags, opened
 ) -> None:
     args = ("auth", "login", "kilocode", "--device", *flags)
 
-    run = run_kilocli(*args, env={**kilo_env(gateway), "DISPLAY": ":0"})
+    run = kilo(*args, env={**kilo_env(gateway), "DISPLAY": ":0"})
 
     assert run.code == 0, run.stderr
     assert cli_world.browser.opened == opened
@@ -504,8 +514,8 @@ def test_a_loopback_http_verification_url_is_opened(home, gateway) -> None:
 # auth login --device, and flags that do not go together
 
 
-def test_auth_login_device_stores_an_oauth_profile(home, gateway) -> None:
-    run = run_kilocli(*LOGIN_DEVICE, env=kilo_env(gateway))
+def test_auth_login_device_stores_an_oauth_profile(kilo, home, gateway) -> None:
+    run = kilo(*LOGIN_DEVICE, env=kilo_env(gateway))
 
     assert run.code == 0, run.stderr
     assert read_toml(home / "auth-profiles.toml")["profiles"] == {"kilocode:default": OAUTH_PROFILE}
@@ -516,8 +526,8 @@ def test_auth_login_device_stores_an_oauth_profile(home, gateway) -> None:
     assert VALID_KEY not in run.output
 
 
-def test_auth_login_device_is_for_kilo_only(home, gateway) -> None:
-    run = run_kilocli("auth", "login", "openrouter", "--device", env=kilo_env(gateway))
+def test_auth_login_device_is_for_kilo_only(kilo, home, gateway) -> None:
+    run = kilo("auth", "login", "openrouter", "--device", env=kilo_env(gateway))
 
     assert run.code == 2, run.stderr
     assert "--device is Kilo's sign-in" in run.stderr
@@ -525,8 +535,8 @@ def test_auth_login_device_is_for_kilo_only(home, gateway) -> None:
     assert nothing_written(home)
 
 
-def test_auth_login_device_takes_no_key(home, gateway) -> None:
-    run = run_kilocli(*LOGIN_DEVICE, "--key", VALID_KEY, env=kilo_env(gateway))
+def test_auth_login_device_takes_no_key(kilo, home, gateway) -> None:
+    run = kilo(*LOGIN_DEVICE, "--key", VALID_KEY, env=kilo_env(gateway))
 
     assert run.code == 2, run.stderr
     assert "takes no --key" in run.stderr
@@ -535,8 +545,8 @@ def test_auth_login_device_takes_no_key(home, gateway) -> None:
     assert nothing_written(home)
 
 
-def test_the_device_auth_choice_takes_no_key(home, gateway) -> None:
-    run = sign_in(gateway, "--kilocode-api-key", VALID_KEY)
+def test_the_device_auth_choice_takes_no_key(kilo, home, gateway) -> None:
+    run = sign_in(kilo, gateway, "--kilocode-api-key", VALID_KEY)
 
     assert run.code == 2, run.stderr
     assert "signs in with a browser, but a key was given" in document(run)["error"]
@@ -545,7 +555,7 @@ def test_the_device_auth_choice_takes_no_key(home, gateway) -> None:
     assert nothing_written(home)
 
 
-def test_a_sign_in_over_another_stored_key_asks_first_on_a_terminal(home, gateway) -> None:
+def test_a_sign_in_over_another_stored_key_asks_first_on_a_terminal(kilo, home, gateway) -> None:
     """The sign-in goes into kilocode:default; another key there is not replaced unasked."""
     from kilocli.errors import KilocliError
     from kilocli.paths import resolve_paths
@@ -553,7 +563,7 @@ def test_a_sign_in_over_another_stored_key_asks_first_on_a_terminal(home, gatewa
     from kilocli.services.runtime import Runtime
     from tests.fakes import OTHER_VALID_KEY, RecordingFeedback, ScriptedPrompter
 
-    stored = run_kilocli("auth", "login", "kilocode", "--key", OTHER_VALID_KEY, "--no-verify")
+    stored = kilo("auth", "login", "kilocode", "--key", OTHER_VALID_KEY, "--no-verify")
     assert stored.code == 0, stored.stderr
     before = (home / "auth-profiles.toml").read_bytes()
     env = {"KILOCLI_HOME": str(home), "KILOCODE_BASE_URL": gateway.base_url}
@@ -572,11 +582,11 @@ def test_a_sign_in_over_another_stored_key_asks_first_on_a_terminal(home, gatewa
     assert (home / "auth-profiles.toml").read_bytes() == before
 
 
-def test_a_sign_in_over_another_stored_key_says_so_without_a_terminal(home, gateway) -> None:
+def test_a_sign_in_over_another_stored_key_says_so_without_a_terminal(kilo, home, gateway) -> None:
     from tests.fakes import OTHER_VALID_KEY
 
-    run_kilocli("auth", "login", "kilocode", "--key", OTHER_VALID_KEY, "--no-verify")
+    kilo("auth", "login", "kilocode", "--key", OTHER_VALID_KEY, "--no-verify")
     env = {"KILOCODE_BASE_URL": gateway.base_url, "KILOCLI_POLL_INTERVAL": "0.05"}
-    run = run_kilocli("onboard", "--auth-choice", "kilocode-device", "--no-browser", env=env)
+    run = kilo("onboard", "--auth-choice", "kilocode-device", "--no-browser", env=env)
     assert run.code == 0, run.stderr
     assert "Replacing the key of kilocode:default" in run.stderr

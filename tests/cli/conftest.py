@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from kilocli.cli.context import Overrides
 from tests.conftest import Run, run_kilocli
 from tests.fakes import FakeGateway
 
@@ -19,7 +20,8 @@ Kilo = Callable[..., Run]
 @pytest.fixture
 def kilo(gateway: FakeGateway) -> Kilo:
     """Run kilocli (in-process; ``process=True`` for a real process) with both providers' base
-    URLs pointing at the fake gateway.
+    URLs pointing at the fake gateway; ``overrides`` brings a test's own clock, sleep or
+    prompter.
 
     ``base_urls=False`` leaves them unset (to test the base URL from flags or config).
     """
@@ -30,12 +32,13 @@ def kilo(gateway: FakeGateway) -> Kilo:
         stdin: str | None = None,
         base_urls: bool = True,
         process: bool = False,
+        overrides: Overrides | None = None,
     ) -> Run:
         full_env = dict(env or {})
         if base_urls:
             full_env.setdefault("KILOCODE_BASE_URL", gateway.base_url)
             full_env.setdefault("OPENROUTER_BASE_URL", gateway.openrouter_base_url)
-        return run_kilocli(*args, env=full_env, stdin=stdin, process=process)
+        return run_kilocli(*args, env=full_env, stdin=stdin, process=process, overrides=overrides)
 
     return run
 

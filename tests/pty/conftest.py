@@ -26,7 +26,9 @@ class Terminal:
             ["-m", "kilocli", *args],
             env=env,
             encoding="utf-8",
-            timeout=15,
+            # Only a guard against a hang, never a measure of speed: a busy machine may take
+            # seconds to start Python and draw a prompt.
+            timeout=60,
             dimensions=(40, 120),
         )
         self.chunks: list[str] = []

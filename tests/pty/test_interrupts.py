@@ -81,7 +81,7 @@ CASES = {
         seed="primary",
     ),
     "manual-model": Case(
-        r"Model \(provider/model\)",
+        r"Model \(provider/model; empty to go back\)",
         args=KILO_KEY_FLAGS,
         steps=(("Enter model manually", DOWN * 3 + ENTER),),
         seed="primary",
