@@ -2,6 +2,27 @@
 
 Every error a user can meet is a :class:`KilocliError` carrying a message (what went wrong), a
 hint (the next command to run) and an :class:`ExitCode`. Only the CLI prints them.
+
+The hierarchy (the module in brackets where a class lives elsewhere; a test keeps it true):
+
+* KilocliError
+  * BackToMethods (onboarding.prompts)
+  * CatalogFormatError (catalog.parse)
+  * FileProblem
+  * GatewayUnreachable
+    * AnswerTooLarge (gateway.http)
+    * DiscoveryFailed (gateway.discover)
+    * MalformedAnswer (gateway.http)
+  * Interrupted
+  * NotAuthenticated
+    * SignInRefused (gateway.device)
+  * OutputFailed
+  * ProbeFailed (gateway.probe)
+  * ProgramNotStarted
+  * SignInFailed (gateway.device)
+  * UsageError
+    * InputRequired
+    * InvalidKey
 """
 
 from __future__ import annotations

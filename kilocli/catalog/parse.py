@@ -26,11 +26,12 @@ from pydantic import (
 )
 
 from kilocli.catalog.records import VARIABLE, CatalogModel, Cost
+from kilocli.errors import KilocliError
 
 PER_MILLION = Decimal(1_000_000)
 
 
-class CatalogFormatError(ValueError):
+class CatalogFormatError(KilocliError):
     """The answer is not ``{"data": [...]}``."""
 
 

@@ -175,7 +175,7 @@ def _too_large() -> str:
     return f"the answer is larger than {MAX_BODY_BYTES // 2**20} MiB"
 
 
-class MalformedAnswer(ValueError):
+class MalformedAnswer(GatewayUnreachable):
     """The body is not the JSON it should be; ``str()`` finishes the sentence "… sent an
     answer ___": "that is not JSON", "nested too deeply", "with more than N objects"."""
 

@@ -52,8 +52,12 @@ def ask_auth_choice(prompter: Prompter, group: str | None = None) -> AuthChoice:
             return next(c for c in AUTH_CHOICES if c.id == method)
 
 
-class BackToMethods(Exception):
-    """The user chose "Back" at the key prompt: return to the auth method list."""
+class BackToMethods(KilocliError):
+    """The user chose "Back" at the key prompt: return to the auth method list (a signal the
+    wizard catches; it never reaches the user)."""
+
+    def __init__(self) -> None:
+        super().__init__("Back to the auth method list.")
 
 
 def ask_key(
