@@ -191,7 +191,7 @@ def onboarding_text(session: Session, result: OnboardingResult) -> None:
         *([("Organisation", result.organization)] if result.organization else []),
         *([("Gateway", result.custom_gateway)] if result.custom_gateway else []),
         ("Default model", model),
-        ("Wrote", f"{result.auth_store_path}\n{result.config_path}"),
+        *_files_rows(result),
     ]
     tools = [tool for tool in result.tools if tool.ok]
     if tools:
@@ -206,6 +206,18 @@ def onboarding_text(session: Session, result: OnboardingResult) -> None:
     runs = [tool.run for tool in tools if tool.run] or ["kilocli exec -- <your tool>"]
     for run in runs:
         out.print(f"      [bold]{escape(run)}[/bold]")
+
+
+def _files_rows(result: OnboardingResult) -> list[tuple[str, str]]:
+    """ "Wrote" for the files this run changed, "Unchanged" for the others."""
+    files = [result.auth_store_path, result.config_path]
+    wrote = [str(path) for path in files if path in result.files_changed]
+    kept = [str(path) for path in files if path not in result.files_changed]
+    return [
+        (label, "\n".join(paths))
+        for label, paths in (("Wrote", wrote), ("Unchanged", kept))
+        if paths
+    ]
 
 
 def paths_text(session: Session, result: ConfigPaths) -> None:

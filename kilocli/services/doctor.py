@@ -74,6 +74,7 @@ def diagnose(
     findings += _check_permissions(rt, fix=fix)
     if config is not None and store is not None:
         findings += _check_key(rt, config, store, offline=offline)
+        findings += _check_default_model(rt, config)
     if probe_ref is None or config is None or store is None:
         return Diagnosis.of(findings)
     return _probed(rt, findings, probe_ref or None)
@@ -264,6 +265,34 @@ def _check_tools(rt: Runtime, provider: Provider) -> list[Finding]:
                 finding(f"tool {tool_id}", "ok", f"{tool.label} is up to date{holding}.")
             )
     return findings
+
+
+def _check_default_model(rt: Runtime, config: Config) -> list[Finding]:
+    """Whether the default model is one its provider's catalog lists: the cached list of any
+    age, else the built-in one (never a request: doctor --offline asks nothing either)."""
+    from kilocli.providers.registry import get_provider
+    from kilocli.providers.resolve import parse_model_ref
+    from kilocli.services.catalog import load_catalog
+
+    if config.primary is None:
+        return []
+    try:
+        ref = parse_model_ref(config.primary)
+        provider = get_provider(ref.provider)
+        catalog = load_catalog(rt, provider, config, offline=True)
+    except KilocliError as exc:
+        return [finding("default model", "error", exc.message, exc.hint)]
+    listed = "cached" if catalog.source == "cache" else "built-in"
+    if any(model.id == ref.model_id for model in catalog.models):
+        return [finding("default model", "ok", f"{ref} is in the {listed} {provider.label} list.")]
+    return [
+        finding(
+            "default model",
+            "warning",
+            f"{ref} is not in the {listed} {provider.label} model list.",
+            f"kilocli models {provider.id} --refresh, then kilocli models set REF",
+        )
+    ]
 
 
 def _check_gateway(

@@ -42,7 +42,7 @@ from kilocli.services.steps import (
     read_both_files,
     store_profile,
 )
-from kilocli.storage import Document
+from kilocli.storage import Document, read_file_bytes
 from kilocli.tools.registry import get_tool
 
 if TYPE_CHECKING:
@@ -99,6 +99,8 @@ def run_onboarding(rt: Runtime, request: OnboardRequest) -> OnboardingResult:
     # A default chosen only because none was set must not replace one that another process
     # set meanwhile (SPEC §2: the change applies to the file as it is when written).
     fill_only = requested_model is None and not request.set_default and not config.primary
+    kilocli_files = (rt.paths.auth_file, rt.paths.config_file)
+    before = [read_file_bytes(path) for path in kilocli_files]
     written = _write(
         rt,
         provider,
@@ -129,6 +131,11 @@ def run_onboarding(rt: Runtime, request: OnboardRequest) -> OnboardingResult:
         config_path=rt.paths.config_file,
         auth_store_path=rt.paths.auth_file,
         tools=set_up,
+        files_changed=[
+            path
+            for path, old in zip(kilocli_files, before, strict=True)
+            if read_file_bytes(path) != old
+        ],
     )
 
 

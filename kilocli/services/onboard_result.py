@@ -47,6 +47,8 @@ class OnboardingResult(Result):
     config_path: Path
     auth_store_path: Path
     tools: list[ToolSetUp] = Field(default_factory=list)
+    files_changed: list[Path] = Field(default_factory=list, exclude=True)
+    """Which of kilocli's two files this run changed (the summary's "Wrote" names only those)."""
 
     def exit_code(self) -> ExitCode:
         """1 when a tool asked for could not be set up (the credential is stored already)."""

@@ -48,7 +48,7 @@ alias = "Kilo Gateway"
 provider = "kilocode"
 mode = "api_key"
 """
-CHECKS = ["config", "auth store", "permissions", "key", "cache", "gateway"]
+CHECKS = ["config", "auth store", "permissions", "key", "cache", "gateway", "default model"]
 EMAIL = RESPONSES["GET /api/profile 200"]["user"]["email"]
 
 

@@ -175,6 +175,7 @@ def test_a_typed_key_is_verified_and_everything_is_written(
         config_path=home / "config.toml",
         auth_store_path=home / "auth-profiles.toml",
         custom_gateway=gateway.base_url,
+        files_changed=[home / "auth-profiles.toml", home / "config.toml"],
     )
     assert f"Verified: {EMAIL}" in w.feedback.notes
     assert f"Default model set to {KILO_AUTO}" in w.feedback.notes
