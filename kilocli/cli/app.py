@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import os
+import sys
 import threading
 from collections.abc import Iterator
 from typing import Annotated, Any, TextIO
 
 import typer
-from typer.core import TyperGroup
 
 from kilocli import __version__
 from kilocli.cli.context import Overrides, command_app
+from kilocli.cli.help import ReadableGroup, examples
 
 # name -> (module defining ``app``, summary shown by ``kilocli --help``)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -46,7 +48,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-class LazyGroup(TyperGroup):
+COMPLETION_SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+
+
+class LazyGroup(ReadableGroup):
     """The root group: a command is imported and built on first use (Click's documented
     lazy-group pattern); ``--help`` lists the summaries above without importing any."""
 
@@ -67,11 +72,31 @@ class LazyGroup(TyperGroup):
         with formatter.section("Commands"):
             formatter.write_dl([(name, summary) for name, (_, summary) in COMMANDS.items()])
 
+    def _main_shell_completion(
+        self, ctx_args: Any, prog_name: str, complete_var: str | None = None
+    ) -> None:
+        """Answer a shell's completion request, in Typer's order (``complete_bash``, what
+        ``--install-completion`` installs) or Click's (``bash_complete``)."""
+        complete_var = complete_var or f"_{prog_name}_COMPLETE".replace("-", "_").upper()
+        instruction = os.environ.get(complete_var)
+        if not instruction:
+            return
+        first, _, second = instruction.partition("_")
+        if first in COMPLETION_SHELLS:
+            instruction = f"{second}_{first}"
+        from typer.completion import shell_complete
+
+        sys.exit(shell_complete(self, ctx_args, prog_name, complete_var, instruction))
+
 
 app = command_app(
     name="kilocli",
     cls=LazyGroup,
     help="Set up your tools for Kilo Gateway, and keep that set-up healthy.",
+    epilog=examples(
+        ("kilocli onboard", "Sign in, choose a default model, set up your tools"),
+        ("kilocli exec -- aider", "Run a tool with the key in its environment"),
+    ),
     add_completion=True,
 )
 

@@ -6,14 +6,37 @@ from typing import Annotated
 
 import typer
 
+from kilocli.cli.choices import complete_profile_ids, complete_providers, one_of, provider_ids
 from kilocli.cli.context import OrganizationOption, command_app, command_session
+from kilocli.cli.help import examples
 
-app = command_app(help="See, store and remove credentials.")
+app = command_app(
+    help="See, store and remove credentials.",
+    epilog=examples(
+        ("kilocli auth status --check", "Which key is in effect, and does the gateway take it"),
+        ("kilocli auth login kilocode --device", "Sign in with Kilo in a browser"),
+    ),
+)
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
+ProviderArgument = Annotated[
+    str,
+    typer.Argument(
+        help=f"{one_of(provider_ids())}.",
+        metavar="PROVIDER",
+        autocompletion=complete_providers,
+        show_default=False,
+    ),
+]
 
 
-@app.command("list")
+@app.command(
+    "list",
+    epilog=examples(
+        ("kilocli auth list", "Every stored profile"),
+        ("kilocli auth list --json", "The same as one JSON object"),
+    ),
+)
 def list_profiles(ctx: typer.Context, json_output: JsonOption = False) -> None:
     """List stored profiles, with key previews and which one is in effect."""
     from kilocli.cli.render import show
@@ -24,11 +47,23 @@ def list_profiles(ctx: typer.Context, json_output: JsonOption = False) -> None:
         show(session, gather(session.runtime()), profiles_text)
 
 
-@app.command("status")
+@app.command(
+    "status",
+    epilog=examples(
+        ("kilocli auth status", "The key in effect per provider, and its source"),
+        ("kilocli auth status kilocode --check", "Also ask the gateway: account and balance"),
+    ),
+)
 def status(
     ctx: typer.Context,
     provider: Annotated[
-        str | None, typer.Argument(help="kilocode or openrouter (default: those configured).")
+        str | None,
+        typer.Argument(
+            help=f"{one_of(provider_ids())} (default: those configured).",
+            metavar="PROVIDER",
+            autocompletion=complete_providers,
+            show_default=False,
+        ),
     ] = None,
     check: Annotated[
         bool, typer.Option("--check", help="Ask the gateway whether the key works.")
@@ -49,14 +84,26 @@ def status(
         show(session, result, status_text)
 
 
-@app.command("login")
+@app.command(
+    "login",
+    epilog=examples(
+        ("kilocli auth login kilocode", "Asks for the key, hidden"),
+        ('printf %s "$KEY" | kilocli auth login kilocode --stdin', "The key from stdin"),
+    ),
+)
 def login(
     ctx: typer.Context,
-    provider: Annotated[str, typer.Argument(help="kilocode or openrouter.")],
+    provider: ProviderArgument,
     key: Annotated[str | None, typer.Option("--key", help="The key.", metavar="KEY")] = None,
     stdin: Annotated[bool, typer.Option("--stdin", help="Read the key from stdin.")] = False,
     profile_id: Annotated[
-        str | None, typer.Option("--profile-id", help="Default: <provider>:default.", metavar="ID")
+        str | None,
+        typer.Option(
+            "--profile-id",
+            help="Default: <provider>:default.",
+            metavar="ID",
+            autocompletion=complete_profile_ids,
+        ),
     ] = None,
     device: Annotated[
         bool, typer.Option("--device", help="Sign in with Kilo in a browser (no key to copy).")
@@ -89,12 +136,32 @@ def login(
         show(session, store_key(session.runtime(interactive=interactive), request), login_text)
 
 
-@app.command("logout")
+@app.command(
+    "logout",
+    epilog=examples(
+        ("kilocli auth logout kilocode:default", "Remove one profile"),
+        ("kilocli auth logout --provider openrouter --yes", "Every profile of a provider"),
+    ),
+)
 def logout(
     ctx: typer.Context,
-    profile_id: Annotated[str | None, typer.Argument(help="The profile to remove.")] = None,
+    profile_id: Annotated[
+        str | None,
+        typer.Argument(
+            help="The profile to remove.",
+            metavar="PROFILE_ID",
+            autocompletion=complete_profile_ids,
+            show_default=False,
+        ),
+    ] = None,
     provider: Annotated[
-        str | None, typer.Option("--provider", help="Remove every profile of this provider.")
+        str | None,
+        typer.Option(
+            "--provider",
+            help="Remove every profile of this provider.",
+            metavar="PROVIDER",
+            autocompletion=complete_providers,
+        ),
     ] = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
     json_output: JsonOption = False,
@@ -109,10 +176,24 @@ def logout(
         show(session, remove(rt, profile_id, provider, confirmed=yes), logout_text)
 
 
-@app.command("use")
+@app.command(
+    "use",
+    epilog=examples(
+        ("kilocli auth use kilocode:work", "kilocode:work's key is the one in effect"),
+        ("kilocli auth list", "See the profiles first"),
+    ),
+)
 def use(
     ctx: typer.Context,
-    profile_id: Annotated[str, typer.Argument(help="The stored profile to make active.")],
+    profile_id: Annotated[
+        str,
+        typer.Argument(
+            help="The stored profile to make active.",
+            metavar="PROFILE_ID",
+            autocompletion=complete_profile_ids,
+            show_default=False,
+        ),
+    ],
     json_output: JsonOption = False,
 ) -> None:
     """Make a stored profile the active one for its provider."""
@@ -124,10 +205,16 @@ def use(
         show(session, use_profile(session.runtime(), profile_id), switch_text)
 
 
-@app.command("token")
+@app.command(
+    "token",
+    epilog=examples(
+        ("kilocli auth token kilocode", "The key in effect, for a script"),
+        ('curl -H "Authorization: Bearer $(kilocli auth token kilocode)" ...', "In a request"),
+    ),
+)
 def token(
     ctx: typer.Context,
-    provider: Annotated[str, typer.Argument(help="kilocode or openrouter.")],
+    provider: ProviderArgument,
 ) -> None:
     """Print the key in effect, raw, for scripts (the only command that shows a key)."""
     from kilocli.cli.render import write_raw

@@ -6,12 +6,23 @@ from typing import Annotated
 
 import typer
 
+from kilocli.cli.choices import complete_model_refs
 from kilocli.cli.context import command_app, command_session
+from kilocli.cli.help import examples
 
 app = command_app(no_args_is_help=False)
 
 
-@app.command("doctor")
+@app.command(
+    "doctor",
+    epilog=examples(
+        ("kilocli doctor --fix", "Check everything; re-tighten loose permissions"),
+        (
+            "kilocli doctor --probe kilocode/anthropic/claude-sonnet-4.5",
+            "Also ask that model for one token",
+        ),
+    ),
+)
 def doctor(
     ctx: typer.Context,
     fix: Annotated[bool, typer.Option("--fix", help="Re-tighten file permissions.")] = False,
@@ -22,7 +33,12 @@ def doctor(
     ] = False,
     ref: Annotated[
         str | None,
-        typer.Argument(help="The model to probe (default: the default model).", show_default=False),
+        typer.Argument(
+            help="The model to probe (default: the default model).",
+            metavar="REF",
+            show_default=False,
+            autocompletion=complete_model_refs,
+        ),
     ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:

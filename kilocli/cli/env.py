@@ -3,35 +3,41 @@
 from __future__ import annotations
 
 import shlex
-from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
+from kilocli.cli.choices import complete_formats, env_formats, one_of
 from kilocli.cli.context import command_app, command_session
 from kilocli.cli.exec import ProfileOption, ProviderOption
+from kilocli.cli.help import examples
 
-
-class EnvFormat(StrEnum):
-    sh = "sh"
-    fish = "fish"
-    powershell = "powershell"
-    dotenv = "dotenv"
-    json = "json"
-    github = "github"
-
+if TYPE_CHECKING:
+    from kilocli.tools.shells import Format
 
 app = command_app(no_args_is_help=False)
 
 
-@app.command("env")
+@app.command(
+    "env",
+    epilog=examples(
+        ('eval "$(kilocli env)"', "The variables in this shell"),
+        ('kilocli env --format github >> "$GITHUB_ENV"', "In a GitHub Actions step"),
+    ),
+)
 def env_command(
     ctx: typer.Context,
     provider: ProviderOption = None,
     profile: ProfileOption = None,
     output_format: Annotated[
-        EnvFormat, typer.Option("--format", help="How to write the variables.")
-    ] = EnvFormat.sh,
+        str,
+        typer.Option(
+            "--format",
+            help=f"How to write the variables: {one_of(env_formats())}.",
+            metavar="FORMAT",
+            autocompletion=complete_formats,
+        ),
+    ] = "sh",
     openai: Annotated[
         bool,
         typer.Option("--openai", help="Add OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_API_BASE."),
@@ -53,13 +59,14 @@ def env_command(
     from kilocli.services.handover import env_variables
 
     with command_session(ctx) as session:
+        chosen = _format_named(output_format)
         variables = env_variables(
             session.runtime(), provider, profile, openai=openai, anthropic=anthropic
         )
         write_env(
             session,
             variables,
-            output_format.value,
+            chosen,
             reveal=reveal,
             command=_command_line(
                 provider, profile, output_format, openai=openai, anthropic=anthropic
@@ -67,10 +74,26 @@ def env_command(
         )
 
 
+def _format_named(name: str) -> Format:
+    """``--format``'s value, one of the formats ``env`` writes.
+
+    Raises:
+        UsageError: it is none of them.
+    """
+    from kilocli.errors import UsageError
+
+    if name not in env_formats():
+        raise UsageError(
+            f"--format {name!r} is not a format kilocli env writes.",
+            hint=f"Use one of: {', '.join(env_formats())}.",
+        )
+    return cast("Format", name)
+
+
 def _command_line(
     provider: str | None,
     profile: str | None,
-    output_format: EnvFormat,
+    output_format: str,
     *,
     openai: bool,
     anthropic: bool,
@@ -81,8 +104,8 @@ def _command_line(
         words += ["--provider", provider]
     if profile:
         words += ["--profile", profile]
-    if output_format is not EnvFormat.sh:
-        words += ["--format", output_format.value]
+    if output_format != "sh":
+        words += ["--format", output_format]
     if openai:
         words.append("--openai")
     if anthropic:

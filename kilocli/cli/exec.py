@@ -6,7 +6,9 @@ from typing import Annotated
 
 import typer
 
+from kilocli.cli.choices import complete_profile_ids, complete_providers, one_of, provider_ids
 from kilocli.cli.context import command_app, command_session
+from kilocli.cli.help import examples
 from kilocli.tools.variables import IGNORED_BASE_URLS, CompatibleSet
 
 app = command_app(no_args_is_help=False)
@@ -21,23 +23,38 @@ def _always_left_out(compatible_set: CompatibleSet) -> str:
 
 ProviderOption = Annotated[
     str | None,
-    typer.Option("--provider", help="kilocode or openrouter (default: the default model's)."),
+    typer.Option(
+        "--provider",
+        help=f"{one_of(provider_ids())} (default: the default model's).",
+        metavar="PROVIDER",
+        autocompletion=complete_providers,
+    ),
 ]
 ProfileOption = Annotated[
-    str | None, typer.Option("--profile", help="Use this stored profile's key.")
+    str | None,
+    typer.Option(
+        "--profile",
+        help="Use this stored profile's key.",
+        metavar="ID",
+        autocompletion=complete_profile_ids,
+    ),
 ]
 
 
 @app.command(
     "exec",
     context_settings={"allow_interspersed_args": False, "ignore_unknown_options": True},
+    epilog=examples(
+        ("kilocli exec -- aider", "aider reaches the gateway; the key is in no file"),
+        ("kilocli exec --profile kilocode:work -- codex", "The key of another stored profile"),
+    ),
 )
 def exec_command(
     ctx: typer.Context,
     command: Annotated[
         list[str] | None,
         typer.Argument(
-            help="The command to run, after --.", metavar="-- CMD [ARGS]", show_default=False
+            help="The command to run, after --.", metavar="-- CMD [ARGS]...", show_default=False
         ),
     ] = None,
     provider: ProviderOption = None,

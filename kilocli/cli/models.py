@@ -9,10 +9,27 @@ from typing import Annotated
 
 import typer
 
+from kilocli.cli.choices import complete_model_refs, complete_providers, one_of, provider_ids
 from kilocli.cli.context import command_app, command_session
+from kilocli.cli.help import examples
 from kilocli.providers.registry import PROVIDERS
 
-app = command_app(help="List the models a gateway offers, and choose the default.")
+app = command_app(
+    help="List the models a gateway offers, and choose the default.",
+    epilog=examples(
+        ("kilocli models kilocode --free", "The free Kilo Gateway models"),
+        ("kilocli models set kilocode/anthropic/claude-sonnet-4.5", "A new default model"),
+    ),
+)
+RefArgument = Annotated[
+    str,
+    typer.Argument(
+        help="provider/model, e.g. kilocode/anthropic/claude-sonnet-4.5",
+        metavar="REF",
+        autocompletion=complete_model_refs,
+        show_default=False,
+    ),
+]
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
 RefreshOption = Annotated[
@@ -89,13 +106,19 @@ def _listing_command(provider_id: str | None):  # type: ignore[no-untyped-def]
         ] = None,
         free: Annotated[bool, typer.Option("--free", help="Only free models.")] = False,
         input_kind: Annotated[
-            InputKind | None, typer.Option("--input", help="Only models that take this input.")
+            InputKind | None,
+            typer.Option(
+                "--input",
+                help=f"Only models that take this input: {one_of(list(InputKind))}.",
+                metavar="KIND",
+            ),
         ] = None,
         reasoning: Annotated[
             bool, typer.Option("--reasoning", help="Only reasoning models.")
         ] = False,
         sort: Annotated[
-            SortBy | None, typer.Option("--sort", help="Sort by id, price or context.")
+            SortBy | None,
+            typer.Option("--sort", help=f"Sort by {one_of(list(SortBy))}.", metavar="ORDER"),
         ] = None,
         refresh: RefreshOption = False,
         offline: OfflineOption = False,
@@ -104,7 +127,11 @@ def _listing_command(provider_id: str | None):  # type: ignore[no-untyped-def]
         provider: Annotated[
             str | None,
             typer.Option(
-                "--provider", help="The provider to list.", hidden=provider_id is not None
+                "--provider",
+                help=f"The provider to list: {one_of(provider_ids())}.",
+                metavar="PROVIDER",
+                hidden=provider_id is not None,
+                autocompletion=complete_providers,
             ),
         ] = None,
         all_providers: Annotated[
@@ -135,22 +162,35 @@ def _listing_command(provider_id: str | None):  # type: ignore[no-untyped-def]
     return command
 
 
-app.command("list", help="List the models of a provider (default: that of the default model).")(
-    _listing_command(None)
-)
+app.command(
+    "list",
+    help="List the models of a provider (default: that of the default model).",
+    epilog=examples(
+        ("kilocli models list", "The default model's provider, as a table"),
+        ("kilocli models list --all --plain", "Every provider, one ref per line"),
+    ),
+)(_listing_command(None))
 for _provider in PROVIDERS:
     app.command(
         _provider.id,
         help=f"List the {_provider.label} models (models list --provider {_provider.id}).",
+        epilog=examples(
+            (f"kilocli models {_provider.id} -q claude", "Only models with claude in id or name"),
+            (f"kilocli models {_provider.id} --json --offline", "The cached list as JSON"),
+        ),
     )(_listing_command(_provider.id))
 
 
-@app.command("set")
+@app.command(
+    "set",
+    epilog=examples(
+        ("kilocli models set kilocode/anthropic/claude-sonnet-4.5", "The new default model"),
+        ("kilocli models kilocode --plain", "See the refs first"),
+    ),
+)
 def set_default(
     ctx: typer.Context,
-    ref: Annotated[
-        str, typer.Argument(help="provider/model, e.g. kilocode/anthropic/claude-sonnet-4.5")
-    ],
+    ref: RefArgument,
     json_output: JsonOption = False,
 ) -> None:
     """Make REF the default model (fallbacks are kept)."""
@@ -162,7 +202,13 @@ def set_default(
         show(session, set_default_model(session.runtime(), ref), default_change_text)
 
 
-@app.command("status")
+@app.command(
+    "status",
+    epilog=examples(
+        ("kilocli models status", "Default model, fallbacks, each provider's key and cache"),
+        ("kilocli models status --json", "The same as one JSON object"),
+    ),
+)
 def status(ctx: typer.Context, json_output: JsonOption = False) -> None:
     """Show the default model, fallbacks, aliases, and each provider's key and cache."""
     from kilocli.cli.render import show
@@ -173,10 +219,16 @@ def status(ctx: typer.Context, json_output: JsonOption = False) -> None:
         show(session, model_status(session.runtime()), model_status_text)
 
 
-@app.command("info")
+@app.command(
+    "info",
+    epilog=examples(
+        ("kilocli models info kilocode/anthropic/claude-sonnet-4.5", "Every field and policy"),
+        ("kilocli models info openrouter/auto --offline", "From the cache, asking nothing"),
+    ),
+)
 def info(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="provider/model")],
+    ref: RefArgument,
     refresh: RefreshOption = False,
     offline: OfflineOption = False,
     json_output: JsonOption = False,

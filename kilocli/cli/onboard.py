@@ -6,20 +6,41 @@ from typing import Annotated
 
 import typer
 
+from kilocli.cli.choices import (
+    auth_choice_ids,
+    complete_auth_choices,
+    complete_model_refs,
+    complete_providers,
+    complete_tools,
+    one_of,
+    provider_ids,
+    tool_ids,
+)
 from kilocli.cli.context import OrganizationOption, command_app, command_session
+from kilocli.cli.help import examples
 
 app = command_app(no_args_is_help=False)
 
 
-@app.command("onboard")
+@app.command(
+    "onboard",
+    epilog=examples(
+        ("kilocli onboard", "Asks what it needs, on a terminal"),
+        (
+            'printf %s "$KILOCODE_API_KEY" | kilocli onboard --api-key-stdin --setup codex',
+            "In CI: the key from stdin, then set up Codex",
+        ),
+    ),
+)
 def onboard(
     ctx: typer.Context,
     auth_choice: Annotated[
         str | None,
         typer.Option(
             "--auth-choice",
-            help="kilocode-api-key, openrouter-api-key or skip.",
+            help=f"How to sign in: {one_of(auth_choice_ids())}.",
             metavar="CHOICE",
+            autocompletion=complete_auth_choices,
         ),
     ] = None,
     kilocode_api_key: Annotated[
@@ -40,14 +61,24 @@ def onboard(
     ] = None,
     token_provider: Annotated[
         str | None,
-        typer.Option("--token-provider", help="The provider --token is for.", metavar="PROVIDER"),
+        typer.Option(
+            "--token-provider",
+            help=f"The provider --token is for: {one_of(provider_ids())}.",
+            metavar="PROVIDER",
+            autocompletion=complete_providers,
+        ),
     ] = None,
     non_interactive: Annotated[
         bool, typer.Option("--non-interactive", help="Never prompt, even on a terminal.")
     ] = False,
     model: Annotated[
         str | None,
-        typer.Option("--model", help="Make REF the default model.", metavar="REF"),
+        typer.Option(
+            "--model",
+            help="Make REF the default model.",
+            metavar="REF",
+            autocompletion=complete_model_refs,
+        ),
     ] = None,
     set_default: Annotated[
         bool,
@@ -69,8 +100,9 @@ def onboard(
         list[str] | None,
         typer.Option(
             "--setup",
-            help="Also set up TOOL afterwards (repeatable; see kilocli setup list).",
+            help=f"Also set up TOOL afterwards: {one_of(tool_ids())} (repeatable).",
             metavar="TOOL",
+            autocompletion=complete_tools,
             show_default=False,
         ),
     ] = None,

@@ -6,29 +6,46 @@ from typing import Annotated
 
 import typer
 
+from kilocli.cli.choices import (
+    complete_model_refs,
+    complete_setup_argument,
+    one_of,
+    tool_ids,
+)
 from kilocli.cli.context import command_app, command_session
+from kilocli.cli.exec import ProviderOption
+from kilocli.cli.help import examples
 
 app = command_app(no_args_is_help=True)
 
 
-@app.command("setup")
+@app.command(
+    "setup",
+    epilog=examples(
+        ("kilocli setup codex", "Codex uses the gateway, its key from kilocli auth token"),
+        ("kilocli setup llm --dry-run", "Show the change to llm's files; write nothing"),
+    ),
+)
 def setup(
     ctx: typer.Context,
     tool: Annotated[
         str,
         typer.Argument(
-            help="llm, codex, opencode, aider or continue; or list, to see them all.",
+            help=f"{one_of(tool_ids())}; or list, to see them all.",
+            metavar="TOOL",
             show_default=False,
+            autocompletion=complete_setup_argument,
         ),
     ],
-    provider: Annotated[
-        str | None,
-        typer.Option("--provider", help="kilocode or openrouter (default: the default model's)."),
-    ] = None,
+    provider: ProviderOption = None,
     model: Annotated[
         list[str] | None,
         typer.Option(
-            "--model", help="Also set up this model ref (repeatable).", show_default=False
+            "--model",
+            help="Also set up this model ref (repeatable).",
+            metavar="REF",
+            show_default=False,
+            autocompletion=complete_model_refs,
         ),
     ] = None,
     dry_run: Annotated[
