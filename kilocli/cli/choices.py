@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import json
 import os
-import stat
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any, get_args
 
 import typer
-
-MAX_COMPLETION_FILE_BYTES = 64 * 1024 * 1024  # a cache past this is not read for a Tab
 
 
 def one_of(values: Sequence[str]) -> str:
@@ -104,7 +102,7 @@ def complete_model_refs(ctx: typer.Context, incomplete: str) -> list[str]:
     return _matching(dict.fromkeys(refs), incomplete)
 
 
-def _cached_ids(path: os.PathLike[str]) -> list[str]:
+def _cached_ids(path: Path) -> list[str]:
     data = _read(path)
     try:
         document: Any = json.loads(data) if data else None
@@ -116,23 +114,16 @@ def _cached_ids(path: os.PathLike[str]) -> list[str]:
     return [row[0] for row in models if isinstance(row, list) and row and isinstance(row[0], str)]
 
 
-def _read(path: os.PathLike[str]) -> bytes | None:
+def _read(path: Path) -> bytes | None:
     """A regular file's bytes, or None (missing, not a regular file, too large, unreadable):
     a completion never hangs on a FIFO or fails."""
+    from kilocli.errors import KilocliError
+    from kilocli.storage import read_file_bytes
+
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    except OSError:
+        return read_file_bytes(path)
+    except KilocliError:
         return None
-    try:
-        status = os.fstat(fd)
-        if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_COMPLETION_FILE_BYTES:
-            return None
-        with os.fdopen(fd, "rb", closefd=False) as stream:
-            return stream.read(MAX_COMPLETION_FILE_BYTES)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
 
 
 def _env(ctx: typer.Context) -> Mapping[str, str]:
