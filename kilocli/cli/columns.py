@@ -1,6 +1,7 @@
 """A plain-text table fast enough for 20,000 rows (rich's Table takes seconds for that).
 
-Columns are separated by one space. When the table is wider than the terminal, in this order:
+Columns are separated by one space (or ``gap``). When the table is wider than the terminal, in
+this order (or in the ``order`` a table gives):
 a ``squeeze`` column is cut with "…" (and dropped when fewer than ``min_width`` cells remain);
 a ``wrap`` column wraps its words onto extra lines (a word — one tag — is never split: words
 are separated by plain spaces only, so a tag with a space in it uses U+00A0); a ``drop`` column
@@ -39,8 +40,20 @@ def cell_width(text: str) -> int:
     return cell_len(text)
 
 
-def render_table(columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int) -> list[str]:
-    """The table as lines (header first), fitted to ``width`` terminal cells."""
+Kind = str  # "squeeze", "wrap", "drop" or "middle"
+FIT_ORDER: tuple[Kind, ...] = ("squeeze", "wrap", "drop", "middle")
+
+
+def render_table(
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[str]],
+    width: int,
+    *,
+    gap: int = 1,
+    order: Sequence[Kind] = FIT_ORDER,
+) -> list[str]:
+    """The table as lines (header first), fitted to ``width`` terminal cells; ``gap`` spaces
+    between columns; ``order`` says which kind of column gives way first."""
     widths = [
         max([cell_width(col.header), *(cell_width(row[i]) for row in rows)])
         for i, col in enumerate(columns)
@@ -51,8 +64,9 @@ def render_table(columns: Sequence[Column], rows: Sequence[Sequence[str]], width
         else 0
         for i, col in enumerate(columns)
     ]
-    shown = _fit(columns, widths, width, longest_words)
-    lines = [_line([_cut(columns[i].header, widths[i]) for i in shown], columns, widths, shown)]
+    shown = _fit(columns, widths, width, longest_words, order, gap)
+    header = [_cut(columns[i].header, widths[i]) for i in shown]
+    lines = [_line(header, columns, widths, shown, gap)]
     for row in rows:
         wrapped = {
             i: [part.replace("\u00a0", " ") for part in _wrap(row[i], widths[i])]
@@ -69,12 +83,17 @@ def render_table(columns: Sequence[Column], rows: Sequence[Sequence[str]], width
                     cells.append(_cut_middle(row[i], widths[i]) if n == 0 else "")
                 else:
                     cells.append(_cut(row[i], widths[i]) if n == 0 else "")
-            lines.append(_line(cells, columns, widths, shown))
+            lines.append(_line(cells, columns, widths, shown, gap))
     return lines
 
 
 def _fit(
-    columns: Sequence[Column], widths: list[int], width: int, longest_words: Sequence[int]
+    columns: Sequence[Column],
+    widths: list[int],
+    width: int,
+    longest_words: Sequence[int],
+    order: Sequence[Kind] = FIT_ORDER,
+    gap: int = 1,
 ) -> list[int]:
     """Squeeze (or drop) squeeze columns, narrow wrap columns (never below their longest word),
     drop drop columns, then cut middle columns, until the table fits; returns the indexes of
@@ -85,10 +104,10 @@ def _fit(
     shown = list(range(len(columns)))
 
     def excess() -> int:
-        return sum(widths[j] for j in shown) + len(shown) - 1 - width
+        return sum(widths[j] for j in shown) + gap * (len(shown) - 1) - width
 
     natural = list(widths)
-    for kind in ("squeeze", "wrap", "drop", "middle"):
+    for kind in order:
         for i in [i for i in shown if getattr(columns[i], kind)]:
             over = excess()
             if over <= 0:
@@ -124,13 +143,13 @@ def _give_back(
 
 
 def _line(
-    cells: Sequence[str], columns: Sequence[Column], widths: list[int], shown: list[int]
+    cells: Sequence[str], columns: Sequence[Column], widths: list[int], shown: list[int], gap: int
 ) -> str:
     parts = []
     for cell, i in zip(cells, shown, strict=True):
         pad = " " * (widths[i] - cell_width(cell))
         parts.append(pad + cell if columns[i].right else cell + pad)
-    return " ".join(parts).rstrip()
+    return (" " * gap).join(parts).rstrip()
 
 
 def _cut(text: str, width: int) -> str:

@@ -118,17 +118,13 @@ class Session:
             self._out = _console(self.overrides.stdout_stream, self.env)
         return self._out
 
-    def rich_out(self) -> Console:
-        """A rich console on stdout even off a terminal, for what only rich can draw (a table
-        of profiles)."""
-
-        return _rich_console(self.overrides.stdout_stream, self.env)
-
     @property
     def err(self) -> Console:
         """Prompts, progress, warnings and errors: stderr."""
         if self._err is None:
-            self._err = _console(self.overrides.stderr_stream, self.env)
+            # Messages are prose: on a terminal rich wraps them between words (the terminal
+            # itself would break them wherever the line ends).
+            self._err = _console(self.overrides.stderr_stream, self.env, soft_wrap=False)
         return self._err
 
     @property
@@ -204,22 +200,24 @@ def _questionary_prompter() -> Prompter:
     return QuestionaryPrompter()
 
 
-def _console(stream: TextIO, env: Mapping[str, str]) -> Console:
+def _console(stream: TextIO, env: Mapping[str, str], *, soft_wrap: bool = True) -> Console:
     """rich's console on a terminal; off one, a plain writer that spares rich's import."""
     from kilocli.cli.plain import PlainConsole, wants_rich
 
     if not wants_rich(stream, env):
         return PlainConsole(stream, env)  # type: ignore[return-value]  # the part we use
-    return _rich_console(stream, env)
+    return _rich_console(stream, env, soft_wrap=soft_wrap)
 
 
-def _rich_console(stream: TextIO, env: Mapping[str, str]) -> Console:
+def _rich_console(stream: TextIO, env: Mapping[str, str], *, soft_wrap: bool = True) -> Console:
     from rich.console import Console
 
     # emoji=False: text from files and the network (":rocket:" in an alias or a path) must be
     # shown as written, not turned into emoji. The environment decides colour and width
     # (NO_COLOR, COLUMNS, TERM) as rich reads it, from the mapping this run was given.
-    return Console(file=stream, highlight=False, soft_wrap=True, emoji=False, _environ=dict(env))
+    return Console(
+        file=stream, highlight=False, soft_wrap=soft_wrap, emoji=False, _environ=dict(env)
+    )
 
 
 @contextlib.contextmanager

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kilocli.cli.columns import Column, render_table
 from kilocli.cli.render import escape
 
 if TYPE_CHECKING:
@@ -13,27 +14,44 @@ if TYPE_CHECKING:
     from kilocli.services.profiles import ProfileSwitch
 
 
+# A narrow terminal drops Provider (its id starts the profile's), Type and In config, then
+# shortens Organisation; the profile id, the key preview and Active are always whole, so two
+# profiles can always be told apart.
+PROFILE_COLUMNS = (
+    Column("Profile"),
+    Column("Provider", drop=True),
+    Column("Type", drop=True),
+    Column("Key"),
+    Column("Organisation", squeeze=True, min_width=8),
+    Column("In config", drop=True),
+    Column("Active"),
+)
+
+
 def profiles_text(session: Session, result: ProfileList) -> None:
-    """``auth list``: a table of the stored profiles."""
+    """``auth list``: a table of the stored profiles, fitted to the terminal."""
     if not result.profiles:
         session.err.print("No stored profiles. Store one with: kilocli auth login kilocode")
         return
-    from rich.table import Table
+    from kilocli.text import one_line
 
-    table = Table(box=None, padding=(0, 2, 0, 0), pad_edge=False, header_style="bold")
-    for header in ("Profile", "Provider", "Type", "Key", "Organisation", "In config", "Active"):
-        table.add_column(header, no_wrap=True)
-    for row in result.profiles:
-        table.add_row(
-            escape(row.profile_id),
-            escape(row.provider),
-            escape(row.type),
-            escape(row.key_preview or "-"),
-            escape(row.organization or "personal"),
+    rows = [
+        [
+            one_line(row.profile_id),
+            one_line(row.provider),
+            row.type,
+            row.key_preview or "-",
+            one_line(row.organization or "personal"),
             "yes" if row.referenced_by_config else "no",
             "yes" if row.active else "",
-        )
-    session.rich_out().print(table)
+        ]
+        for row in result.profiles
+    ]
+    lines = render_table(PROFILE_COLUMNS, rows, session.out.width, gap=2, order=("drop", "squeeze"))
+    header, *body = lines
+    session.out.print(f"[bold]{escape(header)}[/bold]")
+    for line in body:
+        session.out.print(escape(line))
 
 
 def status_text(session: Session, status: AuthStatus) -> None:
