@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from kilocli.providers.registry import PROVIDERS
 from kilocli.providers.resolve import ModelRef
 
-GATEWAYS = frozenset({"kilocode", "openrouter"})
+GATEWAYS = frozenset(provider.id for provider in PROVIDERS if provider.routes_vendor_models)
 
 
 def cache_ttl_eligible(ref: ModelRef) -> bool:

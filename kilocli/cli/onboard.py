@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -17,13 +17,45 @@ from kilocli.cli.choices import (
     tool_ids,
 )
 from kilocli.cli.context import OrganizationOption, command_app, command_session
-from kilocli.cli.help import examples
+from kilocli.cli.help import ReadableCommand, examples
 
 app = command_app(no_args_is_help=False)
+
+FLAG_KEYS = "kilocli.flag_keys"  # where the key options leave their values, in ctx.meta
+
+
+class OnboardCommand(ReadableCommand):
+    """``onboard``, with one ``--<provider>-api-key KEY`` option per provider of the registry
+    (after ``--auth-choice``), so that a new provider needs no new parameter here."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from kilocli.providers.registry import PROVIDERS
+
+        super().__init__(*args, **kwargs)
+        after = next(i for i, p in enumerate(self.params) if p.name == "auth_choice") + 1
+        self.params[after:after] = [_key_option(p.id, p.key_flag, p.label) for p in PROVIDERS]
+
+
+def _key_option(provider_id: str, flag: str, label: str) -> Any:
+    """``--<provider>-api-key KEY``, built by Typer as it builds the options it reads from a
+    signature (``typer.main._get_param``; Typer is pinned to 0.29), its value left in
+    ``ctx.meta`` rather than passed to :func:`onboard`."""
+    from typer.main import _get_param
+    from typer.models import ParamMeta
+
+    def remember(ctx: typer.Context, value: str | None) -> None:
+        ctx.meta.setdefault(FLAG_KEYS, {})[provider_id] = value
+
+    option = typer.Option(
+        None, flag, metavar="KEY", help=f"{label} API key.", expose_value=False, callback=remember
+    )
+    name = flag.lstrip("-").replace("-", "_")
+    return _get_param(ParamMeta(name=name, default=option, annotation=str | None))
 
 
 @app.command(
     "onboard",
+    cls=OnboardCommand,
     epilog=examples(
         ("kilocli onboard", "Asks what it needs, on a terminal"),
         (
@@ -42,14 +74,6 @@ def onboard(
             metavar="CHOICE",
             autocompletion=complete_auth_choices,
         ),
-    ] = None,
-    kilocode_api_key: Annotated[
-        str | None,
-        typer.Option("--kilocode-api-key", help="Kilo Gateway API key.", metavar="KEY"),
-    ] = None,
-    openrouter_api_key: Annotated[
-        str | None,
-        typer.Option("--openrouter-api-key", help="OpenRouter API key.", metavar="KEY"),
     ] = None,
     api_key_stdin: Annotated[
         bool,
@@ -117,7 +141,7 @@ def onboard(
     with command_session(ctx, json_output=json_output) as session:
         request = OnboardRequest(
             auth_choice=auth_choice,
-            flag_keys={"kilocode": kilocode_api_key, "openrouter": openrouter_api_key},
+            flag_keys=dict(ctx.meta.get(FLAG_KEYS, {})),
             token=token,
             token_provider=token_provider,
             stdin_text=session.read_stdin() if api_key_stdin else None,

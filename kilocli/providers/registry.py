@@ -69,6 +69,9 @@ class Provider:
     credits_page: str | None = None
     organization_env: str | None = None
     organization_header: str | None = None
+    routes_vendor_models: bool = False
+    """A gateway to other vendors' models (``<vendor>/<model>`` ids): the model policies of
+    SPEC §6 look at the vendor in the id."""
 
     @property
     def base_url_env(self) -> str:
@@ -178,6 +181,7 @@ PROVIDERS: tuple[Provider, ...] = (
         credits_page="https://app.kilo.ai/profile",
         organization_env="KILO_ORG_ID",
         organization_header="X-KILOCODE-ORGANIZATIONID",
+        routes_vendor_models=True,
     ),
     Provider(
         id="openrouter",
@@ -190,6 +194,7 @@ PROVIDERS: tuple[Provider, ...] = (
         fallback_models=(AUTO_ROUTER,),
         keys_page="https://openrouter.ai/settings/keys",
         credits_page="https://openrouter.ai/settings/credits",
+        routes_vendor_models=True,
     ),
 )
 

@@ -101,3 +101,14 @@ def test_help_shows_no_python_type_and_ends_with_examples(command: tuple[str, ..
 def test_help_wraps_between_words_at_any_width(command: tuple[str, ...], columns: int) -> None:
     """Narrower help has the same words as the widest: no word was cut or split at a hyphen."""
     assert help_text(command, columns).split() == help_text(command, 1000).split()
+
+
+def test_onboard_has_a_key_option_for_every_provider_of_the_registry() -> None:
+    from kilocli.providers.registry import PROVIDERS
+
+    lines = help_text(("onboard",)).splitlines()
+    assert [
+        line.split()[:2]
+        for line in lines
+        if line.strip().startswith(tuple(p.key_flag for p in PROVIDERS))
+    ] == [[p.key_flag, "KEY"] for p in PROVIDERS]
