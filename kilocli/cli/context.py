@@ -122,9 +122,7 @@ class Session:
     def err(self) -> Console:
         """Prompts, progress, warnings and errors: stderr."""
         if self._err is None:
-            # Messages are prose: on a terminal rich wraps them between words (the terminal
-            # itself would break them wherever the line ends).
-            self._err = _console(self.overrides.stderr_stream, self.env, soft_wrap=False)
+            self._err = _console(self.overrides.stderr_stream, self.env)
         return self._err
 
     @property
@@ -200,24 +198,25 @@ def _questionary_prompter() -> Prompter:
     return QuestionaryPrompter()
 
 
-def _console(stream: TextIO, env: Mapping[str, str], *, soft_wrap: bool = True) -> Console:
+def _console(stream: TextIO, env: Mapping[str, str]) -> Console:
     """rich's console on a terminal; off one, a plain writer that spares rich's import."""
     from kilocli.cli.plain import PlainConsole, wants_rich
 
     if not wants_rich(stream, env):
         return PlainConsole(stream, env)  # type: ignore[return-value]  # the part we use
-    return _rich_console(stream, env, soft_wrap=soft_wrap)
+    return _rich_console(stream, env)
 
 
-def _rich_console(stream: TextIO, env: Mapping[str, str], *, soft_wrap: bool = True) -> Console:
+def _rich_console(stream: TextIO, env: Mapping[str, str]) -> Console:
     from rich.console import Console
 
     # emoji=False: text from files and the network (":rocket:" in an alias or a path) must be
-    # shown as written, not turned into emoji. The environment decides colour and width
-    # (NO_COLOR, COLUMNS, TERM) as rich reads it, from the mapping this run was given.
-    return Console(
-        file=stream, highlight=False, soft_wrap=soft_wrap, emoji=False, _environ=dict(env)
-    )
+    # shown as written, not turned into emoji. soft_wrap=False: on a terminal rich wraps each
+    # line between words (the terminal itself would break it wherever the line ends); tables
+    # are drawn to fit, and JSON and raw values bypass the console. The environment decides
+    # colour and width (NO_COLOR, COLUMNS, TERM) as rich reads it, from the mapping this run
+    # was given.
+    return Console(file=stream, highlight=False, soft_wrap=False, emoji=False, _environ=dict(env))
 
 
 @contextlib.contextmanager

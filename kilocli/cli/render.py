@@ -257,10 +257,8 @@ def diagnosis_text(session: Session, diagnosis: Diagnosis) -> None:
     """``doctor``: one line per finding, with the command that fixes it."""
     for finding in diagnosis.findings:
         mark = "[green]fixed[/green]" if finding.fixed else _MARKS[finding.severity]
-        # Findings are prose: wrapped between words on a terminal.
-        line = f"{mark}  {escape(finding.check)}: {escape(finding.message)}"
-        session.out.print(line, soft_wrap=False)
+        session.out.print(f"{mark}  {escape(finding.check)}: {escape(finding.message)}")
         if finding.fix and not finding.fixed and finding.severity != "ok":
-            session.out.print(f"       fix: {escape(finding.fix)}", soft_wrap=False)
+            session.out.print(f"       fix: {escape(finding.fix)}")
     problems = sum(f.is_problem for f in diagnosis.findings)
     session.out.print("No problems found." if not problems else f"{problems} problem(s) found.")

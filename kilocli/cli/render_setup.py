@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kilocli.cli.columns import Column, render_table
 from kilocli.cli.render import escape
 
 if TYPE_CHECKING:
@@ -59,13 +60,31 @@ def setup_text(session: Session, result: SetupResult) -> None:
         out.print(f"Next: {escape(result.run)}")
 
 
+TOOL_COLUMNS = (
+    Column("Tool"),
+    Column("Detected"),
+    Column("Set up"),
+    Column("Key"),
+    Column("Works"),
+    Column("Files", wrap=True),
+)
+
+
 def tools_text(session: Session, result: ToolList) -> None:
-    """``setup list``: a line per tool."""
-    out = session.out
-    out.print(f"{'Tool':<10}{'Detected':<10}{'Set up':<8}{'Key':<8}{'Works':<7}Files")
-    for row in result.tools:
-        detected = "yes" if row.detected else "no"
-        configured = "yes" if row.configured else "no"
-        works = "yes" if row.works else "no"
-        files = escape(", ".join(row.files))
-        out.print(f"{row.tool:<10}{detected:<10}{configured:<8}{row.key_by:<8}{works:<7}{files}")
+    """``setup list``: a line per tool, its files one under the other when the width asks."""
+    from kilocli.text import one_line
+
+    rows = [
+        [
+            row.tool,
+            "yes" if row.detected else "no",
+            "yes" if row.configured else "no",
+            row.key_by,
+            "yes" if row.works else "no",
+            # A path is one word: its own spaces are non-breaking.
+            ", ".join(one_line(path).replace(" ", "\u00a0") for path in row.files),
+        ]
+        for row in result.tools
+    ]
+    for line in render_table(TOOL_COLUMNS, rows, session.out.width, gap=2):
+        session.out.print(escape(line))

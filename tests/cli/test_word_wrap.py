@@ -4,6 +4,7 @@ as at any other width."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -49,3 +50,30 @@ def test_warnings_wrap_between_words(kilo: Kilo, short_home: str, columns: int) 
     assert "Offline and no cached Kilo Gateway model list" in " ".join(narrow.stderr.split())
     assert max(len(line.rstrip()) for line in narrow.stderr.splitlines()) <= columns
     assert narrow.stderr.split() == wide.stderr.split()
+
+
+def test_setup_list_puts_each_file_whole_on_a_line_at_80_columns(kilo: Kilo) -> None:
+    files = [
+        f
+        for row in json.loads(kilo("setup", "list", "--json").stdout)["tools"]
+        for f in row["files"]
+    ]
+
+    run = kilo("setup", "list", env={"COLUMNS": "80"})
+
+    lines = run.stdout.splitlines()
+    assert lines[0].split() == ["Tool", "Detected", "Set", "up", "Key", "Works", "Files"]
+    shown = [word.rstrip(",") for line in lines[1:] for word in line.split()[-1:]]
+    assert shown == files  # one file per line, whole, in order
+
+
+@pytest.mark.parametrize("args", [("models", "status"), ("auth", "status", "--all")], ids=" ".join)
+def test_status_blocks_wrap_between_words(
+    kilo: Kilo, short_home: str, args: tuple[str, ...]
+) -> None:
+    wide = on_terminal(kilo, short_home, 1000, *args)
+
+    narrow = on_terminal(kilo, short_home, 40, *args)
+
+    assert max(len(line.rstrip()) for line in narrow.stdout.splitlines()) <= 40
+    assert narrow.stdout.split() == wide.stdout.split()
