@@ -14,12 +14,15 @@ The hierarchy (the module in brackets where a class lives elsewhere; a test keep
     * DiscoveryFailed (gateway.discover)
     * MalformedAnswer (gateway.http)
   * Interrupted
+  * JsonTextError (tools.jsontext)
   * NotAuthenticated
     * SignInRefused (gateway.device)
   * OutputFailed
   * ProbeFailed (gateway.probe)
   * ProgramNotStarted
+  * Refused (tools.files)
   * SignInFailed (gateway.device)
+  * Unreadable (tools.documents)
   * UsageError
     * InputRequired
     * InvalidKey

@@ -85,13 +85,13 @@ def complete_profile_ids(ctx: typer.Context, incomplete: str) -> list[str]:
 
 
 def complete_model_refs(ctx: typer.Context, incomplete: str) -> list[str]:
-    """The refs of every cached model list (``cache/models-<provider>[-<org>].json``), each
-    once, in cache order; without a cache, the registry's default models."""
+    """The refs of the built-in catalogs, then of every cached model list
+    (``cache/models-<provider>[-<org>].json``), each once, in that order."""
     from kilocli.paths import resolve_paths
     from kilocli.providers.registry import PROVIDERS
 
     cache_dir = resolve_paths(_env(ctx)).cache_dir
-    refs = [provider.default_model for provider in PROVIDERS]
+    refs = [f"{p.id}/{model.id}" for p in PROVIDERS for model in p.fallback_models]
     for provider in PROVIDERS:
         try:
             names = sorted(cache_dir.glob(f"models-{provider.id}*.json"))

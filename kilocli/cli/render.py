@@ -120,9 +120,9 @@ def write_env(
     if terminal and not reveal:
         shown = [replace(v, value=preview(v.value)) if v.secret else v for v in variables]
         write_raw(session, for_terminal(render_previews(shown, fmt)))
-        session.err.print(
-            f"The key is shown as a preview. To use the values: {escape(how_to_use(fmt, command))}"
-        )
+        session.err.print("The key is shown as a preview. To use the values:")
+        # A command to copy: never broken across lines.
+        session.err.print(f"  {escape(how_to_use(fmt, command))}", soft_wrap=True)
         return
     if fmt == "github":
         if session.overrides.stderr_stream.isatty():

@@ -48,13 +48,7 @@ def setup_text(session: Session, result: SetupResult) -> None:
     out.print(escape(f"{verb}{models}."))
     for entry in result.files:
         state = "changed" if entry.changed else "unchanged"
-        # After --remove kilocli's copy of the key is gone: only a file set up holds it.
-        key = ""
-        if entry.holds_key and entry.changed:
-            key = {
-                "configured": " (holds the key, 0600)",
-                "removed": " (its copy of the key removed)",
-            }.get(result.action, "")
+        key = " (holds the key, 0600)" if entry.holds_key and entry.changed else ""
         out.print(f"  {state:<9} {escape(entry.path)}{key}")
     if result.run:
         out.print(f"Next: {escape(result.run)}")

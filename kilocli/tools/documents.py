@@ -17,12 +17,13 @@ from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
+from kilocli.errors import KilocliError
 from kilocli.tools.jsontext import JsonText, JsonTextError
 
 FileFormat = Literal["yaml", "toml", "json", "jsonc", "dotenv", "text"]
 
 
-class Unreadable(Exception):
+class Unreadable(KilocliError):
     """The file cannot be parsed, or not rewritten without losing what is in it; ``str()`` is
     the reason, for "…, so it was left as it is"."""
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from kilocli.errors import FileProblem
+from kilocli.errors import FileProblem, KilocliError
 from kilocli.storage import (
     PRIVATE_DIR,
     PRIVATE_FILE,
@@ -27,7 +27,7 @@ NEW_FILE_MODE = 0o644  # a new file without a key, as an editor would create it
 BOM = "\ufeff"
 
 
-class Refused(Exception):
+class Refused(KilocliError):
     """kilocli must not write this file; ``str()`` says why (for "…; left as it is")."""
 
     def __init__(self, reason: str, *, fix: str | None = None) -> None:

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from kilocli.errors import KilocliError
+
 MAX_DEPTH = 64
 
 _WS = re.compile(r"[ \t\r\n]*")
@@ -21,7 +23,7 @@ _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?")
 _LITERALS = {"true": True, "false": False, "null": None}
 
 
-class JsonTextError(ValueError):
+class JsonTextError(KilocliError):
     """The text is not JSON kilocli can edit; ``str()`` says why."""
 
 

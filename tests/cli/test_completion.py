@@ -143,7 +143,7 @@ def test_no_store_and_a_broken_store_complete_nothing(
 def test_model_refs_come_from_the_cached_catalog(
     monkeypatch: pytest.MonkeyPatch, kilo: Kilo, gateway: FakeGateway, line: str
 ) -> None:
-    assert GATEWAY_REF not in complete(monkeypatch, line)  # no cache yet: the defaults only
+    assert GATEWAY_REF not in complete(monkeypatch, line)  # no cache yet: the built-in lists
     assert kilo("models", "kilocode", "--plain").code == 0  # fills the cache
     gateway.reset()
 
@@ -161,7 +161,9 @@ def test_model_refs_come_from_the_cached_catalog(
 def test_a_broken_cache_completes_the_defaults(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
     write_file(home / "cache" / "models-kilocode.json", json.dumps({"models": "nope"}))
 
-    assert complete(monkeypatch, "kilocli models set ") == [p.default_model for p in PROVIDERS]
+    built_in = [f"{p.id}/{model.id}" for p in PROVIDERS for model in p.fallback_models]
+    assert complete(monkeypatch, "kilocli models set ") == built_in
+    assert {p.default_model for p in PROVIDERS} <= set(built_in)
 
 
 COMPLETION_PROBE = """

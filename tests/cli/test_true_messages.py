@@ -66,8 +66,5 @@ def test_setup_llm_remove_does_not_say_keys_json_holds_the_key() -> None:
 
     removed = setup_ok("llm", "--remove")
 
-    assert removed.stdout.splitlines()[1:] == [
-        f"  changed   {models}",
-        f"  changed   {keys} (its copy of the key removed)",
-    ]
+    assert removed.stdout.splitlines()[1:] == [f"  changed   {models}", f"  changed   {keys}"]
     assert VALID_KEY not in (keys.read_text() if keys.exists() else "")
