@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import typer
+from typer._click.formatting import HelpFormatter  # Typer's own Click draws its help
 from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 EXAMPLE_SEPARATOR = "\t"
@@ -33,7 +34,7 @@ def wrap_words(text: str, width: int) -> list[str]:
     return wrapper.wrap(" ".join(text.split())) or [""]
 
 
-class WordWrappingFormatter(typer.core._click.HelpFormatter):  # type: ignore[name-defined,misc]
+class WordWrappingFormatter(HelpFormatter):
     """Click's help formatter, wrapping between words only."""
 
     def write_text(self, text: str) -> None:
@@ -87,10 +88,9 @@ def _format_examples(epilog: str | None, formatter: Any) -> None:
             command, _, what = line.partition(EXAMPLE_SEPARATOR)
             formatter.write(" " * formatter.current_indent + command + "\n")
             if what:
-                with formatter.indentation():
-                    formatter.current_indent += EXAMPLE_INDENT - 2
-                    formatter.write_text(what)
-                    formatter.current_indent -= EXAMPLE_INDENT - 2
+                formatter.current_indent += EXAMPLE_INDENT
+                formatter.write_text(what)
+                formatter.current_indent -= EXAMPLE_INDENT
 
 
 class ReadableCommand(TyperCommand):
