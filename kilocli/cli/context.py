@@ -36,21 +36,11 @@ OrganizationOption = Annotated[
 """``--organization`` of ``onboard`` and ``auth login`` (SPEC §13)."""
 
 
-class _KilocliTyper(typer.Typer):
-    """A Typer app whose commands draw readable help (:mod:`kilocli.cli.help`)."""
-
-    def command(self, *args: Any, **kwargs: Any) -> Any:
-        from kilocli.cli.help import ReadableCommand
-
-        kwargs.setdefault("cls", ReadableCommand)
-        return super().command(*args, **kwargs)
-
-
 def command_app(**settings: Any) -> typer.Typer:
     """A Typer app with kilocli's settings: plain help (no rich panels, fast) in words with
     examples, ``-h``, no pretty tracebacks (they would show local variables, keys among
     them)."""
-    from kilocli.cli.help import ReadableGroup
+    from kilocli.cli.help import ReadableGroup, ReadableTyper
 
     options: dict[str, Any] = {
         "cls": ReadableGroup,
@@ -61,7 +51,7 @@ def command_app(**settings: Any) -> typer.Typer:
         "context_settings": {"help_option_names": ["-h", "--help"]},
     }
     options.update(settings)
-    return _KilocliTyper(**options)
+    return ReadableTyper(**options)
 
 
 @dataclass

@@ -147,6 +147,14 @@ def _usage(argument: TyperArgument) -> str:
     return name if argument.required else f"[{name}]"
 
 
+class ReadableTyper(typer.Typer):
+    """A Typer app whose commands are :class:`ReadableCommand` unless they say otherwise."""
+
+    def command(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("cls", ReadableCommand)
+        return super().command(*args, **kwargs)
+
+
 class ReadableGroup(TyperGroup):
     """A group whose help lists each command's whole summary (wrapped, never cut short with
     "...") and ends with its examples."""
