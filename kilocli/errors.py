@@ -23,6 +23,7 @@ The hierarchy (the module in brackets where a class lives elsewhere; a test keep
   * Refused (tools.files)
   * SignInFailed (gateway.device)
   * Unreadable (tools.documents)
+  * UnusableValue (tools.variables)
   * UsageError
     * InputRequired
     * InvalidKey
