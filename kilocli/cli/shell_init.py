@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from kilocli.cli.context import command_app, command_session
+from kilocli.cli.help import examples
 
 
 class ShellName(StrEnum):
@@ -19,7 +20,13 @@ class ShellName(StrEnum):
 app = command_app(no_args_is_help=False)
 
 
-@app.command("shell-init")
+@app.command(
+    "shell-init",
+    epilog=examples(
+        ('eval "$(kilocli shell-init bash)"', "In ~/.bashrc: plain aider and opencode work"),
+        ("kilocli shell-init fish | source", "The same in fish's config.fish"),
+    ),
+)
 def shell_init(
     ctx: typer.Context,
     shell: Annotated[

@@ -87,6 +87,7 @@ def test_onboard_setup_completes_tools_only(monkeypatch: pytest.MonkeyPatch) -> 
         ("kilocli env --format ", list(USAGE)),
         ("kilocli models kilocode --sort ", ["id", "price", "context"]),
         ("kilocli models list --input ", ["image", "text"]),
+        ("kilocli shell-init ", ["bash", "zsh", "fish"]),
     ],
 )
 def test_fixed_choices_come_from_their_registries(

@@ -39,6 +39,7 @@ COMMANDS = [
     ("exec",),
     ("env",),
     ("setup",),
+    ("shell-init",),
 ]
 
 
