@@ -41,7 +41,9 @@ from tests.helpers import document
 from tests.reliability.conftest import FAST, SLOW, BadNetwork, open_bad_network
 
 TIMEOUT = 1.0  # SPEC §6 says 5 s; injected shorter, so that no test waits out 5 s
-ALLOWED = 4 * TIMEOUT  # the timeout, and time to start and finish on a busy machine
+# The bad networks never end on their own (a trickle, a stall every 4 s, silence), so any bound
+# proves the timeout holds; a generous one keeps the test steady on a machine under heavy load.
+ALLOWED = 15 * TIMEOUT
 KEY = VALID_KEY
 KILO = get_provider("kilocode")
 CACHE_AGE = 2 * 3600 + 60  # shown as "2 h"
