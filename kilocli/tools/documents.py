@@ -18,9 +18,13 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from kilocli.errors import KilocliError
-from kilocli.tools.jsontext import JsonText, JsonTextError
+from kilocli.tools.jsontext import MAX_DEPTH, JsonText, JsonTextError
 
 FileFormat = Literal["yaml", "toml", "json", "jsonc", "dotenv", "text"]
+
+MAX_VALUES = 1_000_000
+"""The most values a YAML document may hold, each alias counted as all it repeats: a
+"billion laughs" of nested aliases is refused, never expanded."""
 
 
 class Unreadable(KilocliError):
@@ -267,32 +271,61 @@ def _load_yaml(text: str) -> Any:
     from ruamel.yaml.error import YAMLError
 
     try:
-        return _yaml().load(text)
+        document = _yaml().load(text)
     except RecursionError:
         raise Unreadable("it is nested too deeply") from None
     except YAMLError as exc:
         raise Unreadable(f"it is not valid YAML ({_first_line(exc)})") from None
+    _check_extent(document)
+    return document
+
+
+def _check_extent(document: Any) -> None:
+    """Refuse a document nested past :data:`MAX_DEPTH` or holding more than
+    :data:`MAX_VALUES` values once its aliases are expanded (reading such a value would
+    take for ever, or all the memory there is).
+
+    Raises:
+        Unreadable: it is.
+    """
+    count = 0
+    pending: list[tuple[Any, int]] = [(document, 0)]
+    while pending:
+        node, depth = pending.pop()
+        count += 1
+        if count > MAX_VALUES:
+            raise Unreadable(
+                f"it holds more than {MAX_VALUES:,} values, counting each alias as all it repeats"
+            )
+        if depth > MAX_DEPTH:
+            raise Unreadable(f"it is nested too deeply (more than {MAX_DEPTH} levels)")
+        if isinstance(node, Mapping):
+            pending += [(value, depth + 1) for value in node.values()]
+        elif isinstance(node, list):
+            pending += [(value, depth + 1) for value in node]
 
 
 def _dump_yaml(document: Any, original: str) -> str:
     import io
 
     yaml = _yaml()
-    mapping, offset = yaml_indentation(original)
+    mapping, offset, dash = yaml_indentation(original)
     if offset is None:  # people indent a list under a key; one at the top stays flush
         offset = 0 if isinstance(document, list) else 2
-    yaml.indent(mapping=mapping, sequence=offset + 2, offset=offset)
+    yaml.indent(mapping=mapping, sequence=offset + dash, offset=offset)
     out = io.StringIO()
     yaml.dump(document, out)
     return out.getvalue()
 
 
-def yaml_indentation(text: str) -> tuple[int, int | None]:
-    """The file's indentation: the step of a nested mapping (2 when it has none), and where a
+def yaml_indentation(text: str) -> tuple[int, int | None, int]:
+    """The file's indentation: the step of a nested mapping (2 when it has none), where a
     list puts its dash (``key:\\n  - item``: offset 2; ``key:\\n- item``: 0; None when the
-    file has no list)."""
+    file has no list), and how far after its dash an item starts (``-   key``: 4; 2 when
+    the file has no list)."""
     mapping: int | None = None
     offset: int | None = None
+    dash: int | None = None
     previous: tuple[int, str] | None = None
     for line in text.splitlines():
         stripped = line.strip()
@@ -307,9 +340,12 @@ def yaml_indentation(text: str) -> tuple[int, int | None]:
                 offset = step if offset is None and step >= 0 else offset
             elif mapping is None and step > 0:
                 mapping = step
-        body = stripped[2:] if stripped.startswith("- ") else stripped
+        item = re.match(r"-( +)(?=\S)", stripped)
+        if item is not None and dash is None:
+            dash = item.end()
+        body = stripped[item.end() :] if item is not None else stripped
         previous = (indent + (len(stripped) - len(body)), body)
-    return mapping or 2, offset
+    return mapping or 2, offset, dash or 2
 
 
 def _load_toml(text: str) -> Any:
