@@ -224,14 +224,15 @@ class JsonText:
             elif node.members is None:
                 raise JsonTextError(f"{'.'.join(path[:depth])} is not an object")
         existing = self.get(path)
+        compact = self._compact_at(path[:-1])
         if existing is not None:
             indent = self._indent_at(existing.start)
-            self._splice(existing.start, existing.end, self._render(value, indent))
+            self._splice(existing.start, existing.end, self._render(value, indent, compact))
             return
         parent = self.get(path[:-1])
         if parent is None or parent.members is None:
             raise JsonTextError(f"{'.'.join(path[:-1])} is not an object")
-        self._insert(parent, parent.members, path[-1], value)
+        self._insert(parent, parent.members, path[-1], value, compact)
 
     def delete(self, path: tuple[str, ...]) -> None:
         """Take out the member at ``path`` (with its comma); nothing when it is not there."""
@@ -281,13 +282,29 @@ class JsonText:
         """Whether the user wrote the whole document on one line (an empty one is not)."""
         return "\n" not in self.text.strip() and bool(self.root.members)
 
-    def _render(self, value: Any, indent: str) -> str:
+    def _compact_at(self, path: tuple[str, ...]) -> bool:
+        """Whether a member added to the object at ``path`` goes on the line of its
+        neighbours: the whole document is on one line, or the nearest object around it (or
+        itself) that holds members is written on one line."""
+        if self._compact():
+            return True
+        for depth in range(len(path), -1, -1):
+            node = self.get(path[:depth])
+            if node is not None and node.members:
+                return "\n" not in self.text[node.start : node.end]
+        return False
+
+    def _separator(self) -> str:
+        """``", "`` or ``","``, as the user separates members written on one line."""
+        match = re.search(r",( ?)(?=[^\s])", self.text)
+        return "," + (match.group(1) if match else self._colon()[1:])  # "a":1,"b":2
+
+    def _render(self, value: Any, indent: str, compact: bool = False) -> str:
         if not isinstance(value, dict) or not value:
             return json.dumps(value, ensure_ascii=False)
-        if self._compact():
-            sep = ", " if ", " in self.text else ","
-            inner = sep.join(
-                json.dumps(k, ensure_ascii=False) + self._colon() + self._render(v, indent)
+        if compact or self._compact():
+            inner = self._separator().join(
+                json.dumps(k, ensure_ascii=False) + self._colon() + self._render(v, indent, True)
                 for k, v in value.items()
             )
             return "{" + inner + "}"
@@ -302,11 +319,13 @@ class JsonText:
         ]
         return "{\n" + ",\n".join(lines) + "\n" + indent + "}"
 
-    def _insert(self, parent: Node, members: list[Member], key: str, value: Any) -> None:
+    def _insert(
+        self, parent: Node, members: list[Member], key: str, value: Any, compact: bool
+    ) -> None:
         name = json.dumps(key, ensure_ascii=False) + self._colon()
         if not members:
-            if self._compact():
-                body = name + self._render(value, "")
+            if compact:
+                body = name + self._render(value, "", compact)
                 self._splice(parent.start + 1, parent.end - 1, body)
                 return
             outer = self._indent_at(parent.start)
@@ -316,13 +335,9 @@ class JsonText:
             return
         last = members[-1]
         on_own_line = not self.text[self._line_start(last.key_start) : last.key_start].strip()
-        if on_own_line and not self._compact():
-            indent = self._indent_at(last.key_start)
-            gap = "\n" + indent
-        else:
-            indent = self._indent_at(last.key_start)
-            gap = " " if ", " in self.text else ""
-        entry = name + self._render(value, indent)
+        indent = self._indent_at(last.key_start)
+        gap = "\n" + indent if on_own_line and not compact else self._separator()[1:]
+        entry = name + self._render(value, indent, compact)
         if last.comma_end is not None:  # a trailing comma (JSONC): ours gets one too
             self._splice(last.comma_end, last.comma_end, gap + entry + ",")
         else:
