@@ -15,6 +15,7 @@ from pathlib import Path
 
 from kilocli.errors import FileProblem, KilocliError
 from kilocli.storage import (
+    MAX_FILE_BYTES,
     PRIVATE_DIR,
     PRIVATE_FILE,
     ensure_private_dir,
@@ -90,13 +91,16 @@ def read_state(path: Path, home: Path, *, holds_key: bool = False) -> FileState:
 
     Raises:
         Refused: a link that leaves the home or reaches something not the user's; a file
-            others can read that is to hold a key.
-        FileProblem: not a regular file, too large, or unreadable.
+            others can read that is to hold a key; a file too large to read.
+        FileProblem: not a regular file, or unreadable.
     """
     real = guest_path(path, home)
+    _check_size(real)
     data = read_file_bytes(real)
     if data is None:
         return FileState(real, None)
+    if len(data) > MAX_FILE_BYTES:  # it grew since
+        _check_size(real, len(data))
     info = real.stat()
     mode = stat.S_IMODE(info.st_mode)
     if holds_key and mode & 0o077:
@@ -105,6 +109,21 @@ def read_state(path: Path, home: Path, *, holds_key: bool = False) -> FileState:
             fix=f"chmod 600 '{real}'",
         )
     return FileState(real, data, mode, (info.st_uid, info.st_gid))
+
+
+def _check_size(real: Path, size: int | None = None) -> None:
+    """Refuse a regular file larger than kilocli reads (the snippet is then the way)."""
+    if size is None:
+        try:
+            info = real.stat()
+        except OSError:
+            return  # not there, or unreadable: reading it says so
+        size = info.st_size if stat.S_ISREG(info.st_mode) else 0
+    if size > MAX_FILE_BYTES:
+        raise Refused(
+            f"it is larger than {MAX_FILE_BYTES // 2**20} MiB ({size:,} bytes), "
+            "more than kilocli reads"
+        )
 
 
 def guest_path(path: Path, home: Path) -> Path:
