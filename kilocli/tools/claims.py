@@ -6,7 +6,8 @@ them to a document records, per path, what kilocli wrote and what was there befo
 
 - a path kilocli wrote before and the user has not changed since: updated;
 - a path that is not there: created (the record says which containers are new);
-- a path with the same value already: adopted, and left there by ``--remove``;
+- a path with the same value already: adopted, and left there by ``--remove``; it stays the
+  user's (a later, different value of kilocli's is a conflict like any other);
 - a path with another value of the user's: a conflict (``setup`` stops and names it), unless
   ``force`` (then the user's value is recorded and ``--remove`` restores it); the tool's
   default (``kind="default"``) is replaced and restored without ``force``, unless
@@ -153,7 +154,9 @@ def _apply(  # noqa: PLR0911 (one return per rule of the module docstring)
 ) -> Written | None:
     current = document.get(claim.path)
     written = fingerprint(str(claim.value)) if claim.secret else claim.value
-    if earlier is not None and earlier.holds(current):  # ours, untouched since
+    # An adopted value is the user's: kilocli changes it only as it would any of theirs.
+    ours = earlier is not None and not (earlier.adopted and claim.value != current)
+    if earlier is not None and ours and earlier.holds(current):  # ours, untouched since
         _put(document, claim.path, claim.value)
         return Written(
             claim.path,
@@ -161,7 +164,7 @@ def _apply(  # noqa: PLR0911 (one return per rule of the module docstring)
             earlier.existed,
             earlier.previous,
             earlier.previous_secret,
-            earlier.adopted and claim.value == current,
+            earlier.adopted,
         )
     if current is MISSING:
         if claim.value is MISSING:
