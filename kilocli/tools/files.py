@@ -86,8 +86,9 @@ def digest(data: bytes) -> str:
 def read_state(path: Path, home: Path, *, holds_key: bool = False) -> FileState:
     """Read the tool file ``path`` (following a link only as SPEC §12 allows).
 
-    With ``holds_key``, a file other users can read is refused: kilocli will not put a key
-    in it (and never changes a mode it did not set).
+    With ``holds_key``, a file other users can read (by its mode, or as its owner) is
+    refused: kilocli will not put a key in it (and never changes a mode or owner it did not
+    set).
 
     Raises:
         Refused: a link that leaves the home or reaches something not the user's; a file
@@ -107,6 +108,11 @@ def read_state(path: Path, home: Path, *, holds_key: bool = False) -> FileState:
         raise Refused(
             f"other users can read it (mode {mode:04o}), and it is to hold a key",
             fix=f"chmod 600 '{real}'",
+        )
+    if holds_key and info.st_uid != os.geteuid():
+        raise Refused(
+            f"it belongs to another user (uid {info.st_uid}), who could read the key",
+            fix=f"chown {os.geteuid()} '{real}'",
         )
     return FileState(real, data, mode, (info.st_uid, info.st_gid))
 
