@@ -19,7 +19,7 @@ import pytest
 import tomli_w
 
 from tests.conftest import run_kilocli
-from tests.fakes import VALID_KEY
+from tests.fakes import OTHER_VALID_KEY, VALID_KEY
 from tests.reliability.guest_helpers import (
     IS_ROOT,
     KEY_FILES,
@@ -295,6 +295,24 @@ def test_a_key_file_others_can_read_is_refused_with_the_chmod_that_fixes_it(
     assert tree(user_home()) == before
 
 
+@pytest.mark.skipif(not IS_ROOT, reason="needs root to give a file to another user")
+@pytest.mark.parametrize(("tool", "name"), KEY_FILES)
+def test_a_key_file_of_another_user_is_refused_with_the_chown_that_fixes_it(
+    tool: str, name: str
+) -> None:
+    original = b'{\n  "openai": "sk-mine"\n}\n' if name == "keys.json" else b"OTHER=1\n"
+    path = put(tool_file(tool, name), original, 0o600)
+    os.chown(path, NOBODY, NOBODY)
+    before = tree(user_home())
+
+    run = setup(tool)
+
+    assert_refused(run, path, f"it belongs to another user (uid {NOBODY})")
+    assert f"To let kilocli change it, run: chown 0 '{path}'" in run.stderr
+    assert state(path) == (original, 0o600, NOBODY, NOBODY)
+    assert tree(user_home()) == before
+
+
 # --- 3. What kilocli owns --------------------------------------------------------------------
 
 KEY_NAME = {"keys.json": "kilocode", ".env": "KILOCODE_API_KEY"}
@@ -396,6 +414,26 @@ def test_a_key_the_user_changed_after_setup_is_theirs_from_then_on() -> None:
 
     assert keys.read_bytes() == changed
     assert not (llm_dir() / "extra-openai-models.yaml").exists()
+
+
+def test_the_users_identical_key_stays_theirs_when_kilocli_s_key_changes() -> None:
+    keys = llm_dir() / "keys.json"
+    original = ('{\n  "kilocode": "' + VALID_KEY + '"\n}\n').encode()
+    put(keys, original, 0o600)
+    setup_ok("llm")  # adopted: the same key was there
+    other = {"KILOCODE_API_KEY": OTHER_VALID_KEY}
+
+    run = setup("llm", env=other)
+
+    assert_refused(run, keys, "it already has kilocode of your own")
+    assert keys.read_bytes() == original
+
+    setup_ok("llm", "--force", env=other)
+    assert read_key(keys) == OTHER_VALID_KEY
+    setup_ok("llm", "--remove")
+
+    assert keys.read_bytes() == original
+    assert listing(llm_dir()) == ["keys.json"]
 
 
 def forget_setup_record() -> None:
