@@ -129,6 +129,8 @@ class _TreeDocument:
         self.fmt = fmt
         self.original = text
         self.root: Any = _load_yaml(text) if fmt == "yaml" else _load_toml(text)
+        # A YAML file of nothing but comments loads as nothing: they go first when it is dumped.
+        self.preamble = text if self.root is None and text.strip() else ""
 
     def _walk(self, path: Path) -> tuple[Any, int]:
         """The deepest container along ``path`` and how many steps reached it."""
@@ -210,11 +212,13 @@ class _TreeDocument:
 
     def dump(self) -> str:
         if self.root is None:
-            return ""
+            return self.preamble
         if self.fmt == "toml":
             import tomlkit
 
             return tomlkit.dumps(self.root)
+        if self.preamble:
+            return self.preamble.rstrip("\n") + "\n" + _dump_yaml(self.root, "")
         return _dump_yaml(self.root, self.original)
 
 
@@ -313,9 +317,15 @@ def _dump_yaml(document: Any, original: str) -> str:
     if offset is None:  # people indent a list under a key; one at the top stays flush
         offset = 0 if isinstance(document, list) else 2
     yaml.indent(mapping=mapping, sequence=offset + dash, offset=offset)
+    head, lines = "", [line for line in original.splitlines() if line.strip() and line[0] != "#"]
+    if lines and lines[0].rstrip() == "---":  # a start marker: it and the comments before it
+        head = original[: original.index("\n", original.index(lines[0])) + 1]
+    else:
+        yaml.explicit_start = bool(lines) and re.match(r"---\s", lines[0]) is not None
+    yaml.explicit_end = bool(lines) and lines[-1].rstrip() == "..."
     out = io.StringIO()
     yaml.dump(document, out)
-    return out.getvalue()
+    return head + out.getvalue()
 
 
 def yaml_indentation(text: str) -> tuple[int, int | None, int]:
