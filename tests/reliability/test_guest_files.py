@@ -190,6 +190,12 @@ LAYOUTS["opencode", "compact objects"] = (
         and b'}}, "kilocode": {"npm": "@ai-sdk/openai-compatible", ' in after
     ),
 )
+LAYOUTS["aider", "document markers"] = (
+    {".aider.conf.yml": b"# head\n---\ndark-mode: true\n...\n"},
+    lines_kept,
+)
+LAYOUTS["aider", "comments only"] = ({".aider.conf.yml": b"# aider, some day\n"}, lines_kept)
+LAYOUTS["llm", "comments only"] = ({"extra-openai-models.yaml": b"# none yet\n"}, lines_kept)
 LAYOUTS["llm", "one-line keys.json"] = (
     {"keys.json": b'{"openai":"sk-mine"}'},
     lambda _before, after: (
@@ -369,7 +375,20 @@ def test_a_file_kilocli_cannot_rewrite_safely_is_left_byte_identical(case: str) 
 # --- 7. The user's edits between setup and --remove --------------------------------------------
 
 EDITS: dict[str, tuple[str, bytes, Callable[[bytes], bytes], bytes]] = {
-    # tool: (file name, the user's file, their edit after setup, the file after --remove)
+    # tool (and case): (file name, the user's file, their edit after setup, the file after
+    # --remove)
+    "aider, comments only": (
+        ".aider.conf.yml",
+        b"# aider settings, some day\n",
+        lambda data: data + b"dark-mode: true\n",
+        b"# aider settings, some day\ndark-mode: true\n",
+    ),
+    "aider, document markers": (
+        ".aider.conf.yml",
+        b"# head\n---\nmodel: gpt-4o\n...\n",
+        lambda data: data.replace(b"\n...\n", b"\ndark-mode: true\n...\n"),
+        b"# head\n---\nmodel: gpt-4o\ndark-mode: true\n...\n",
+    ),
     "aider": (
         ".aider.conf.yml",
         b"# mine\nmodel: gpt-4o\ndark-mode: true\n",
@@ -404,11 +423,12 @@ EDITS: dict[str, tuple[str, bytes, Callable[[bytes], bytes], bytes]] = {
 }
 
 
-@pytest.mark.parametrize("tool", list(EDITS))
+@pytest.mark.parametrize("case", list(EDITS))
 def test_remove_after_the_user_edited_the_file_takes_out_only_kilocli_s_values(
-    tool: str,
+    case: str,
 ) -> None:
-    name, original, edit, expected = EDITS[tool]
+    tool = case.partition(",")[0]
+    name, original, edit, expected = EDITS[case]
     path = put(tool_file(tool, name), original, 0o600 if name == "keys.json" else 0o644)
     setup_ok(tool)
     path.write_bytes(edit(path.read_bytes()))
