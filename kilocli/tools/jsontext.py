@@ -324,13 +324,15 @@ class JsonText:
     ) -> None:
         name = json.dumps(key, ensure_ascii=False) + self._colon()
         if not members:
+            # what is inside the braces: nothing, or a comment of the user's (kept before ours)
+            kept = self.text[parent.start + 1 : parent.end - 1].rstrip(" \t\r\n")
             if compact:
-                body = name + self._render(value, "", compact)
+                body = kept + name + self._render(value, "", compact)
                 self._splice(parent.start + 1, parent.end - 1, body)
                 return
             outer = self._indent_at(parent.start)
             inner = outer + self._unit()
-            body = "\n" + inner + name + self._render(value, inner) + "\n" + outer
+            body = kept + "\n" + inner + name + self._render(value, inner) + "\n" + outer
             self._splice(parent.start + 1, parent.end - 1, body)
             return
         last = members[-1]
@@ -338,7 +340,29 @@ class JsonText:
         indent = self._indent_at(last.key_start)
         gap = "\n" + indent if on_own_line and not compact else self._separator()[1:]
         entry = name + self._render(value, indent, compact)
-        if last.comma_end is not None:  # a trailing comma (JSONC): ours gets one too
-            self._splice(last.comma_end, last.comma_end, gap + entry + ",")
-        else:
-            self._splice(last.node.end, last.node.end, "," + gap + entry)
+        end = last.comma_end if last.comma_end is not None else last.node.end
+        at = self._past_comments_on_the_line(end)  # a comment after the last member stays its
+        comma = "" if last.comma_end is not None else ","
+        trailing = "," if last.comma_end is not None else ""  # JSONC trailing comma: ours too
+        self._replace(
+            self.text[:end] + comma + self.text[end:at] + gap + entry + trailing + self.text[at:]
+        )
+
+    def _past_comments_on_the_line(self, pos: int) -> int:
+        """Just past the comments that follow ``pos`` on its line (``pos`` when none)."""
+        if not self.comments:
+            return pos
+        text, at = self.text, pos
+        while True:
+            probe = at + len(text[at:]) - len(text[at:].lstrip(" \t"))
+            if text.startswith("//", probe):
+                newline = text.find("\n", probe)
+                return len(text) if newline < 0 else newline
+            close = text.find("*/", probe + 2) if text.startswith("/*", probe) else -1
+            if close < 0 or "\n" in text[probe:close]:
+                return at
+            at = close + 2
+
+    def _replace(self, text: str) -> None:
+        self.text = text
+        self.root = parse(self.text, comments=self.comments)
