@@ -30,7 +30,6 @@ from tests.tools.setup_helpers import (
     opencode_file,
     setup_ok,
     store_key,
-    tool_files,
     tree,
     user_home,
 )
@@ -62,8 +61,8 @@ LLM_MODELS_4 = (  # ruamel's indent(mapping=4, sequence=4, offset=0): "-   key"
 LLM_KEYS = b'{\n  "openai": "sk-mine"\n}\n'
 CODEX = (
     b"# Codex, by hand\n"
-    b"model = 'o3'\n"
-    b'approval_policy = "on-request"\n'
+    b"approval_policy = 'on-request'\n"
+    b'sandbox_mode = "workspace-write"\n'
     b"\n"
     b"[mcp_servers.docs]\n"
     b'command = "npx"\n'
@@ -178,16 +177,20 @@ LAYOUTS["continue", "4-space YAML"] = ({"config.yaml": CONTINUE_4}, same_indenta
 LAYOUTS["opencode", "4-space JSON"] = ({"opencode.json": OPENCODE_4}, four_space_json)
 LAYOUTS["opencode", "one line"] = (
     {"opencode.json": OPENCODE_ONE_LINE},
-    lambda _before, after: after.count(b"\n") == 1 and after.endswith(b"}}}\n"),
+    lambda before, after: (
+        after.count(b"\n") == 1
+        and after.startswith(before[:-3] + b',"kilocode":{"npm":"@ai-sdk/openai-compatible",')
+    ),
 )
 LAYOUTS["opencode", "compact objects"] = (
     {"opencode.json": OPENCODE_COMPACT_NESTED},
-    # kilocli's provider goes into the compact object on its line, in its style
+    # kilocli's provider goes into the compact object on its line, in its style; its default
+    # model is a line of its own after the last
     lambda before, after: (
-        after.count(b"\n") == before.count(b"\n")
-        and after.splitlines()[-2] == before.splitlines()[-2]
-        and after.splitlines()[2].startswith(b'  "provider": {"anthropic": {"options": ')
-        and b'}}, "kilocode": {"npm": "@ai-sdk/openai-compatible", ' in after
+        after.count(b"\n") == before.count(b"\n") + 1
+        and lines_kept(b"\n".join(before.splitlines()[:2] + before.splitlines()[3:]), after)
+        and after.splitlines()[2].startswith(before.splitlines()[2][:-2] + b', "kilocode": {"npm"')
+        and after.splitlines()[4] == b'  "model": "kilocode/kilo-auto/balanced"'
     ),
 )
 LAYOUTS["aider", "document markers"] = (
@@ -231,7 +234,6 @@ def test_setup_keeps_the_layout_and_remove_gives_every_file_back(tool: str, layo
     for path, data in written.items():
         assert path.read_bytes() == data
         assert listing(path.parent) == listings[path]  # the .bak kilocli wrote is gone
-    assert not tool_files("codex")[1].exists()
 
 
 @pytest.mark.xfail(
@@ -417,8 +419,8 @@ EDITS: dict[str, tuple[str, bytes, Callable[[bytes], bytes], bytes]] = {
     "codex": (
         "config.toml",
         b'model = "o3"\n\n[mcp_servers.docs]\ncommand = "npx"\n',
-        lambda data: data.replace(b'"o3"', b'"o4-mini"'),
-        b'model = "o4-mini"\n\n[mcp_servers.docs]\ncommand = "npx"\n',
+        lambda data: data.replace(b'"npx"', b'"bunx"'),
+        b'model = "o3"\n\n[mcp_servers.docs]\ncommand = "bunx"\n',
     ),
 }
 
@@ -462,11 +464,6 @@ def test_continue_remove_keeps_a_value_the_user_changed_in_kilocli_s_entry() -> 
 OPENCODE_JSONC = b'{\n  // my theme\n  "theme": "tokyonight", /* dark */\n}\n'
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tools/registry.py locates only opencode.json: with opencode.jsonc alone, setup "
-    "writes a new opencode.json beside it",
-)
 def test_opencode_edits_the_users_jsonc_file_and_writes_no_json_beside_it() -> None:
     jsonc = put(opencode_file().with_name("opencode.jsonc"), OPENCODE_JSONC)
 

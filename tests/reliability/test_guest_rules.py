@@ -44,7 +44,6 @@ from tests.tools.setup_helpers import (
     load_yaml,
     mode_of,
     setup,
-    setup_json,
     setup_ok,
     store_key,
     tool_files,
@@ -386,17 +385,18 @@ def test_the_users_identical_entry_and_key_are_adopted_and_left_by_remove() -> N
         b"  api_base: https://api.kilo.ai/api/gateway\n  api_key_name: kilocode\n",
     )
     keys = put(llm_dir() / "keys.json", json.dumps({"kilocode": VALID_KEY}).encode(), 0o600)
-    before = tree(user_home())
+    before = contents(user_home())
+    users = (models.read_bytes(), keys.read_bytes())
 
-    assert setup_json("llm")["action"] == "unchanged"
-    assert tree(user_home()) == before
+    setup_ok("llm")  # llm's default model is set; the entry and the key were there already
 
-    run = setup_ok("llm", "--remove")
+    assert (models.read_bytes(), keys.read_bytes()) == users
 
-    assert tree(user_home()) == before
+    setup_ok("llm", "--remove")
+
+    assert contents(user_home()) == before
     assert read_key(keys) == VALID_KEY
     assert load_yaml(models)[0]["model_id"] == "kilocode/kilo-auto/balanced"
-    assert "nothing changed" in run.stdout
 
 
 def test_a_key_the_user_changed_after_setup_is_theirs_from_then_on() -> None:
@@ -434,6 +434,11 @@ def test_the_users_identical_key_stays_theirs_when_kilocli_s_key_changes() -> No
 
     assert keys.read_bytes() == original
     assert listing(llm_dir()) == ["keys.json"]
+
+
+def contents(root: Path) -> dict[str, bytes | None]:
+    """Every path under ``root`` and its bytes (None for a directory)."""
+    return {name: data for name, (data, _) in tree(root).items()}
 
 
 def forget_setup_record() -> None:
