@@ -5,6 +5,7 @@ read and rewritten without loss."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
@@ -107,7 +108,13 @@ def setup_tool(
         if rt.prompter is not None:
             _ask_before_writing(rt, rt.prompter, tool, result)
     with one_writer(rt.paths.cache_dir, paths):
-        record = load_config(rt.paths).setup.get(tool.id, SetupRecord())  # as it is now
+        config = load_config(rt.paths)  # as it is now: another run may have written meanwhile
+        record = config.setup.get(tool.id, SetupRecord())
+        if not remove:
+            target = replace(
+                target,
+                models=_models(rt, config, target.provider, record, tool, models, warn=False),
+            )
         plans = _plan(guest, tool, paths, target, record, remove=remove)
         result = _result(rt, tool, target, organization, plans, remove=remove, dry=False)
         if result.ok and result.action != "absent":
@@ -185,14 +192,7 @@ def _target(
         base = base_url_in_effect(rt, provider, config).url.rstrip("/")
         return Target(provider, base), None
     credentials = credentials_in_effect(rt, provider_id)
-    earlier = (
-        []
-        if tool.one_model
-        else [ref for ref in record.models if record.provider == credentials.provider.id]
-    )
-    chosen = _models(rt, config, credentials.provider, [*earlier, *models])
-    if tool.one_model:
-        chosen = chosen[-1:]
+    chosen = _models(rt, config, credentials.provider, record, tool, models, warn=True)
     target = Target(
         credentials.provider,
         credentials.api_base,
@@ -221,10 +221,25 @@ def kilocli_command(env: Mapping[str, str]) -> tuple[str, ...]:
 
 
 def _models(
-    rt: Runtime, config: Config, provider: Provider, extra: Sequence[str]
+    rt: Runtime,
+    config: Config,
+    provider: Provider,
+    record: SetupRecord,
+    tool: Tool,
+    named: Sequence[str],
+    *,
+    warn: bool,
 ) -> tuple[ModelChoice, ...]:
-    """The default model (config's, when it is this provider's), the models set up before,
-    and every ``--model``."""
+    """The default model (config's, when it is this provider's), the models set up before
+    (as ``record`` says), and every ``--model``; a one-model tool takes the last."""
+    earlier = [] if tool.one_model or record.provider != provider.id else record.models
+    chosen = _model_choices(rt, config, provider, [*earlier, *named], warn=warn)
+    return chosen[-1:] if tool.one_model else chosen
+
+
+def _model_choices(
+    rt: Runtime, config: Config, provider: Provider, extra: Sequence[str], *, warn: bool
+) -> tuple[ModelChoice, ...]:
     from kilocli.services.catalog import load_catalog
 
     primary = config.primary
@@ -243,7 +258,7 @@ def _models(
     chosen: dict[str, ModelChoice] = {}
     for ref_text in refs:
         model_id = parse_model_ref(ref_text).model_id
-        if model_id not in names and ref_text in (primary, *extra[-1:]):
+        if warn and model_id not in names and ref_text in (primary, *extra[-1:]):
             rt.feedback.warn(f"{ref_text} is not in the cached catalog; set up anyway.")
         chosen.pop(model_id, None)  # the last named goes last (a one-model tool takes it)
         chosen[model_id] = ModelChoice(model_id, names.get(model_id) or model_id)
@@ -302,6 +317,8 @@ def _file_entry(
     rt: Runtime, target: Target, plan: FilePlan, *, remove: bool, dry: bool
 ) -> SetupFile:
     shown = plan.state.path if plan.state is not None else plan.path
+    for secret in plan.revealed:
+        rt.remember_secret(secret)
     entry = SetupFile(
         path=str(shown),
         format=plan.format,

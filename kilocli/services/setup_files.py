@@ -20,6 +20,7 @@ from kilocli.tools.files import (
     delete_file,
     digest,
     forget_backup,
+    make_parents,
     read_state,
     replace_file,
 )
@@ -55,6 +56,9 @@ class FilePlan:
     fix: str | None = None
     outcome: Outcome = field(default_factory=Outcome)
     notes: list[str] = field(default_factory=list)
+    revealed: list[str] = field(default_factory=list, repr=False)
+    """The user's own secrets the change shows (a key ``--force`` replaces or ``--remove``
+    puts back): to be shown only as previews, like kilocli's own."""
 
     @property
     def changed(self) -> bool:
@@ -89,6 +93,7 @@ def plan_setup(guest: Guest, plan: FilePlan, target: Target) -> FilePlan:
             secret_id=lambda p: Stash.name_for(guest.tool_id, path_of_state, path_text(p)),
             is_new=not plan.text.strip(),
         )
+        plan.revealed += plan.outcome.secrets.values()
         if plan.outcome.conflicts:
             plan.problem = (
                 f"it already has {', '.join(plan.outcome.conflicts)} of your own, which kilocli "
@@ -120,11 +125,16 @@ def plan_remove(guest: Guest, plan: FilePlan) -> FilePlan:
         if record is None or state.data is None:
             return plan
         plan.text = state.text
+        for claim in record.claims:  # the user's secrets it puts back: shown as previews only
+            if isinstance(name := claim.get("previousSecret"), str):
+                _secret(guest, plan, name)
         if record.written_digest == state.digest and _restore_whole(guest, plan, record):
             return plan
         document = documents.load(plan.format, plan.text)
         undo_claims(
-            document, [Written.from_data(c) for c in record.claims], lambda n: _secret(guest, n)
+            document,
+            [Written.from_data(c) for c in record.claims],
+            lambda n: _secret(guest, plan, n),
         )
         plan.new_text = document.dump()
         if record.created and documents.is_blank(document):
@@ -150,9 +160,12 @@ def _restore_whole(guest: Guest, plan: FilePlan, record: SetupFileRecord) -> boo
     return True
 
 
-def _secret(guest: Guest, name: str) -> str | None:
+def _secret(guest: Guest, plan: FilePlan, name: str) -> str | None:
     data = guest.stash.get(name)
-    return None if data is None else data.decode()
+    if data is None:
+        return None
+    plan.revealed.append(data.decode())
+    return plan.revealed[-1]
 
 
 def write_setup(guest: Guest, plan: FilePlan) -> SetupFileRecord | None:
@@ -185,9 +198,17 @@ def write_setup(guest: Guest, plan: FilePlan) -> SetupFileRecord | None:
         # A file that holds a key keeps as .bak only the user's own version from before
         # kilocli first wrote it, never a version with a key of kilocli's in it.
         backup = before is None or not plan.tool_file.holds_key
-        made = replace_file(state, data, holds_key=plan.tool_file.holds_key, backup=backup)
-        dirs += [str(d) for d in made]
-        if state.data is not None and backup:
+        dirs += [str(d) for d in make_parents(state.path.parent)]
+        if (
+            replace_file(
+                state,
+                data,
+                holds_key=plan.tool_file.holds_key,
+                backup=backup,
+                our_backups=frozenset(backups),
+            )
+            and state.data is not None
+        ):
             backups.append(digest(state.data))
         if read_file_bytes(state.path) != data:
             raise FileProblem(

@@ -166,28 +166,45 @@ def _nearest_existing(directory: Path) -> os.stat_result | None:
     return None
 
 
-def replace_file(state: FileState, data: bytes, *, holds_key: bool, backup: bool) -> list[Path]:
+def replace_file(
+    state: FileState,
+    data: bytes,
+    *,
+    holds_key: bool,
+    backup: bool,
+    our_backups: frozenset[str] = frozenset(),
+) -> bool:
     """Replace the file read as ``state`` with ``data``; with ``backup``, keep the previous
-    version as ``<name>.bak`` unless the user has a ``.bak`` of their own there.
+    version as ``<name>.bak`` — unless a ``.bak`` is there that kilocli did not write (its
+    digest is not in ``our_backups``): the user's own is never overwritten.
 
     A file kilocli creates is 0600 when it holds a key (0644 otherwise); an existing one keeps
-    its mode and owner. Returns the directories it created.
+    its mode and owner. Returns whether it wrote a ``.bak``; :func:`make_parents` beforehand
+    says which directories it created.
 
     Raises:
         FileProblem: the file changed since it was read (another program wrote it), or the
             write failed; the file is then as it was.
     """
     _check_unchanged(state)
-    created = make_parents(state.path.parent)
     mode = state.mode if state.mode is not None else (PRIVATE_FILE if holds_key else NEW_FILE_MODE)
+    wrote_backup = False
     if backup and state.data is not None:
         bak = backup_path(state.path)
-        if not bak.exists() or (bak.is_file() and not bak.is_symlink()):
+        if (not bak.exists() and not bak.is_symlink()) or _is_ours(bak, our_backups):
             write_private_bytes(
                 bak, state.data, reported_as=state.path, mode=mode, owner=state.owner
             )
+            wrote_backup = True
     write_private_bytes(state.path, data, mode=mode, owner=state.owner)
-    return created
+    return wrote_backup
+
+
+def _is_ours(bak: Path, our_backups: frozenset[str]) -> bool:
+    try:
+        return not bak.is_symlink() and bak.is_file() and digest(bak.read_bytes()) in our_backups
+    except OSError:
+        return False
 
 
 def delete_file(state: FileState) -> None:

@@ -236,11 +236,6 @@ def test_setup_keeps_the_layout_and_remove_gives_every_file_back(tool: str, layo
         assert listing(path.parent) == listings[path]  # the .bak kilocli wrote is gone
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="files.replace_file overwrites an existing regular <name>.bak (it cannot tell the "
-    "user's from kilocli's), and --remove then deletes it as kilocli's",
-)
 @pytest.mark.parametrize("tool", list(PLAIN))
 def test_the_users_own_bak_is_never_overwritten_or_removed(tool: str) -> None:
     written = write_layout(tool, PLAIN[tool])

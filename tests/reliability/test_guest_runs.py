@@ -85,10 +85,6 @@ def recorded_models(tool: str) -> list[str]:
     return [str(m) for m in models]
 
 
-@pytest.mark.xfail(
-    strict=False,  # a race: the lost entry depends on how the ten runs interleave
-    reason="services/setup.py builds the model list from the record read before the lock",
-)
 def test_ten_parallel_llm_setups_each_keep_their_entry() -> None:
     refs = [f"kilocode/m-{i}" for i in range(10)]
 
@@ -102,11 +98,6 @@ def test_ten_parallel_llm_setups_each_keep_their_entry() -> None:
     assert read_key(llm_dir() / "keys.json") == VALID_KEY
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="services/setup.py: setup_tool reads the record and builds the target (models) "
-    "before one_writer; a run that finished meanwhile is undone as a 'stale' claim",
-)
 def test_a_setup_that_finishes_while_another_waits_for_the_lock_keeps_its_entry(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -176,11 +167,6 @@ def test_the_key_is_only_ever_shown_as_a_preview(tool: str, args: tuple[str, ...
         assert "eyJh…VyZQ" in run.stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="services/setup.py _file_entry redacts only kilocli's own keys and key-shaped "
-    "text: the user's replaced key shows raw in the --dry-run diff",
-)
 @pytest.mark.parametrize(("tool", "name"), KEY_FILES)
 def test_the_users_own_key_is_not_shown_by_a_forced_dry_run(tool: str, name: str) -> None:
     put(tool_file(tool, name), USERS_KEY_FILES[name], 0o600)
