@@ -11,16 +11,25 @@ GATEWAYS = frozenset(provider.id for provider in PROVIDERS if provider.routes_ve
 def cache_ttl_eligible(ref: ModelRef) -> bool:
     """Prompt caching with a TTL: Anthropic models, directly or through a gateway. Provider
     and model id are compared case-insensitively, as OpenClaw does."""
-    provider, model_id = ref.provider.lower(), ref.model_id.lower()
-    if provider == "anthropic":
-        return True
-    return provider in GATEWAYS and model_id.startswith("anthropic/")
+    return policies(ref)[0]
 
 
 def transcript_sanitize(ref: ModelRef) -> bool:
     """Gemini models need their transcripts sanitised, directly or through a gateway (compared
     case-insensitively)."""
+    return policies(ref)[1]
+
+
+def policies(ref: ModelRef) -> tuple[bool, bool]:
+    """Both policies of ``ref`` (cache TTL eligible, transcripts sanitised), lowering its
+    parts once: a listing asks for every model."""
     provider, model_id = ref.provider.lower(), ref.model_id.lower()
+    if provider == "anthropic":
+        return True, False
     if provider == "google":
-        return True
-    return provider in GATEWAYS and "gemini" in model_id
+        return False, True
+    through_gateway = provider in GATEWAYS
+    return (
+        through_gateway and model_id.startswith("anthropic/"),
+        through_gateway and "gemini" in model_id,
+    )

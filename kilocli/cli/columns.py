@@ -55,19 +55,22 @@ def render_table(
     """The table as lines (header first), fitted to ``width`` terminal cells; ``gap`` spaces
     between columns; ``order`` says which kind of column gives way first."""
     widths = [
-        max([cell_width(col.header), *(cell_width(row[i]) for row in rows)])
+        max(cell_width(col.header), _widest([row[i] for row in rows]))
         for i, col in enumerate(columns)
     ]
     longest_words = [
-        max((cell_width(word) for row in rows for word in row[i].split(" ")), default=0)
-        if col.wrap
-        else 0
+        _widest([word for row in rows for word in row[i].split(" ")]) if col.wrap else 0
         for i, col in enumerate(columns)
     ]
     shown = _fit(columns, widths, width, longest_words, order, gap)
     header = [_cut(columns[i].header, widths[i]) for i in shown]
     lines = [_line(header, columns, widths, shown, gap)]
+    aligned = [(i, widths[i], columns[i].right) for i in shown]
     for row in rows:
+        simple = _whole_line(row, aligned, gap)
+        if simple is not None:
+            lines.append(simple)
+            continue
         wrapped = {
             i: [part.replace("\u00a0", " ") for part in _wrap(row[i], widths[i])]
             for i in shown
@@ -85,6 +88,25 @@ def render_table(
                     cells.append(_cut(row[i], widths[i]) if n == 0 else "")
             lines.append(_line(cells, columns, widths, shown, gap))
     return lines
+
+
+def _widest(cells: list[str]) -> int:
+    """The width of the widest of ``cells`` (0 for none); ASCII text is measured by length."""
+    if "".join(cells).isascii():
+        return max(map(len, cells), default=0)
+    return max(map(cell_width, cells), default=0)
+
+
+def _whole_line(row: Sequence[str], aligned: list[tuple[int, int, bool]], gap: int) -> str | None:
+    """The line of a row whose shown cells are ASCII and fit whole (most rows of most tables),
+    padded as :func:`_line` pads them; None for a row that needs cutting or wrapping."""
+    parts = []
+    for i, width, right in aligned:
+        cell = row[i]
+        if len(cell) > width or not cell.isascii():
+            return None
+        parts.append(cell.rjust(width) if right else cell.ljust(width))
+    return (" " * gap).join(parts).rstrip()
 
 
 def _fit(

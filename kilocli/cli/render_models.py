@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from kilocli.cli.columns import Column, render_table
 from kilocli.cli.render import escape
@@ -11,33 +11,32 @@ from kilocli.text import one_line
 if TYPE_CHECKING:
     from kilocli.cli.context import Session
     from kilocli.services.models import (
-        AllListings,
         DefaultModelChange,
-        ListedModelRecord,
+        Listing,
+        Listings,
         ModelCost,
         ModelInfo,
         ModelStatus,
-        ProviderListing,
     )
 
 
-def listing_text(session: Session, result: ProviderListing | AllListings) -> None:
+def listing_text(session: Session, result: Listing | Listings) -> None:
     """A table of each listing (fitted to the terminal), with a count on stderr."""
     for listing in _listings(result):
         _table(session, listing)
 
 
-def listing_plain(session: Session, result: ProviderListing | AllListings) -> None:
+def listing_plain(session: Session, result: Listing | Listings) -> None:
     """``--plain``: one model ref per line."""
     for listing in _listings(result):
-        for model in listing.models:
-            session.out.print(escape(model.ref), soft_wrap=True)
+        for listed in listing.listed:
+            session.out.print(escape(str(listed.ref)), soft_wrap=True)
 
 
-def _listings(result: ProviderListing | AllListings) -> list[ProviderListing]:
-    from kilocli.services.models import AllListings
+def _listings(result: Listing | Listings) -> list[Listing]:
+    from kilocli.services.models import Listings
 
-    return result.providers if isinstance(result, AllListings) else [result]
+    return result.providers if isinstance(result, Listings) else [result]
 
 
 COLUMNS = (
@@ -51,37 +50,39 @@ COLUMNS = (
 )
 
 
-def _table(session: Session, listing: ProviderListing) -> None:
+def _table(session: Session, listing: Listing) -> None:
     """All columns on a wide terminal. When the width runs short: Name is cut (or left out),
     Tags wrap (a tag is never split), Input and Max out are left out, and only then is a long
     Model cut in the middle."""
-    rows = [_row(model) for model in listing.models]
+    about = listing.header
+    rows = [_row(model) for model in listing.models()]
     header, *body = render_table(COLUMNS, rows, session.out.width)
     session.out.print(header, style="bold", markup=False, highlight=False, soft_wrap=True)
     if body:
         session.out.file.write("\n".join(body) + "\n")
     source = {"gateway": "from the gateway", "cache": "cached", "fallback": "built-in catalog"}
     session.err.print(
-        f"{listing.count} {listing.label} model(s), {source[listing.source]}"
-        + (" (stale)" if listing.stale else "")
+        f"{about['count']} {listing.label} model(s), {source[about['source']]}"
+        + (" (stale)" if about["stale"] else "")
     )
 
 
-def _row(m: ListedModelRecord) -> tuple[str, ...]:
-    """One table row; every cell on one line and safe for a terminal (ids and names come from
-    the gateway, tags from the config)."""
+def _row(m: dict[str, Any]) -> tuple[str, ...]:
+    """One table row from a model of the ``--json`` document; every cell on one line and safe
+    for a terminal (ids and names come from the gateway, tags from the config)."""
+    cost = m["cost"]
     cells = (
-        m.ref,
-        m.name,
-        "+".join(m.input),
-        format_tokens(m.context_window),
-        format_tokens(m.max_tokens),
-        format_price(m.cost, free=m.free),
+        m["ref"],
+        m["name"],
+        "+".join(m["input"]),
+        format_tokens(m["contextWindow"]),
+        format_tokens(m["maxTokens"]),
+        _price(cost["input"], cost["output"], free=m["free"]),
         "",
     )
     # A tag with a space in it (alias:Kilo Gateway) keeps it as U+00A0, so that wrapping the
     # Tags column never splits one tag across two lines.
-    tags = " ".join(one_line(tag).replace(" ", "\u00a0") for tag in m.tags)
+    tags = " ".join(one_line(tag).replace(" ", "\u00a0") for tag in m["tags"])
     return (*(one_line(cell) for cell in cells[:-1]), tags)
 
 
@@ -112,11 +113,15 @@ class Prices(Protocol):
 def format_price(cost: Prices, *, free: bool = False) -> str:
     """``$3.00/$15.00``, ``free``, ``variable`` or ``—`` (unknown), USD per million input/output
     tokens."""
+    return _price(cost.input, cost.output, free=free)
+
+
+def _price(prompt: float | str | None, completion: float | str | None, *, free: bool) -> str:
     if free:
         return "free"
-    if isinstance(cost.input, int | float) and isinstance(cost.output, int | float):
-        return f"${cost.input:.2f}/${cost.output:.2f}"
-    if cost.input is None or cost.output is None:
+    if isinstance(prompt, int | float) and isinstance(completion, int | float):
+        return f"${prompt:.2f}/${completion:.2f}"
+    if prompt is None or completion is None:
         return UNKNOWN
     return "variable"
 

@@ -80,7 +80,7 @@ def _without_key(parsed: ParsedCatalog, key: str) -> ParsedCatalog:
 
     def clean(model: CatalogModel) -> CatalogModel:
         if any(part in model.id or part in model.name for part in parts):
-            return replace(model, id=redact(model.id, (key,)), name=redact(model.name, (key,)))
+            return model._replace(id=redact(model.id, (key,)), name=redact(model.name, (key,)))
         return model
 
     return replace(parsed, models=tuple(clean(model) for model in parsed.models))
