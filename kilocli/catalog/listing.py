@@ -62,20 +62,28 @@ def build_listing(
     sort: SortKey | None = None,
 ) -> ModelListing:
     """Filter, sort and tag ``catalog``; the default order is the catalog's."""
-    tags = _Tagger(config).tags
+    tags = Tagger(config).tags
     provider = catalog.provider.id
+    listed = tuple(
+        ListedModel(model, ref, tags(str(ref), model))
+        for model in chosen_models(catalog, model_filter, sort)
+        for ref in (ModelRef(provider, model.id),)
+    )
+    return ModelListing(catalog, listed)
+
+
+def chosen_models(
+    catalog: Catalog, model_filter: ModelFilter, sort: SortKey | None
+) -> list[CatalogModel]:
+    """The models of ``catalog`` that pass ``model_filter``, sorted by ``sort`` (by default in
+    the catalog's order)."""
     if model_filter.everything:
         chosen = list(catalog.models)
     else:
         chosen = [m for m in catalog.models if model_filter.matches(m)]
     if sort is not None:
         chosen.sort(key=_SORT_KEYS[sort])
-    listed = tuple(
-        ListedModel(model, ref, tags(str(ref), model))
-        for model in chosen
-        for ref in (ModelRef(provider, model.id),)
-    )
-    return ModelListing(catalog, listed)
+    return chosen
 
 
 def _price_key(model: CatalogModel) -> tuple[int, float, float, str]:
@@ -103,7 +111,7 @@ _SORT_KEYS: dict[str, Any] = {
 }
 
 
-class _Tagger:
+class Tagger:
     """Tags of SPEC §7: default, fallback#N, alias:<name>, configured, free."""
 
     def __init__(self, config: Config) -> None:
@@ -119,6 +127,7 @@ class _Tagger:
         self.named: dict[str, tuple[str, ...]] = {ref: tuple(t) for ref, t in named.items()}
 
     def tags(self, ref: str, model: CatalogModel) -> tuple[str, ...]:
+        """The tags of ``model``, whose ref is ``ref``, in the order SPEC §7 lists them."""
         tags = self.named.get(ref, ())
         if model.origin == "configured":
             tags += ("configured",)

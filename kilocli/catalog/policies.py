@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from kilocli.providers.registry import PROVIDERS
 from kilocli.providers.resolve import ModelRef
 
@@ -21,15 +23,23 @@ def transcript_sanitize(ref: ModelRef) -> bool:
 
 
 def policies(ref: ModelRef) -> tuple[bool, bool]:
-    """Both policies of ``ref`` (cache TTL eligible, transcripts sanitised), lowering its
-    parts once: a listing asks for every model."""
-    provider, model_id = ref.provider.lower(), ref.model_id.lower()
+    """Both policies of ``ref``: (cache TTL eligible, transcripts sanitised)."""
+    return model_policies(ref.provider)(ref.model_id)
+
+
+def model_policies(provider: str) -> Callable[[str], tuple[bool, bool]]:
+    """The policies of ``provider``'s models, as a function of the model id: the provider's
+    part is worked out once, as a listing asks for every model."""
+    provider = provider.lower()
     if provider == "anthropic":
-        return True, False
+        return lambda model_id: (True, False)
     if provider == "google":
-        return False, True
-    through_gateway = provider in GATEWAYS
-    return (
-        through_gateway and model_id.startswith("anthropic/"),
-        through_gateway and "gemini" in model_id,
-    )
+        return lambda model_id: (False, True)
+    if provider not in GATEWAYS:
+        return lambda model_id: (False, False)
+
+    def through_gateway(model_id: str) -> tuple[bool, bool]:
+        lowered = model_id.lower()
+        return lowered.startswith("anthropic/"), "gemini" in lowered
+
+    return through_gateway

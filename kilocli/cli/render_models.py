@@ -10,10 +10,9 @@ from kilocli.text import one_line
 
 if TYPE_CHECKING:
     from kilocli.cli.context import Session
+    from kilocli.services.listing import Listing, Listings
     from kilocli.services.models import (
         DefaultModelChange,
-        Listing,
-        Listings,
         ModelCost,
         ModelInfo,
         ModelStatus,
@@ -29,12 +28,12 @@ def listing_text(session: Session, result: Listing | Listings) -> None:
 def listing_plain(session: Session, result: Listing | Listings) -> None:
     """``--plain``: one model ref per line."""
     for listing in _listings(result):
-        for listed in listing.listed:
-            session.out.print(escape(str(listed.ref)), soft_wrap=True)
+        for ref in listing.refs():
+            session.out.print(escape(ref), soft_wrap=True)
 
 
 def _listings(result: Listing | Listings) -> list[Listing]:
-    from kilocli.services.models import Listings
+    from kilocli.services.listing import Listings
 
     return result.providers if isinstance(result, Listings) else [result]
 

@@ -16,13 +16,15 @@ from typing import TYPE_CHECKING, Any
 
 from kilocli import __version__
 from kilocli.errors import GatewayUnreachable
+from kilocli.gateway.settings import (
+    DEFAULT_TIMEOUT_SECONDS,
+)
 
 if TYPE_CHECKING:
     from types import TracebackType
 
     import httpx
 
-DEFAULT_TIMEOUT_SECONDS = 5.0  # connect, read, and the whole answer
 MAX_RETRY_AFTER_SECONDS = 3.0
 MAX_BODY_BYTES = 32 * 2**20  # a real model list is about 1 MiB
 USER_AGENT = f"kilocli/{__version__}"
@@ -270,24 +272,3 @@ def retry_after_seconds(value: str | None) -> float | None:
     except ValueError:
         return None
     return seconds if 0 <= seconds <= MAX_RETRY_AFTER_SECONDS else None
-
-
-def timeout_from_env(env: Mapping[str, str]) -> float:
-    """``KILOCLI_HTTP_TIMEOUT`` seconds (a positive number), else the 5 s default."""
-    raw = env.get("KILOCLI_HTTP_TIMEOUT", "").strip()
-    try:
-        seconds = float(raw) if raw else DEFAULT_TIMEOUT_SECONDS
-    except ValueError:
-        return DEFAULT_TIMEOUT_SECONDS
-    return seconds if 0 < seconds < float("inf") else DEFAULT_TIMEOUT_SECONDS
-
-
-def poll_interval_from_env(env: Mapping[str, str]) -> float:
-    """``KILOCLI_POLL_INTERVAL`` seconds between device sign-in polls (for slow links and
-    tests), else Kilo's 3 s."""
-    raw = env.get("KILOCLI_POLL_INTERVAL", "").strip()
-    try:
-        seconds = float(raw) if raw else 3.0
-    except ValueError:
-        return 3.0
-    return seconds if 0 < seconds <= 60 else 3.0

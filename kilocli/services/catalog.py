@@ -10,7 +10,6 @@ from kilocli.catalog.assemble import Catalog, Source, describe_age, merge_catalo
 from kilocli.catalog.cache import CachedCatalog, read_cache, write_cache
 from kilocli.config.model import Config
 from kilocli.errors import KilocliError
-from kilocli.gateway.problems import organization_hint
 from kilocli.providers.registry import Provider
 from kilocli.services.runtime import Runtime
 from kilocli.services.steps import (
@@ -66,6 +65,8 @@ def load_catalog(
             parsed = discover_models(client, provider, base_url, key, headers)
     except DiscoveryFailed as exc:
         if organization is not None and exc.status in {400, 403}:
+            from kilocli.gateway.problems import organization_hint
+
             warnings.append(
                 f"{provider.label} refused the organisation {organization} for the model list. "
                 + organization_hint(provider)

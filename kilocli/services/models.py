@@ -1,31 +1,23 @@
-"""The services behind ``kilocli models list|set|status|info``."""
+"""The services behind ``kilocli models set|status|info``, and the results of every ``models``
+command (the listing's included: :mod:`kilocli.services.listing` writes its documents
+straight, and these models are their schema)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any, ClassVar, Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from kilocli.catalog.assemble import Catalog
 from kilocli.catalog.cache import read_cache
-from kilocli.catalog.listing import (
-    ListedModel,
-    ModelFilter,
-    ModelListing,
-    SortKey,
-    build_listing,
-    iso_time,
-)
-from kilocli.catalog.policies import policies
+from kilocli.catalog.listing import Tagger, build_listing
 from kilocli.config.files import load_config, update_config
 from kilocli.config.merge import set_primary_model
-from kilocli.errors import ExitCode, KilocliError
-from kilocli.providers.registry import PROVIDERS, Provider, get_provider
-from kilocli.providers.resolve import default_model_provider, parse_model_ref
+from kilocli.errors import KilocliError
+from kilocli.providers.registry import PROVIDERS, get_provider
+from kilocli.providers.resolve import parse_model_ref
 from kilocli.results import Record, Result
 from kilocli.services.catalog import load_catalog
+from kilocli.services.listing import documents
 from kilocli.services.runtime import Runtime
 from kilocli.services.steps import base_url_in_effect, keys_of, organization_in_use
 
@@ -92,158 +84,6 @@ class AllListings(Result):
     providers: list[ProviderListing]
 
 
-def _model_document(listed: ListedModel) -> dict[str, Any]:
-    """One model as :class:`ListedModelRecord` serialises it (same keys, order and values)."""
-    m, ref, c = listed.model, listed.ref, listed.model.cost
-    cache_ttl, sanitize = policies(ref)
-    return {
-        "ref": f"{ref.provider}/{ref.model_id}",
-        "id": m.id,
-        "name": m.name,
-        "input": list(m.input),
-        "reasoning": m.reasoning,
-        "contextWindow": m.context_window,
-        "maxTokens": m.max_tokens,
-        "cost": {
-            "input": c.input,
-            "output": c.output,
-            "cacheRead": c.cache_read,
-            "cacheWrite": c.cache_write,
-        },
-        "free": m.free,
-        "tags": list(listed.tags),
-        "cacheTtlEligible": cache_ttl,
-        "transcriptSanitize": sanitize,
-    }
-
-
-@dataclass(frozen=True)
-class Listing:
-    """``models list`` for one provider: the ``--json`` document of :class:`ProviderListing`,
-    written straight from the catalog.
-
-    :class:`ProviderListing` stays the definition (its schema is in ``docs/schema/``, and a
-    test holds this document to it), but a listing is not validated into it and dumped again:
-    every value comes from the cache, the fallback catalog or the config, all of them already
-    validated, and at 20,000 models that round trip cost more than everything else together.
-    The models' documents are made one at a time as they are written (:meth:`json_pieces`,
-    :meth:`models`), never all at once.
-    """
-
-    header: dict[str, Any]  # the document but its models
-    listed: tuple[ListedModel, ...]
-    label: str
-
-    @property
-    def warnings(self) -> list[str]:
-        """Told on stderr (and kept in the document)."""
-        return list(self.header["warnings"])
-
-    def models(self) -> Iterator[dict[str, Any]]:
-        """The models as ``--json`` has them (camelCase keys), made one at a time."""
-        return map(_model_document, self.listed)
-
-    def to_json(self, *, nested: bool = False) -> dict[str, Any]:
-        """The document; ``nested`` in ``--all``'s, where (as pydantic orders the fields of a
-        nested :class:`ProviderListing`) ``warnings`` comes first."""
-        return {**self._head(nested), "models": list(self.models())}
-
-    def json_pieces(self, *, nested: bool = False) -> Iterator[str]:
-        """:meth:`to_json` as compact JSON text (``json.dumps`` with its default separators),
-        in pieces of a thousand models."""
-        head = compact_json({**self._head(nested), "models": []})
-        yield head[: -len("]}")]  # "models" is the last key
-        for start in range(0, len(self.listed), _BATCH):
-            batch = map(_model_document, self.listed[start : start + _BATCH])
-            yield (", " if start else "") + compact_json(list(batch))[1:-1]
-        yield "]}"
-
-    def exit_code(self) -> ExitCode:
-        return ExitCode.OK
-
-    def _head(self, nested: bool) -> dict[str, Any]:
-        if not nested:
-            return self.header
-        return {"warnings": self.header["warnings"], **self.header}
-
-
-_BATCH = 1000
-
-
-def compact_json(document: Any) -> str:
-    """``document`` as the compact ``--json`` text (what :func:`json.dumps` writes, keeping
-    non-ASCII text as it is)."""
-    import json
-
-    return json.dumps(document, ensure_ascii=False, default=str)
-
-
-@dataclass(frozen=True)
-class Listings:
-    """``models list --all``: the document of :class:`AllListings`. Its warnings are in each
-    provider's listing, not told again on stderr."""
-
-    providers: list[Listing]
-    warnings: tuple[str, ...] = ()
-
-    def to_json(self) -> dict[str, Any]:
-        return {"providers": [listing.to_json(nested=True) for listing in self.providers]}
-
-    def json_pieces(self) -> Iterator[str]:
-        """:meth:`to_json` as compact JSON text, in pieces."""
-        yield '{"providers": ['
-        for n, listing in enumerate(self.providers):
-            if n:
-                yield ", "
-            yield from listing.json_pieces(nested=True)
-        yield "]}"
-
-    def exit_code(self) -> ExitCode:
-        return ExitCode.OK
-
-
-def listing_result(catalog: Catalog, listing: ModelListing) -> Listing:
-    """The result of one provider's listing."""
-    header = {
-        "provider": catalog.provider.id,
-        "organization": catalog.organization,
-        "count": len(listing.models),
-        "skipped": catalog.skipped,
-        "source": catalog.source,
-        "fetchedAt": iso_time(catalog.fetched_at),
-        "stale": catalog.stale,
-        "warnings": list(catalog.warnings),
-    }
-    return Listing(header, listing.models, catalog.provider.label)
-
-
-def list_models(
-    rt: Runtime,
-    providers: Sequence[Provider],
-    model_filter: ModelFilter,
-    *,
-    sort: SortKey | None = None,
-    refresh: bool = False,
-    offline: bool = False,
-    every_provider: bool = False,
-) -> Listing | Listings:
-    """One listing per provider, filtered and sorted (all of them in one result with
-    ``every_provider``)."""
-    config = load_config(rt.paths)
-    listings = []
-    for provider in providers:
-        catalog = load_catalog(rt, provider, config, refresh=refresh, offline=offline)
-        listings.append(listing_result(catalog, build_listing(catalog, config, model_filter, sort)))
-    if every_provider:
-        return Listings(listings)
-    return listings[0]
-
-
-def default_list_provider(rt: Runtime) -> Provider:
-    """The provider ``models list`` shows without ``--provider``: the default model's."""
-    return default_model_provider(load_config(rt.paths).primary)
-
-
 class DefaultModelChange(Result):
     """What ``models set`` did."""
 
@@ -299,7 +139,7 @@ def model_info(
     listing = build_listing(catalog, config)
     for listed in listing.models:
         if listed.ref == ref:
-            document = _model_document(listed)
+            document = documents(ref.provider, Tagger(config))(listed.model)
             document.update(
                 origin=listed.model.origin, source=catalog.source, warnings=list(catalog.warnings)
             )

@@ -24,13 +24,8 @@ from kilocli.gateway.http import (
     parse_json_text,
 )
 from kilocli.providers.registry import get_provider
-from kilocli.services.models import (
-    AllListings,
-    Listing,
-    Listings,
-    ProviderListing,
-    listing_result,
-)
+from kilocli.services.listing import Listing, Listings, listing_result
+from kilocli.services.models import AllListings, ProviderListing
 
 KILOCODE = get_provider("kilocode")
 OPENROUTER = get_provider("openrouter")
@@ -88,7 +83,7 @@ def listing_of(
 ) -> Listing:
     catalog = Catalog(KILOCODE, "cache", 1_795_000_000.5, True, ("A warning.",), models, 3,
                       organization)  # fmt: skip
-    return listing_result(catalog, build_listing(catalog, CONFIG, model_filter, sort))
+    return listing_result(catalog, CONFIG, model_filter, sort)
 
 
 @pytest.mark.parametrize(
@@ -200,3 +195,12 @@ def test_text_then_parse_is_parse_json(body: bytes) -> None:
     except (ValueError, RecursionError):
         return
     assert parse_json(body) == expected
+
+
+def test_the_listing_agrees_with_build_listing() -> None:
+    catalog = Catalog(KILOCODE, "cache", None, False, (), ODD_MODELS)
+    listed = build_listing(catalog, CONFIG, ModelFilter(), "price").models
+    documents = list(listing_result(catalog, CONFIG, ModelFilter(), "price").models())
+    assert [(d["ref"], d["tags"]) for d in documents] == [
+        (str(m.ref), list(m.tags)) for m in listed
+    ]
