@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from kilocli.cli.columns import Column, render_table
 from kilocli.cli.render import escape
 from kilocli.text import one_line
 
 if TYPE_CHECKING:
+    from kilocli.catalog.records import CatalogModel
     from kilocli.cli.context import Session
     from kilocli.services.listing import Listing, Listings
     from kilocli.services.models import (
@@ -54,7 +55,7 @@ def _table(session: Session, listing: Listing) -> None:
     Tags wrap (a tag is never split), Input and Max out are left out, and only then is a long
     Model cut in the middle."""
     about = listing.header
-    rows = [_row(model) for model in listing.models()]
+    rows = [_row(*entry) for entry in listing.entries()]
     header, *body = render_table(COLUMNS, rows, session.out.width)
     session.out.print(header, style="bold", markup=False, highlight=False, soft_wrap=True)
     if body:
@@ -66,23 +67,22 @@ def _table(session: Session, listing: Listing) -> None:
     )
 
 
-def _row(m: dict[str, Any]) -> tuple[str, ...]:
-    """One table row from a model of the ``--json`` document; every cell on one line and safe
-    for a terminal (ids and names come from the gateway, tags from the config)."""
-    cost = m["cost"]
+def _row(ref: str, m: CatalogModel, tags: tuple[str, ...]) -> tuple[str, ...]:
+    """One table row; every cell on one line and safe for a terminal (ids and names come from
+    the gateway, tags from the config)."""
     cells = (
-        m["ref"],
-        m["name"],
-        "+".join(m["input"]),
-        format_tokens(m["contextWindow"]),
-        format_tokens(m["maxTokens"]),
-        _price(cost["input"], cost["output"], free=m["free"]),
+        ref,
+        m.name,
+        "+".join(m.input),
+        format_tokens(m.context_window),
+        format_tokens(m.max_tokens),
+        format_price(m.cost, free=m.free),
         "",
     )
     # A tag with a space in it (alias:Kilo Gateway) keeps it as U+00A0, so that wrapping the
     # Tags column never splits one tag across two lines.
-    tags = " ".join(one_line(tag).replace(" ", "\u00a0") for tag in m["tags"])
-    return (*(one_line(cell) for cell in cells[:-1]), tags)
+    shown_tags = " ".join(one_line(tag).replace(" ", "\u00a0") for tag in tags)
+    return (*(one_line(cell) for cell in cells[:-1]), shown_tags)
 
 
 UNKNOWN = "—"  # a value the gateway did not give: never shown as 0
@@ -112,15 +112,11 @@ class Prices(Protocol):
 def format_price(cost: Prices, *, free: bool = False) -> str:
     """``$3.00/$15.00``, ``free``, ``variable`` or ``—`` (unknown), USD per million input/output
     tokens."""
-    return _price(cost.input, cost.output, free=free)
-
-
-def _price(prompt: float | str | None, completion: float | str | None, *, free: bool) -> str:
     if free:
         return "free"
-    if isinstance(prompt, int | float) and isinstance(completion, int | float):
-        return f"${prompt:.2f}/${completion:.2f}"
-    if prompt is None or completion is None:
+    if isinstance(cost.input, int | float) and isinstance(cost.output, int | float):
+        return f"${cost.input:.2f}/${cost.output:.2f}"
+    if cost.input is None or cost.output is None:
         return UNKNOWN
     return "variable"
 

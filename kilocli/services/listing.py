@@ -17,7 +17,7 @@ from typing import Any
 from kilocli.catalog.assemble import Catalog
 from kilocli.catalog.listing import ModelFilter, SortKey, Tagger, chosen_models, iso_time
 from kilocli.catalog.policies import model_policies
-from kilocli.catalog.records import CatalogModel
+from kilocli.catalog.records import VARIABLE, CatalogModel
 from kilocli.config.files import load_config
 from kilocli.config.model import Config
 from kilocli.errors import ExitCode
@@ -63,6 +63,55 @@ def documents(provider: str, tagger: Tagger) -> Callable[[CatalogModel], dict[st
     return document
 
 
+def json_texts(provider: str, tagger: Tagger) -> Callable[[CatalogModel], str]:
+    """What writes one of ``provider``'s models as the compact JSON text of its document
+    (:func:`documents`), without making the document.
+
+    Exactly as ``json.dumps`` writes it (a test holds the two to each other): strings through
+    its own encoder, numbers as their ``repr`` (prices and token counts are finite: the cache,
+    the gateway's parser and the config all refuse anything else), None as null."""
+    from json.encoder import encode_basestring as string
+
+    policies = model_policies(provider)
+    tags, named = tagger.tags, tagger.named
+    inputs: dict[tuple[str, ...], str] = {}
+    word = {True: "true", False: "false"}
+    words: dict[object, str] = {None: "null", VARIABLE: '"variable"'}
+    scalar = words.get
+
+    def text(m: CatalogModel) -> str:
+        ref = f"{provider}/{m.id}"
+        c = m.cost
+        cache_ttl, sanitize = policies(m.id)
+        shown_input = inputs.get(m.input)
+        if shown_input is None:
+            shown_input = inputs[m.input] = _strings(m.input)
+        shown_tags = (
+            _strings(tags(ref, m)) if m.free or ref in named or m.origin == "configured" else "[]"
+        )
+        return (
+            f'{{"ref": {string(ref)}, "id": {string(m.id)}, "name": {string(m.name)}, '
+            f'"input": {shown_input}, "reasoning": {word[m.reasoning]}, '
+            f'"contextWindow": {scalar(m.context_window) or repr(m.context_window)}, '
+            f'"maxTokens": {scalar(m.max_tokens) or repr(m.max_tokens)}, '
+            f'"cost": {{"input": {scalar(c.input) or repr(c.input)}, '
+            f'"output": {scalar(c.output) or repr(c.output)}, '
+            f'"cacheRead": {scalar(c.cache_read) or repr(c.cache_read)}, '
+            f'"cacheWrite": {scalar(c.cache_write) or repr(c.cache_write)}}}, '
+            f'"free": {word[m.free]}, "tags": {shown_tags}, '
+            f'"cacheTtlEligible": {word[cache_ttl]}, "transcriptSanitize": {word[sanitize]}}}'
+        )
+
+    return text
+
+
+def _strings(items: Sequence[str]) -> str:
+    """A list of strings as ``json.dumps`` writes it."""
+    from json.encoder import encode_basestring as string
+
+    return "[" + ", ".join(map(string, items)) + "]" if items else "[]"
+
+
 @dataclass(frozen=True)
 class Listing:
     """``models list`` for one provider: the document of
@@ -86,6 +135,12 @@ class Listing:
         """The models' refs, in listing order."""
         return (f"{self.provider}/{m.id}" for m in self.chosen)
 
+    def entries(self) -> Iterator[tuple[str, CatalogModel, tuple[str, ...]]]:
+        """Each model with its ref and tags, in listing order (what a table shows of it)."""
+        tags = self.tagger.tags
+        for ref, model in zip(self.refs(), self.chosen, strict=True):
+            yield ref, model, tags(ref, model)
+
     def models(self) -> Iterator[dict[str, Any]]:
         """The models as ``--json`` has them (camelCase keys), made one at a time."""
         return map(documents(self.provider, self.tagger), self.chosen)
@@ -96,14 +151,15 @@ class Listing:
         return {**self._head(nested), "models": list(self.models())}
 
     def json_pieces(self, *, nested: bool = False) -> Iterator[str]:
-        """:meth:`to_json` as compact JSON text (``json.dumps`` with its default separators),
-        in pieces of a thousand models."""
+        """:meth:`to_json` as compact JSON text, exactly as ``json.dumps`` (default separators,
+        non-ASCII kept) writes it, in pieces of a thousand models. Each model is written from
+        its fields, with no document in between (a test holds the two to each other)."""
         head = compact_json({**self._head(nested), "models": []})
         yield head[: -len("]}")]  # "models" is the last key
-        document = documents(self.provider, self.tagger)
+        text = json_texts(self.provider, self.tagger)
         for start in range(0, len(self.chosen), _BATCH):
-            batch = map(document, self.chosen[start : start + _BATCH])
-            yield (", " if start else "") + compact_json(list(batch))[1:-1]
+            batch = ", ".join(map(text, self.chosen[start : start + _BATCH]))
+            yield (", " + batch) if start else batch
         yield "]}"
 
     def exit_code(self) -> ExitCode:

@@ -9,6 +9,8 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kilocli.catalog.assemble import Catalog
 from kilocli.catalog.cache import CachedCatalog, read_cache, write_cache
@@ -204,3 +206,34 @@ def test_the_listing_agrees_with_build_listing() -> None:
     assert [(d["ref"], d["tags"]) for d in documents] == [
         (str(m.ref), list(m.tags)) for m in listed
     ]
+
+
+# The compact writer writes each model from its fields: it must be json.dumps to the byte.
+_text = st.text(max_size=12)
+_price = st.one_of(
+    st.none(),
+    st.just("variable"),
+    st.floats(min_value=0, allow_nan=False, allow_infinity=False),
+    st.integers(min_value=0, max_value=10**20),
+)
+_count = st.one_of(st.none(), st.integers(min_value=1, max_value=2**70))
+_model = st.builds(
+    CatalogModel,
+    id=_text,
+    name=_text,
+    input=st.sampled_from([("text",), ("text", "image"), (), ("ü\u2028",)]),
+    reasoning=st.booleans(),
+    context_window=_count,
+    max_tokens=_count,
+    cost=st.builds(Cost, _price, _price, _price, _price),
+    free=st.booleans(),
+    origin=st.sampled_from(["gateway", "fallback", "configured"]),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(models=st.lists(_model, max_size=6), provider=st.sampled_from(["kilocode", "openrouter"]))
+def test_the_compact_writer_is_json_dumps(models: list[CatalogModel], provider: str) -> None:
+    catalog = Catalog(get_provider(provider), "cache", None, False, (), tuple(models))
+    listing = listing_result(catalog, CONFIG)
+    assert "".join(listing.json_pieces()) == compact(listing.to_json())
