@@ -68,21 +68,20 @@ def _table(session: Session, listing: Listing) -> None:
 
 
 def _row(ref: str, m: CatalogModel, tags: tuple[str, ...]) -> tuple[str, ...]:
-    """One table row; every cell on one line and safe for a terminal (ids and names come from
-    the gateway, tags from the config)."""
-    cells = (
-        ref,
-        m.name,
-        "+".join(m.input),
+    """One table row; every cell on one line and safe for a terminal (ids, names and inputs come
+    from the gateway, tags from the config; the numbers are kilocli's own)."""
+    # A tag with a space in it (alias:Kilo Gateway) keeps it as U+00A0, so that wrapping the
+    # Tags column never splits one tag across two lines.
+    shown_tags = " ".join(one_line(tag).replace(" ", "\u00a0") for tag in tags) if tags else ""
+    return (
+        one_line(ref),
+        one_line(m.name),
+        one_line("+".join(m.input)),
         format_tokens(m.context_window),
         format_tokens(m.max_tokens),
         format_price(m.cost, free=m.free),
-        "",
+        shown_tags,
     )
-    # A tag with a space in it (alias:Kilo Gateway) keeps it as U+00A0, so that wrapping the
-    # Tags column never splits one tag across two lines.
-    shown_tags = " ".join(one_line(tag).replace(" ", "\u00a0") for tag in tags)
-    return (*(one_line(cell) for cell in cells[:-1]), shown_tags)
 
 
 UNKNOWN = "—"  # a value the gateway did not give: never shown as 0
