@@ -279,7 +279,8 @@ def serve_forever(count: int) -> None:
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(body)
+            with contextlib.suppress(ConnectionError):  # kilocli refused it before the end
+                self.wfile.write(body)
 
         def log_message(self, format: str, *args: object) -> None:  # quiet
             pass
