@@ -308,6 +308,15 @@ class Homes:
             subprocess.run([*argv, "--no-verify"], env=env, check=True, capture_output=True)
         return home
 
+    def set_up(self, name: str) -> Path:
+        """A set-up home whose config records that ``setup`` wrote for aider and opencode (what
+        ``shell-init`` wraps), without touching those tools' own files."""
+        home = self.new(name)
+        with (home / "config.toml").open("a") as config:
+            config.write('\n[setup.aider]\nprovider = "kilocode"\n')
+            config.write('\n[setup.opencode]\nprovider = "kilocode"\n')
+        return home
+
     def cached(self, name: str, count: int, base_url: str | None = None) -> Path:
         home = self.new(name)
         result = generate(home, count, base_url)
@@ -454,8 +463,8 @@ def rows(kilocli: str, homes: Homes, stack: contextlib.ExitStack) -> list[Row]:
         Row("auth token kilocode (keyring)", [k, "auth", "token", "kilocode"],
             homes.new("token-keyring", onboard=False), printed(exact=KEY + "\n"), within2,
             skip="not implemented (no keyring store, SPEC §14)"),
-        Row("shell-init bash", [k, "shell-init", "bash"], homes.new("shell-init"),
-            printed("kilocli"), within2,
+        Row("shell-init bash", [k, "shell-init", "bash"], homes.set_up("shell-init"),
+            printed("kilocli", "aider", "opencode"), within2,
             skip=None if "shell-init" in commands else "not implemented (no shell-init)"),
     ]  # fmt: skip
 
