@@ -9,7 +9,8 @@ format, and :meth:`Result.exit_code` says how the command ends. One dispatcher i
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from collections.abc import Sequence
+from typing import Any, ClassVar, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
@@ -44,6 +45,19 @@ class Result(BaseModel):
         document = self.model_dump(mode="json")
         first = {name: document[name] for name in self.json_order if name in document}
         return first | {k: v for k, v in document.items() if k not in first}
+
+
+class Shown(Protocol):
+    """What the dispatcher needs of a result: a :class:`Result`, or a document written straight
+    from data already validated (a listing of 20,000 models), which keeps a :class:`Result` as
+    its definition."""
+
+    @property
+    def warnings(self) -> Sequence[str]: ...
+
+    def to_json(self) -> dict[str, Any]: ...
+
+    def exit_code(self) -> ExitCode: ...
 
 
 class Record(BaseModel):

@@ -41,4 +41,6 @@ def json_for_terminal(document: str) -> str:
 def one_line(text: str) -> str:
     """:func:`for_terminal`, on one line: tabs and line breaks become spaces (table cells,
     single-line messages)."""
+    if text.isprintable():  # most text: no control character, tab or line break to replace
+        return text
     return for_terminal(text).replace("\t", " ").replace("\r", " ").replace("\n", " ")

@@ -88,3 +88,29 @@ def test_listing_cached_models_loads_no_network_or_prompt_module(tmp_path: Path)
         env=env,
     )
     assert json.loads(done.stdout.splitlines()[-1]) == []
+
+
+def test_a_cached_json_listing_loads_neither_the_key_chain_nor_the_table(tmp_path: Path) -> None:
+    """SPEC §10: a listing from the cache loads only what it uses. Without an organisation in
+    the store it needs no key (the credential modules stay out), and ``--json`` draws no
+    table."""
+    env = {**os.environ, "KILOCLI_HOME": str(tmp_path)}
+    unused = (
+        *PROMPTS_AND_NETWORK,
+        "kilocli.credentials",
+        "kilocli.gateway.http",
+        "kilocli.cli.columns",
+        "kilocli.cli.render_models",
+        "kilocli.prompting",
+        "rich",
+    )
+    code = PROBE.format(args=["models", "kilocode", "--json", "--offline"], heavy=unused)
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+        env=env,
+    )
+    assert json.loads(done.stdout.splitlines()[-1]) == []

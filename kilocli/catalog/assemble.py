@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Literal
 
 from kilocli.catalog.cache import CachedCatalog
@@ -80,8 +80,7 @@ def _from_fallback(entry: FallbackModel) -> CatalogModel:
 def _from_entry(entry: ModelEntry, origin: Literal["configured"]) -> CatalogModel:
     """A model from a config-shaped entry (the user's)."""
     base = CatalogModel(id=entry.id, name=entry.name or entry.id, origin=origin)
-    return replace(
-        base,
+    return base._replace(
         input=tuple(entry.input) if entry.input else base.input,
         reasoning=base.reasoning if entry.reasoning is None else entry.reasoning,
         context_window=entry.context_window,

@@ -87,7 +87,8 @@ def read_cache(path: Path, base_url: str) -> CachedCatalog | None:
         return None
     if document.version != CACHE_VERSION or document.base_url != base_url:
         return None
-    models = tuple(CatalogModel.from_record(record) for record in document.models)
+    from_record = CatalogModel.from_record
+    models = tuple([from_record(record) for record in document.models])
     return CachedCatalog(document.base_url, document.fetched_at, models, document.skipped)
 
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from kilocli.catalog.assemble import Catalog
 from kilocli.catalog.records import CatalogModel
@@ -24,6 +23,11 @@ class ModelFilter:
     input: str | None = None
     reasoning: bool = False
 
+    @property
+    def everything(self) -> bool:
+        """True when nothing is filtered out (a plain listing checks no model)."""
+        return self == ModelFilter()
+
     def matches(self, model: CatalogModel) -> bool:
         """Every query must match the id or the name (case-insensitive), and every flag hold."""
         haystack = f"{model.id}\n{model.name}".lower()
@@ -35,9 +39,8 @@ class ModelFilter:
         )
 
 
-@dataclass(frozen=True)
-class ListedModel:
-    """A model with its ref, tags and policies, as listed."""
+class ListedModel(NamedTuple):
+    """A model with its ref and tags, as listed (a tuple: a listing may hold 20,000)."""
 
     model: CatalogModel
     ref: ModelRef
@@ -59,16 +62,28 @@ def build_listing(
     sort: SortKey | None = None,
 ) -> ModelListing:
     """Filter, sort and tag ``catalog``; the default order is the catalog's."""
-    tagger = _Tagger(config)
+    tags = Tagger(config).tags
     provider = catalog.provider.id
-    chosen = [m for m in catalog.models if model_filter.matches(m)]
+    listed = tuple(
+        ListedModel(model, ref, tags(str(ref), model))
+        for model in chosen_models(catalog, model_filter, sort)
+        for ref in (ModelRef(provider, model.id),)
+    )
+    return ModelListing(catalog, listed)
+
+
+def chosen_models(
+    catalog: Catalog, model_filter: ModelFilter, sort: SortKey | None
+) -> list[CatalogModel]:
+    """The models of ``catalog`` that pass ``model_filter``, sorted by ``sort`` (by default in
+    the catalog's order)."""
+    if model_filter.everything:
+        chosen = list(catalog.models)
+    else:
+        chosen = [m for m in catalog.models if model_filter.matches(m)]
     if sort is not None:
         chosen.sort(key=_SORT_KEYS[sort])
-    listed = []
-    for model in chosen:
-        ref = ModelRef(provider, model.id)
-        listed.append(ListedModel(model, ref, tagger.tags(str(ref), model)))
-    return ModelListing(catalog, tuple(listed))
+    return chosen
 
 
 def _price_key(model: CatalogModel) -> tuple[int, float, float, str]:
@@ -96,26 +111,29 @@ _SORT_KEYS: dict[str, Any] = {
 }
 
 
-class _Tagger:
+class Tagger:
     """Tags of SPEC §7: default, fallback#N, alias:<name>, configured, free."""
 
     def __init__(self, config: Config) -> None:
-        self.primary = config.primary
-        self.fallbacks: Sequence[str] = config.fallbacks
-        self.aliases = config.aliases
+        # The tags a ref earns from the config, worked out once: a listing has thousands of
+        # models and the config names a handful.
+        named: dict[str, list[str]] = {}
+        if config.primary is not None:
+            named.setdefault(config.primary, []).append("default")
+        for n, ref in enumerate(config.fallbacks, start=1):
+            named.setdefault(ref, []).append(f"fallback#{n}")
+        for ref, alias in config.aliases.items():
+            named.setdefault(ref, []).append(f"alias:{alias}")
+        self.named: dict[str, tuple[str, ...]] = {ref: tuple(t) for ref, t in named.items()}
 
     def tags(self, ref: str, model: CatalogModel) -> tuple[str, ...]:
-        tags = []
-        if ref == self.primary:
-            tags.append("default")
-        tags.extend(f"fallback#{n}" for n, f in enumerate(self.fallbacks, start=1) if f == ref)
-        if ref in self.aliases:
-            tags.append(f"alias:{self.aliases[ref]}")
+        """The tags of ``model``, whose ref is ``ref``, in the order SPEC §7 lists them."""
+        tags = self.named.get(ref, ())
         if model.origin == "configured":
-            tags.append("configured")
+            tags += ("configured",)
         if model.free:
-            tags.append("free")
-        return tuple(tags)
+            tags += ("free",)
+        return tags
 
 
 def iso_time(epoch: float | None) -> str | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from kilocli.providers.registry import PROVIDERS
 from kilocli.providers.resolve import ModelRef
 
@@ -11,16 +13,33 @@ GATEWAYS = frozenset(provider.id for provider in PROVIDERS if provider.routes_ve
 def cache_ttl_eligible(ref: ModelRef) -> bool:
     """Prompt caching with a TTL: Anthropic models, directly or through a gateway. Provider
     and model id are compared case-insensitively, as OpenClaw does."""
-    provider, model_id = ref.provider.lower(), ref.model_id.lower()
-    if provider == "anthropic":
-        return True
-    return provider in GATEWAYS and model_id.startswith("anthropic/")
+    return policies(ref)[0]
 
 
 def transcript_sanitize(ref: ModelRef) -> bool:
     """Gemini models need their transcripts sanitised, directly or through a gateway (compared
     case-insensitively)."""
-    provider, model_id = ref.provider.lower(), ref.model_id.lower()
+    return policies(ref)[1]
+
+
+def policies(ref: ModelRef) -> tuple[bool, bool]:
+    """Both policies of ``ref``: (cache TTL eligible, transcripts sanitised)."""
+    return model_policies(ref.provider)(ref.model_id)
+
+
+def model_policies(provider: str) -> Callable[[str], tuple[bool, bool]]:
+    """The policies of ``provider``'s models, as a function of the model id: the provider's
+    part is worked out once, as a listing asks for every model."""
+    provider = provider.lower()
+    if provider == "anthropic":
+        return lambda model_id: (True, False)
     if provider == "google":
-        return True
-    return provider in GATEWAYS and "gemini" in model_id
+        return lambda model_id: (False, True)
+    if provider not in GATEWAYS:
+        return lambda model_id: (False, False)
+
+    def through_gateway(model_id: str) -> tuple[bool, bool]:
+        lowered = model_id.lower()
+        return lowered.startswith("anthropic/"), "gemini" in lowered
+
+    return through_gateway

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Origin = Literal["fallback", "gateway", "configured"]
 
@@ -17,8 +16,7 @@ CostRecord = tuple[Price, Price, Price, Price]
 Record = tuple[str, str, tuple[str, ...], bool, int | None, int | None, CostRecord, bool]
 
 
-@dataclass(frozen=True)
-class Cost:
+class Cost(NamedTuple):
     """The four prices of a model (each a :data:`Price`; unknown unless given)."""
 
     input: Price = None
@@ -32,9 +30,11 @@ class Cost:
         return cls(VARIABLE, VARIABLE, VARIABLE, VARIABLE)
 
 
-@dataclass(frozen=True)
-class CatalogModel:
-    """A model as mapped from the gateway, the fallback catalog or the config."""
+class CatalogModel(NamedTuple):
+    """A model as mapped from the gateway, the fallback catalog or the config.
+
+    A named tuple rather than a dataclass: a cached catalog makes 20,000 of them, and a tuple
+    is built several times faster and is a third of the size."""
 
     id: str
     name: str
@@ -42,7 +42,7 @@ class CatalogModel:
     reasoning: bool = False
     context_window: int | None = None  # None: not known (never invented)
     max_tokens: int | None = None
-    cost: Cost = field(default_factory=Cost)
+    cost: Cost = Cost()
     free: bool = False
     origin: Origin = "gateway"
 
@@ -64,13 +64,17 @@ class CatalogModel:
     def from_record(cls, record: Record) -> CatalogModel:
         """The inverse of :meth:`to_record`."""
         model_id, name, inputs, reasoning, context, max_tokens, cost, free = record
-        return cls(
-            id=model_id,
-            name=name,
-            input=inputs,
-            reasoning=reasoning,
-            context_window=context,
-            max_tokens=max_tokens,
-            cost=Cost(*cost),
-            free=free,
+        # tuple.__new__ through _make: the generated __new__ costs a Python call per model
+        return cls._make(
+            (
+                model_id,
+                name,
+                inputs,
+                reasoning,
+                context,
+                max_tokens,
+                Cost._make(cost),
+                free,
+                "gateway",
+            )
         )

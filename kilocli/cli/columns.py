@@ -12,8 +12,9 @@ these is always whole.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from operator import gt
 
 ELLIPSIS = "…"
 
@@ -55,19 +56,22 @@ def render_table(
     """The table as lines (header first), fitted to ``width`` terminal cells; ``gap`` spaces
     between columns; ``order`` says which kind of column gives way first."""
     widths = [
-        max([cell_width(col.header), *(cell_width(row[i]) for row in rows)])
+        max(cell_width(col.header), _widest([row[i] for row in rows]))
         for i, col in enumerate(columns)
     ]
     longest_words = [
-        max((cell_width(word) for row in rows for word in row[i].split(" ")), default=0)
-        if col.wrap
-        else 0
+        _widest([word for row in rows for word in row[i].split(" ")]) if col.wrap else 0
         for i, col in enumerate(columns)
     ]
     shown = _fit(columns, widths, width, longest_words, order, gap)
     header = [_cut(columns[i].header, widths[i]) for i in shown]
     lines = [_line(header, columns, widths, shown, gap)]
+    whole_line = _whole_lines(columns, widths, shown, gap)
     for row in rows:
+        simple = whole_line(row)
+        if simple is not None:
+            lines.append(simple)
+            continue
         wrapped = {
             i: [part.replace("\u00a0", " ") for part in _wrap(row[i], widths[i])]
             for i in shown
@@ -85,6 +89,52 @@ def render_table(
                     cells.append(_cut(row[i], widths[i]) if n == 0 else "")
             lines.append(_line(cells, columns, widths, shown, gap))
     return lines
+
+
+def _widest(cells: list[str]) -> int:
+    """The width of the widest of ``cells`` (0 for none); ASCII text is measured by length."""
+    if "".join(cells).isascii():
+        return max(map(len, cells), default=0)
+    return max(map(cell_width, cells), default=0)
+
+
+def _whole_lines(
+    columns: Sequence[Column], widths: list[int], shown: list[int], gap: int
+) -> Callable[[Sequence[str]], str | None]:
+    """What writes the line of a row whose shown cells are ASCII and fit whole (most rows of
+    most tables), padded as :func:`_line` pads them; None for a row that needs cutting or
+    wrapping."""
+    limits = [widths[i] for i in shown]
+    cuttable = [not (columns[i].wrap or columns[i].middle) for i in shown]
+    cells = (f"{{:{'>' if columns[i].right else '<'}{widths[i]}}}" for i in shown)
+    template = (" " * gap).join(cells)
+
+    def whole_line(row: Sequence[str]) -> str | None:
+        cells = [row[i] for i in shown]
+        if not "".join(cells).isascii():
+            return None
+        if any(map(gt, map(len, cells), limits)):
+            cut = _cut_ascii(cells, limits, cuttable)
+            if cut is None:
+                return None
+            cells = cut
+        return template.format(*cells).rstrip()
+
+    return whole_line
+
+
+def _cut_ascii(cells: list[str], limits: list[int], cuttable: list[bool]) -> list[str] | None:
+    """ASCII ``cells`` cut as :func:`_cut` cuts them (the ellipsis takes one cell); None when
+    a cell too long is in a column that wraps or is cut in the middle."""
+    shown = []
+    for cell, limit, cut in zip(cells, limits, cuttable, strict=True):
+        if len(cell) <= limit:
+            shown.append(cell)
+        elif cut:
+            shown.append(cell[: limit - 1] + ELLIPSIS if limit >= 1 else "")
+        else:
+            return None
+    return shown
 
 
 def _fit(
@@ -153,6 +203,10 @@ def _line(
 
 
 def _cut(text: str, width: int) -> str:
+    if text.isascii():  # one cell a character: no need to measure as it shrinks
+        if len(text) <= width:
+            return text
+        return text[: width - 1] + ELLIPSIS if width >= 1 else ""
     if cell_width(text) <= width:
         return text
     if width < 1:

@@ -131,7 +131,7 @@ class Session:
     def runtime(self, *, interactive: bool = False) -> Runtime:
         """The runtime for the command's service (built once)."""
         from kilocli.cli.render import RichFeedback
-        from kilocli.gateway.http import poll_interval_from_env, timeout_from_env
+        from kilocli.gateway.settings import poll_interval_from_env, timeout_from_env
         from kilocli.paths import resolve_paths
         from kilocli.services.runtime import Runtime
 

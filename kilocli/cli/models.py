@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from kilocli.cli.choices import complete_model_refs, complete_providers, one_of, provider_ids
-from kilocli.cli.context import command_app, command_session
+from kilocli.cli.context import Session, command_app, command_session
 from kilocli.cli.help import examples
 from kilocli.providers.registry import PROVIDERS
 
@@ -66,9 +66,13 @@ def _list(
 ) -> None:
     from kilocli.catalog.listing import ModelFilter
     from kilocli.cli.render import show
-    from kilocli.cli.render_models import listing_plain, listing_text
     from kilocli.providers.registry import get_provider
-    from kilocli.services.models import default_list_provider, list_models
+    from kilocli.services.listing import Listing, Listings, default_list_provider, list_models
+
+    def as_text(session: Session, result: Listing | Listings) -> None:
+        from kilocli.cli import render_models  # a table's (a --json listing draws none)
+
+        (render_models.listing_plain if plain else render_models.listing_text)(session, result)
 
     with command_session(ctx, json_output=json_output) as session:
         rt = session.runtime()
@@ -87,7 +91,7 @@ def _list(
             offline=offline,
             every_provider=len(providers) > 1,
         )
-        show(session, listings, listing_plain if plain else listing_text)
+        show(session, listings, as_text)
 
 
 def _listing_command(provider_id: str | None):  # type: ignore[no-untyped-def]

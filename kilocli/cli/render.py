@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
     from kilocli.cli.context import Session
     from kilocli.errors import ExitCode
-    from kilocli.results import Result
+    from kilocli.results import Result, Shown
     from kilocli.services.config import ConfigPaths, ConfigShown
     from kilocli.services.doctor import Diagnosis
     from kilocli.services.onboard_result import OnboardingResult
@@ -59,7 +59,7 @@ class RichFeedback:
             yield
 
 
-R = TypeVar("R", bound="Result")
+R = TypeVar("R", bound="Shown")
 
 
 def show(session: Session, result: R, as_text: Callable[[Session, R], None]) -> None:
@@ -69,7 +69,11 @@ def show(session: Session, result: R, as_text: Callable[[Session, R], None]) -> 
         session.err.print(f"[yellow]Warning:[/yellow] {escape(warning)}")
     try:
         if session.json_output:
-            print_json(session, result.to_json())
+            pieces = getattr(result, "json_pieces", None)
+            if pieces is not None and not session.overrides.stdout_stream.isatty():
+                write_pieces(session, pieces())
+            else:
+                print_json(session, result.to_json())
         else:
             as_text(session, result)
         session.overrides.stdout_stream.flush()
@@ -145,7 +149,23 @@ def print_json(session: Session, document: dict[str, Any]) -> None:
         from kilocli.text import json_for_terminal
 
         text = json_for_terminal(text)
-    stdout.write(text + "\n")
+    # In slices: a 20,000-model listing is 6 MB of text, and the stream encodes what it is
+    # given in one piece (``text + "\n"`` would copy it whole once more).
+    for start in range(0, len(text), _SLICE):
+        stdout.write(text[start : start + _SLICE])
+    stdout.write("\n")
+
+
+_SLICE = 2**20
+
+
+def write_pieces(session: Session, pieces: Iterator[str]) -> None:
+    """A compact JSON document written as it is made (a listing of 20,000 models is never
+    held whole, as objects or as text)."""
+    stdout = session.overrides.stdout_stream
+    for piece in pieces:
+        stdout.write(piece)
+    stdout.write("\n")
 
 
 def render_error(

@@ -9,35 +9,34 @@ from kilocli.cli.render import escape
 from kilocli.text import one_line
 
 if TYPE_CHECKING:
+    from kilocli.catalog.records import CatalogModel
     from kilocli.cli.context import Session
+    from kilocli.services.listing import Listing, Listings
     from kilocli.services.models import (
-        AllListings,
         DefaultModelChange,
-        ListedModelRecord,
         ModelCost,
         ModelInfo,
         ModelStatus,
-        ProviderListing,
     )
 
 
-def listing_text(session: Session, result: ProviderListing | AllListings) -> None:
+def listing_text(session: Session, result: Listing | Listings) -> None:
     """A table of each listing (fitted to the terminal), with a count on stderr."""
     for listing in _listings(result):
         _table(session, listing)
 
 
-def listing_plain(session: Session, result: ProviderListing | AllListings) -> None:
+def listing_plain(session: Session, result: Listing | Listings) -> None:
     """``--plain``: one model ref per line."""
     for listing in _listings(result):
-        for model in listing.models:
-            session.out.print(escape(model.ref), soft_wrap=True)
+        for ref in listing.refs():
+            session.out.print(escape(ref), soft_wrap=True)
 
 
-def _listings(result: ProviderListing | AllListings) -> list[ProviderListing]:
-    from kilocli.services.models import AllListings
+def _listings(result: Listing | Listings) -> list[Listing]:
+    from kilocli.services.listing import Listings
 
-    return result.providers if isinstance(result, AllListings) else [result]
+    return result.providers if isinstance(result, Listings) else [result]
 
 
 COLUMNS = (
@@ -51,38 +50,38 @@ COLUMNS = (
 )
 
 
-def _table(session: Session, listing: ProviderListing) -> None:
+def _table(session: Session, listing: Listing) -> None:
     """All columns on a wide terminal. When the width runs short: Name is cut (or left out),
     Tags wrap (a tag is never split), Input and Max out are left out, and only then is a long
     Model cut in the middle."""
-    rows = [_row(model) for model in listing.models]
+    about = listing.header
+    rows = [_row(*entry) for entry in listing.entries()]
     header, *body = render_table(COLUMNS, rows, session.out.width)
     session.out.print(header, style="bold", markup=False, highlight=False, soft_wrap=True)
     if body:
         session.out.file.write("\n".join(body) + "\n")
     source = {"gateway": "from the gateway", "cache": "cached", "fallback": "built-in catalog"}
     session.err.print(
-        f"{listing.count} {listing.label} model(s), {source[listing.source]}"
-        + (" (stale)" if listing.stale else "")
+        f"{about['count']} {listing.label} model(s), {source[about['source']]}"
+        + (" (stale)" if about["stale"] else "")
     )
 
 
-def _row(m: ListedModelRecord) -> tuple[str, ...]:
-    """One table row; every cell on one line and safe for a terminal (ids and names come from
-    the gateway, tags from the config)."""
-    cells = (
-        m.ref,
-        m.name,
-        "+".join(m.input),
+def _row(ref: str, m: CatalogModel, tags: tuple[str, ...]) -> tuple[str, ...]:
+    """One table row; every cell on one line and safe for a terminal (ids, names and inputs come
+    from the gateway, tags from the config; the numbers are kilocli's own)."""
+    # A tag with a space in it (alias:Kilo Gateway) keeps it as U+00A0, so that wrapping the
+    # Tags column never splits one tag across two lines.
+    shown_tags = " ".join(one_line(tag).replace(" ", "\u00a0") for tag in tags) if tags else ""
+    return (
+        one_line(ref),
+        one_line(m.name),
+        one_line("+".join(m.input)),
         format_tokens(m.context_window),
         format_tokens(m.max_tokens),
         format_price(m.cost, free=m.free),
-        "",
+        shown_tags,
     )
-    # A tag with a space in it (alias:Kilo Gateway) keeps it as U+00A0, so that wrapping the
-    # Tags column never splits one tag across two lines.
-    tags = " ".join(one_line(tag).replace(" ", "\u00a0") for tag in m.tags)
-    return (*(one_line(cell) for cell in cells[:-1]), tags)
 
 
 UNKNOWN = "—"  # a value the gateway did not give: never shown as 0

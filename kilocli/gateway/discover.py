@@ -9,7 +9,14 @@ from kilocli.catalog.parse import CatalogFormatError, ParsedCatalog, parse_model
 from kilocli.catalog.records import CatalogModel
 from kilocli.credentials.keys import redact, secret_parts
 from kilocli.errors import GatewayUnreachable
-from kilocli.gateway.http import AnswerTooLarge, GatewayClient, MalformedAnswer, parse_json
+from kilocli.gateway.http import (
+    MAX_JSON_CONTAINERS,
+    AnswerTooLarge,
+    GatewayClient,
+    MalformedAnswer,
+    json_text,
+    parse_json_text,
+)
 from kilocli.gateway.problems import classify
 from kilocli.providers.registry import Provider
 from kilocli.providers.resolve import normalise_base_url
@@ -49,18 +56,24 @@ def discover_models(
         headers["Authorization"] = f"Bearer {key}"
         headers.update(extra_headers or {})  # an organisation's list: only with its key
     try:
-        response = client.get(models_url(base_url), headers)
+        response = client.get(
+            models_url(base_url), headers, max_json_containers=MAX_JSON_CONTAINERS
+        )
+        if response.status_code != 200:
+            problem = classify(
+                response.status_code, response.content, secrets=(key,) if key else ()
+            )
+            raise DiscoveryFailed(problem.describe(provider.label), response.status_code)
+        text = json_text(response.content)
+        del response  # the raw body is not kept while its text is parsed
+        payload = parse_json_text(text)
+        del text  # nor the text while the rows are read
     except httpx.TimeoutException:
         raise DiscoveryFailed(f"no answer within {client.timeout:g} s") from None
     except httpx.HTTPError as exc:
         raise DiscoveryFailed(f"could not connect ({type(exc).__name__})") from None
     except AnswerTooLarge as exc:
         raise DiscoveryFailed(str(exc)) from None
-    if response.status_code != 200:
-        problem = classify(response.status_code, response.content, secrets=(key,) if key else ())
-        raise DiscoveryFailed(problem.describe(provider.label), response.status_code)
-    try:
-        payload = parse_json(response.content)
     except MalformedAnswer as exc:
         raise DiscoveryFailed(f"{provider.label} sent an answer {exc}") from None
     try:
@@ -80,7 +93,7 @@ def _without_key(parsed: ParsedCatalog, key: str) -> ParsedCatalog:
 
     def clean(model: CatalogModel) -> CatalogModel:
         if any(part in model.id or part in model.name for part in parts):
-            return replace(model, id=redact(model.id, (key,)), name=redact(model.name, (key,)))
+            return model._replace(id=redact(model.id, (key,)), name=redact(model.name, (key,)))
         return model
 
     return replace(parsed, models=tuple(clean(model) for model in parsed.models))

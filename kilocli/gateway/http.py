@@ -16,13 +16,15 @@ from typing import TYPE_CHECKING, Any
 
 from kilocli import __version__
 from kilocli.errors import GatewayUnreachable
+from kilocli.gateway.settings import (
+    DEFAULT_TIMEOUT_SECONDS,
+)
 
 if TYPE_CHECKING:
     from types import TracebackType
 
     import httpx
 
-DEFAULT_TIMEOUT_SECONDS = 5.0  # connect, read, and the whole answer
 MAX_RETRY_AFTER_SECONDS = 3.0
 MAX_BODY_BYTES = 32 * 2**20  # a real model list is about 1 MiB
 USER_AGENT = f"kilocli/{__version__}"
@@ -80,16 +82,27 @@ class GatewayClient:
     ) -> None:
         self.http.close()
 
-    def get(self, url: str, headers: Mapping[str, str]) -> Answer:
+    def get(
+        self, url: str, headers: Mapping[str, str], *, max_json_containers: int | None = None
+    ) -> Answer:
         """GET ``url``; after a 429, wait as ``Retry-After`` asks (if briefly) and try once more.
+
+        Args:
+            url: what to get.
+            headers: sent with the request.
+            max_json_containers: refuse a successful answer with more JSON objects and arrays
+                than this (see :func:`parse_json`) as it arrives, not once it is all in memory.
 
         Raises:
             httpx.TimeoutException: no complete answer within the timeout (also for a body
                 that trickles in byte by byte).
             httpx.HTTPError: the connection failed.
             AnswerTooLarge: the body is larger than ``MAX_BODY_BYTES``.
+            MalformedAnswer: a successful answer holds more than ``max_json_containers``.
         """
-        return self._with_one_retry(lambda: self.get_once(url, headers))
+        return self._with_one_retry(
+            lambda: self._bounded("GET", url, headers, None, self.timeout, max_json_containers)
+        )
 
     def post(
         self,
@@ -125,7 +138,13 @@ class GatewayClient:
         return self._bounded("GET", url, headers, None, self.timeout)
 
     def _bounded(
-        self, method: str, url: str, headers: Mapping[str, str], body: bytes | None, limit: float
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        body: bytes | None,
+        limit: float,
+        max_json_containers: int | None = None,
     ) -> Answer:
         """httpx's timeouts bound each read, not the answer: a server that sends a byte now
         and then would hold the command for as long as it likes. So the request runs on a
@@ -138,7 +157,8 @@ class GatewayClient:
 
         def fetch() -> None:
             try:
-                outcome.append(_read_answer(self.http, method, url, sent, body))
+                answer = _read_answer(self.http, method, url, sent, body, max_json_containers)
+                outcome.append(answer)
             except Exception as exc:  # handed over to the caller's thread below
                 outcome.append(exc)
 
@@ -155,24 +175,41 @@ class GatewayClient:
 
 
 def _read_answer(
-    client: httpx.Client, method: str, url: str, headers: Mapping[str, str], body: bytes | None
+    client: httpx.Client,
+    method: str,
+    url: str,
+    headers: Mapping[str, str],
+    body: bytes | None,
+    max_json_containers: int | None = None,
 ) -> Answer:
     with client.stream(method, url, headers=dict(headers), content=body) as response:
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
             raise AnswerTooLarge(_too_large())
+        if response.status_code != 200:  # an error's body is explained, never refused
+            max_json_containers = None
         chunks: list[bytes] = []
-        size = 0
+        size = containers = 0
         for chunk in response.iter_bytes():
             size += len(chunk)
             if size > MAX_BODY_BYTES:
                 raise AnswerTooLarge(_too_large())
+            if max_json_containers is not None:
+                containers += chunk.count(b"{") + chunk.count(b"[")
+                if containers > max_json_containers:
+                    raise MalformedAnswer(_too_many_containers(max_json_containers))
             chunks.append(chunk)
-        return Answer(response.status_code, dict(response.headers), b"".join(chunks))
+        content = b"".join(chunks)
+        del chunks  # the body once, not twice
+        return Answer(response.status_code, dict(response.headers), content)
 
 
 def _too_large() -> str:
     return f"the answer is larger than {MAX_BODY_BYTES // 2**20} MiB"
+
+
+def _too_many_containers(limit: int) -> str:
+    return f"with more than {limit:,} objects"
 
 
 class MalformedAnswer(GatewayUnreachable):
@@ -192,15 +229,36 @@ def parse_json(content: bytes) -> Any:
     millions of tiny objects would take gigabytes to decode: both are malformed answers like
     any other, refused before (or instead of) a crash.
     """
+    return parse_json_text(json_text(content))
+
+
+def json_text(content: bytes) -> str:
+    """A JSON body as text, decoded as :func:`json.loads` decodes bytes, after the check of
+    :func:`parse_json`. The caller can then let go of the bytes before the text is parsed (a
+    20,000-model list is 12 MiB of them).
+
+    Raises:
+        MalformedAnswer: too many objects, or bytes that are not text.
+    """
     import json
 
     if content.count(b"{") + content.count(b"[") > MAX_JSON_CONTAINERS:
-        raise MalformedAnswer(f"with more than {MAX_JSON_CONTAINERS:,} objects")
+        raise MalformedAnswer(_too_many_containers(MAX_JSON_CONTAINERS))
     try:
-        return json.loads(content)
+        return content.decode(json.detect_encoding(content), "surrogatepass")
+    except UnicodeDecodeError:
+        raise MalformedAnswer("that is not JSON") from None
+
+
+def parse_json_text(text: str) -> Any:
+    """The JSON document ``text`` (from :func:`json_text`), or :class:`MalformedAnswer`."""
+    import json
+
+    try:
+        return json.loads(text)
     except RecursionError:
         raise MalformedAnswer("nested too deeply") from None
-    except (ValueError, UnicodeDecodeError):
+    except ValueError:
         raise MalformedAnswer("that is not JSON") from None
 
 
@@ -214,24 +272,3 @@ def retry_after_seconds(value: str | None) -> float | None:
     except ValueError:
         return None
     return seconds if 0 <= seconds <= MAX_RETRY_AFTER_SECONDS else None
-
-
-def timeout_from_env(env: Mapping[str, str]) -> float:
-    """``KILOCLI_HTTP_TIMEOUT`` seconds (a positive number), else the 5 s default."""
-    raw = env.get("KILOCLI_HTTP_TIMEOUT", "").strip()
-    try:
-        seconds = float(raw) if raw else DEFAULT_TIMEOUT_SECONDS
-    except ValueError:
-        return DEFAULT_TIMEOUT_SECONDS
-    return seconds if 0 < seconds < float("inf") else DEFAULT_TIMEOUT_SECONDS
-
-
-def poll_interval_from_env(env: Mapping[str, str]) -> float:
-    """``KILOCLI_POLL_INTERVAL`` seconds between device sign-in polls (for slow links and
-    tests), else Kilo's 3 s."""
-    raw = env.get("KILOCLI_POLL_INTERVAL", "").strip()
-    try:
-        seconds = float(raw) if raw else 3.0
-    except ValueError:
-        return 3.0
-    return seconds if 0 < seconds <= 60 else 3.0

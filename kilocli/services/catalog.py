@@ -10,7 +10,6 @@ from kilocli.catalog.assemble import Catalog, Source, describe_age, merge_catalo
 from kilocli.catalog.cache import CachedCatalog, read_cache, write_cache
 from kilocli.config.model import Config
 from kilocli.errors import KilocliError
-from kilocli.gateway.problems import organization_hint
 from kilocli.providers.registry import Provider
 from kilocli.services.runtime import Runtime
 from kilocli.services.steps import (
@@ -40,7 +39,8 @@ def load_catalog(
     base_url = base_url or base_url_in_effect(rt, provider, config).url
     organization = _organization_for(rt, provider, config)
     path = rt.paths.models_cache(provider.id, organization)  # each organisation has its list
-    cached = read_cache(path, base_url)
+    # --refresh does not read the cache it is about to replace (unless the gateway fails)
+    cached = None if refresh and not offline else read_cache(path, base_url)
     ttl, warnings = ttl_from_env(rt.env)
     now = rt.clock()
     fresh = cached is not None and now - cached.fetched_at <= ttl
@@ -52,6 +52,7 @@ def load_catalog(
             f"Offline and no cached {provider.label} model list; showing the built-in catalog."
         )
         return catalog("fallback", None, False, warnings)
+    cached = None  # the old list is not held while the new one is fetched and parsed
     from kilocli.gateway.discover import DiscoveryFailed, discover_models
 
     key, organization = _key_for(rt, provider, config)  # remembered before anything can fail
@@ -64,11 +65,15 @@ def load_catalog(
             parsed = discover_models(client, provider, base_url, key, headers)
     except DiscoveryFailed as exc:
         if organization is not None and exc.status in {400, 403}:
+            from kilocli.gateway.problems import organization_hint
+
             warnings.append(
                 f"{provider.label} refused the organisation {organization} for the model list. "
                 + organization_hint(provider)
             )
+        cached = read_cache(path, base_url)  # the old list after all, of any age
         if cached is not None:
+            fresh = now - cached.fetched_at <= ttl
             warnings.append(
                 f"Could not refresh the {provider.label} model list ({exc.reason}); "
                 f"using the cached list from {describe_age(now - cached.fetched_at)} ago."

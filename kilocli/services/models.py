@@ -1,30 +1,23 @@
-"""The services behind ``kilocli models list|set|status|info``."""
+"""The services behind ``kilocli models set|status|info``, and the results of every ``models``
+command (the listing's included: :mod:`kilocli.services.listing` writes its documents
+straight, and these models are their schema)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, ClassVar, Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from kilocli.catalog.assemble import Catalog
 from kilocli.catalog.cache import read_cache
-from kilocli.catalog.listing import (
-    ListedModel,
-    ModelFilter,
-    ModelListing,
-    SortKey,
-    build_listing,
-    iso_time,
-)
-from kilocli.catalog.policies import cache_ttl_eligible, transcript_sanitize
+from kilocli.catalog.listing import Tagger, build_listing
 from kilocli.config.files import load_config, update_config
 from kilocli.config.merge import set_primary_model
 from kilocli.errors import KilocliError
-from kilocli.providers.registry import PROVIDERS, Provider, get_provider
-from kilocli.providers.resolve import default_model_provider, parse_model_ref
+from kilocli.providers.registry import PROVIDERS, get_provider
+from kilocli.providers.resolve import parse_model_ref
 from kilocli.results import Record, Result
 from kilocli.services.catalog import load_catalog
+from kilocli.services.listing import documents
 from kilocli.services.runtime import Runtime
 from kilocli.services.steps import base_url_in_effect, keys_of, organization_in_use
 
@@ -91,76 +84,6 @@ class AllListings(Result):
     providers: list[ProviderListing]
 
 
-def _model_document(listed: ListedModel) -> dict[str, Any]:
-    m, c = listed.model, listed.model.cost
-    return {
-        "ref": str(listed.ref),
-        "id": m.id,
-        "name": m.name,
-        "input": list(m.input),
-        "reasoning": m.reasoning,
-        "contextWindow": m.context_window,
-        "maxTokens": m.max_tokens,
-        "cost": {
-            "input": c.input,
-            "output": c.output,
-            "cacheRead": c.cache_read,
-            "cacheWrite": c.cache_write,
-        },
-        "free": m.free,
-        "tags": list(listed.tags),
-        "cacheTtlEligible": cache_ttl_eligible(listed.ref),
-        "transcriptSanitize": transcript_sanitize(listed.ref),
-    }
-
-
-def listing_result(catalog: Catalog, listing: ModelListing) -> ProviderListing:
-    """The result of one provider's listing."""
-    # One validation of the whole document: 20,000 models are read in one pass of pydantic's
-    # core rather than model by model.
-    return ProviderListing.model_validate(
-        {
-            "provider": catalog.provider.id,
-            "organization": catalog.organization,
-            "label": catalog.provider.label,
-            "count": len(listing.models),
-            "skipped": catalog.skipped,
-            "source": catalog.source,
-            "fetchedAt": iso_time(catalog.fetched_at),
-            "stale": catalog.stale,
-            "warnings": list(catalog.warnings),
-            "models": [_model_document(listed) for listed in listing.models],
-        }
-    )
-
-
-def list_models(
-    rt: Runtime,
-    providers: Sequence[Provider],
-    model_filter: ModelFilter,
-    *,
-    sort: SortKey | None = None,
-    refresh: bool = False,
-    offline: bool = False,
-    every_provider: bool = False,
-) -> ProviderListing | AllListings:
-    """One listing per provider, filtered and sorted (all of them in one result with
-    ``every_provider``)."""
-    config = load_config(rt.paths)
-    listings = []
-    for provider in providers:
-        catalog = load_catalog(rt, provider, config, refresh=refresh, offline=offline)
-        listings.append(listing_result(catalog, build_listing(catalog, config, model_filter, sort)))
-    if every_provider:
-        return AllListings(providers=listings)
-    return listings[0]
-
-
-def default_list_provider(rt: Runtime) -> Provider:
-    """The provider ``models list`` shows without ``--provider``: the default model's."""
-    return default_model_provider(load_config(rt.paths).primary)
-
-
 class DefaultModelChange(Result):
     """What ``models set`` did."""
 
@@ -216,7 +139,7 @@ def model_info(
     listing = build_listing(catalog, config)
     for listed in listing.models:
         if listed.ref == ref:
-            document = _model_document(listed)
+            document = documents(ref.provider, Tagger(config))(listed.model)
             document.update(
                 origin=listed.model.origin, source=catalog.source, warnings=list(catalog.warnings)
             )

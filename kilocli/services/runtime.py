@@ -8,14 +8,14 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from kilocli.gateway.http import DEFAULT_TIMEOUT_SECONDS
-from kilocli.paths import Paths
-from kilocli.prompting import Prompter
+from kilocli.gateway.settings import DEFAULT_TIMEOUT_SECONDS
 
 if TYPE_CHECKING:
     import httpx
 
     from kilocli.gateway.http import GatewayClient
+    from kilocli.paths import Paths
+    from kilocli.prompting import Prompter
 
 
 DEVICE_POLL_SECONDS = 3.0

@@ -7,32 +7,30 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from kilocli.config.files import load_config, update_config
-from kilocli.config.merge import apply_auth_profile
-from kilocli.config.model import Config
-from kilocli.credentials.keys import looks_like_jwt, preview
-from kilocli.credentials.model import AuthStore
-from kilocli.credentials.sources import FoundKey, KeyResolution, resolve_key
-from kilocli.credentials.store import (
-    NewCredential,
-    load_auth_store,
-    stored_but_config_unchanged,
-    update_auth_store,
-    with_profile,
-)
-from kilocli.errors import FileProblem, NotAuthenticated
-from kilocli.providers.registry import Provider
+from kilocli.errors import NotAuthenticated
 from kilocli.providers.resolve import BaseUrl, resolve_base_url
-from kilocli.services.runtime import Runtime
-from kilocli.storage import Document, check_writable, interrupts_deferred
 
 if TYPE_CHECKING:
+    from kilocli.config.model import Config
+    from kilocli.credentials.model import AuthStore
+    from kilocli.credentials.sources import FoundKey, KeyResolution
+    from kilocli.credentials.store import NewCredential
     from kilocli.gateway.verify import Verification
+    from kilocli.providers.registry import Provider
+    from kilocli.services.runtime import Runtime
+    from kilocli.storage import Document
+
+# The credential modules load in the steps that use them: a cached listing needs only the base
+# URL in effect (and its budget, SPEC §10, has no room for the key chain's imports).
 
 
 def read_both_files(rt: Runtime) -> tuple[Config, AuthStore]:
     """The config and the auth store, validated, before anything is asked: a bad or unwritable
     file stops the command before the user has typed a key for nothing."""
+    from kilocli.config.files import load_config
+    from kilocli.credentials.store import load_auth_store
+    from kilocli.storage import check_writable
+
     for path in (rt.paths.config_file, rt.paths.auth_file):
         check_writable(path)
     return load_config(rt.paths), load_auth_store(rt.paths, rt.feedback.warn)
@@ -58,6 +56,8 @@ def keys_of(rt: Runtime, provider: Provider, config: Config, store: AuthStore) -
     """The key chain of ``provider``; every key found is remembered, so no error shows it.
     With the login-shell import on and none of the provider's variables set, the login shell
     is asked (once per run) for them."""
+    from kilocli.credentials.sources import resolve_key
+
     shell = login_shell_keys(rt, provider, config)
     resolution = resolve_key(provider, env=rt.env, store=store, config=config, shell_env=shell)
     for found in (resolution.in_effect, *resolution.shadowed):
@@ -97,6 +97,8 @@ def login_shell_keys(rt: Runtime, provider: Provider, config: Config) -> dict[st
 
 def warn_if_not_provider_shaped(rt: Runtime, provider: Provider, key: str) -> None:
     """Kilo keys are JWTs; another shape is worth a warning, never a refusal (SPEC §4)."""
+    from kilocli.credentials.keys import looks_like_jwt, preview
+
     if provider.looks_like_jwt and not looks_like_jwt(key):
         rt.feedback.warn(
             f"This key ({preview(key)}) does not look like a {provider.label} key "
@@ -171,6 +173,16 @@ def store_profile(
         FileProblem: a write failed; when it was the config's, the message says the key was
             stored already.
     """
+    from kilocli.config.files import update_config
+    from kilocli.config.merge import apply_auth_profile
+    from kilocli.credentials.store import (
+        NewCredential,
+        stored_but_config_unchanged,
+        update_auth_store,
+        with_profile,
+    )
+    from kilocli.errors import FileProblem
+    from kilocli.storage import interrupts_deferred
 
     credential = key if isinstance(key, NewCredential) else NewCredential(key)
     mode = "oauth" if credential.type == "oauth" else "api_key"  # the seed's mode rule

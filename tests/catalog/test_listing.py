@@ -13,7 +13,7 @@ from kilocli.catalog.records import CatalogModel, Cost
 from kilocli.config.model import Config
 from kilocli.providers.registry import get_provider
 from kilocli.providers.resolve import ModelRef
-from kilocli.services.models import listing_result
+from kilocli.services.listing import listing_result
 
 KILOCODE = get_provider("kilocode")
 VARIABLE = "variable"
@@ -337,8 +337,7 @@ def test_to_json_has_every_key_of_spec_section_7() -> None:
         KILOCODE, "cache", 1_795_000_000.0, True, ("Could not refresh (test).",), models
     )
     config = {"agents": {"defaults": {"model": {"primary": "kilocode/kilo-auto/balanced"}}}}
-    listing = build_listing(catalog, config_of(config), ModelFilter(reasoning=True))
-    document = listing_result(catalog, listing).to_json()
+    document = listing_result(catalog, config_of(config), ModelFilter(reasoning=True)).to_json()
     expected: dict[str, Any] = {
         "provider": "kilocode",
         "organization": None,
@@ -426,7 +425,7 @@ def test_to_json_shows_unknown_values_as_null_and_variable_prices_as_variable() 
     """SPEC §6: in --json a variable price is "variable", an unknown value null (never 0)."""
     models = (CATALOG_MODELS[7], CATALOG_MODELS[9])  # half-variable, prompt-only
     catalog = Catalog(KILOCODE, "gateway", 1_795_000_000.0, False, (), models)
-    document = listing_result(catalog, build_listing(catalog, NO_CONFIG)).to_json()
+    document = listing_result(catalog, NO_CONFIG).to_json()
     assert [
         (m["id"], m["contextWindow"], m["maxTokens"], m["cost"], m["free"])
         for m in document["models"]
@@ -450,7 +449,7 @@ def test_to_json_shows_unknown_values_as_null_and_variable_prices_as_variable() 
 
 def test_to_json_of_the_fallback_has_no_fetch_time() -> None:
     catalog = Catalog(KILOCODE, "fallback", None, False, ("why",), CATALOG_MODELS[:1])
-    document = listing_result(catalog, build_listing(catalog, NO_CONFIG)).to_json()
+    document = listing_result(catalog, NO_CONFIG).to_json()
     assert (document["source"], document["fetchedAt"], document["stale"]) == (
         "fallback",
         None,

@@ -22,9 +22,9 @@ from typing import Any
 import pytest
 
 from kilocli.config.files import load_config
+from kilocli.credentials import store as credential_store
 from kilocli.errors import ExitCode
 from kilocli.paths import resolve_paths
-from kilocli.services import steps
 from kilocli.services.onboard import OnboardRequest, run_onboarding
 from kilocli.services.runtime import Runtime
 from tests.fakes import VALID_KEY, RecordingFeedback
@@ -158,7 +158,7 @@ def test_a_default_model_set_meanwhile_by_another_process_is_kept(
     must survive: SPEC §5 never replaces an existing default without ``--model`` or
     ``--set-default``, and §2 applies every change to the file as re-read inside the lock."""
     paths = resolve_paths({"KILOCLI_HOME": str(home)})
-    real_update_auth_store = steps.update_auth_store
+    real_update_auth_store = credential_store.update_auth_store
     interleaved = 0
 
     def update_auth_store_then_another_process_sets_a_default(*args: Any) -> Any:
@@ -170,8 +170,8 @@ def test_a_default_model_set_meanwhile_by_another_process_is_kept(
         )
         return written
 
-    monkeypatch.setattr(
-        steps, "update_auth_store", update_auth_store_then_another_process_sets_a_default
+    monkeypatch.setattr(  # read by the step that stores a profile, when it runs
+        credential_store, "update_auth_store", update_auth_store_then_another_process_sets_a_default
     )
     rt = Runtime(env={}, paths=paths, feedback=RecordingFeedback())
 
