@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import run_kilocli
 from tests.fakes import ORG_HEADER, VALID_KEY, FakeGateway, Seen
 
 ORG = "9f4c1d2e-0000-4000-8000-000000000001"
@@ -172,9 +173,10 @@ class Clients:
         return env
 
     def onboard(self, *tools: str) -> None:
-        """``kilocli onboard --non-interactive … --setup TOOL`` as a user runs it (the installed
-        entry point, so that the credential helper it writes names it), then forget the
-        requests onboarding made: what follows is the client's."""
+        """``kilocli onboard --non-interactive … --setup TOOL`` (in-process, with the clients'
+        ``PATH``: the credential helper it writes names the installed ``kilocli`` found there,
+        as for a user who runs it from ``PATH``), then forget the requests onboarding made:
+        what follows is the client's."""
         args = [
             "onboard",
             "--non-interactive",
@@ -188,8 +190,8 @@ class Clients:
             args += ["--organization", self.organization]
         for tool in tools:
             args += ["--setup", tool]
-        done = self.run([*kilocli_entry_point(), *args])
-        assert done.code == 0, done
+        done = run_kilocli(*args, env=self.env())
+        assert done.code == 0, done.output
         self.gateway.requests.clear()
 
     def run(self, argv: Sequence[str], *, env: dict[str, str] | None = None) -> Finished:
