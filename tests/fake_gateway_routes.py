@@ -73,6 +73,8 @@ ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/api/gateway/v1/responses"): "_responses",
     ("POST", DEVICE_CODES_PATH): "_device_start",
     ("POST", "/api/device-auth/token"): "_device_token",
+    # Anthropic's Messages API (Claude Code, the Anthropic SDKs: ``<base>v1/messages``)
+    ("POST", "/api/gateway/v1/messages"): "_messages",
 }
 
 Answer = tuple[int, Any]
@@ -182,6 +184,17 @@ def handler_for(gateway: FakeGateway) -> type[BaseHTTPRequestHandler]:
             if request.get("stream") is True:
                 return 200, Events(_response_frames(model, reply))
             return 200, _response(model, reply)
+
+        def _messages(self) -> Answer:
+            """Anthropic's Messages API: one text block saying ``chat_reply``, as JSON or, with
+            ``"stream": true``, as Anthropic's event stream."""
+            request, problem = self._model_request()
+            if problem is not None:
+                return problem
+            model, reply = request["model"], gateway.chat_reply
+            if request.get("stream") is True:
+                return 200, Events(_message_frames(model, reply))
+            return 200, _message(model, reply)
 
         def _model_request(self) -> tuple[dict[str, Any], Answer | None]:
             """The JSON request of a chat path, or the answer refusing it: 401, 400 (an org
@@ -344,15 +357,26 @@ def _completion(model: str, reply: str) -> dict[str, Any]:
 
 def _chat_frames(model: str, reply: str, *, usage: bool, broken: bool) -> list[str]:
     """The example stream's lines for ``model`` and ``reply``: the keep-alive comment, the
-    content chunk, then the error frame (``broken``), or the usage chunk (``usage``) and
-    ``[DONE]``."""
+    content chunk, then the error frame (``broken``), or the finishing chunk, the usage chunk
+    (``usage``) and ``[DONE]``."""
     keep_alive, content, usage_chunk, done = CHAT_STREAM
     frames = [keep_alive, _chunk(content, model, reply)]
     if broken:
         return [*frames, CHAT_STREAM_ERROR]
+    frames.append(finish_chunk(content, model))
     if usage:
         frames.append(_chunk(usage_chunk, model))
     return [*frames, done]
+
+
+def finish_chunk(content: str, model: str) -> str:
+    """The chunk that ends the choice of the example stream's ``content`` chunk: an empty delta
+    with ``finish_reason: "stop"``, as OpenAI-compatible streams send before the usage (the
+    example leaves it out; clients such as opencode ask again until they see it)."""
+    chunk = json.loads(content.removeprefix("data: "))
+    chunk["model"] = model
+    chunk["choices"][0].update(delta={}, finish_reason="stop")
+    return f"data: {json.dumps(chunk, separators=(',', ':'))}"
 
 
 def _chunk(line: str, model: str, reply: str | None = None) -> str:
@@ -412,3 +436,40 @@ def _response_frames(model: str, text: str) -> list[str]:
         f"event: {event['type']}\ndata: {json.dumps({**event, 'sequence_number': number})}"
         for number, event in enumerate(events)
     ]
+
+
+def _message(model: str, text: str) -> dict[str, Any]:
+    """A finished Anthropic Messages API answer of ``model`` with one text block ``text``."""
+    return {
+        "id": "msg_01TestMessage",
+        "type": "message",
+        "role": "assistant",
+        "model": model,
+        "content": [{"type": "text", "text": text}],
+        "stop_reason": "end_turn",
+        "stop_sequence": None,
+        "usage": {"input_tokens": 12, "output_tokens": 1},
+    }
+
+
+def _message_frames(model: str, text: str) -> list[str]:
+    """The Messages API stream of :func:`_message`, event by event as Anthropic sends it:
+    ``message_start``, a ``ping``, the text block's start, delta and stop, ``message_delta``
+    (the stop reason and output usage), ``message_stop``."""
+    final = _message(model, text)
+    start = {**final, "content": [], "stop_reason": None, "usage": {**final["usage"]}}
+    start["usage"]["output_tokens"] = 0
+    events: list[dict[str, Any]] = [
+        {"type": "message_start", "message": start},
+        {"type": "ping"},
+        {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}},
+        {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": text}},
+        {"type": "content_block_stop", "index": 0},
+        {
+            "type": "message_delta",
+            "delta": {"stop_reason": "end_turn", "stop_sequence": None},
+            "usage": {"output_tokens": final["usage"]["output_tokens"]},
+        },
+        {"type": "message_stop"},
+    ]
+    return [f"event: {event['type']}\ndata: {json.dumps(event)}" for event in events]

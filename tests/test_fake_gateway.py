@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.fake_gateway_routes import finish_chunk
 from tests.fakes import OTHER_VALID_KEY, RESPONSES, VALID_KEY, FakeGateway, Seen
 
 ACME = "11111111-2222-4333-8444-555555555555"
@@ -165,7 +166,11 @@ def test_a_streamed_chat_sends_the_example_lines_without_usage_unless_asked(
     response = chat(gateway, path, stream=True)
     assert response.status_code == 200
     keep_alive, content, _, done = STREAM
-    assert frames(response) == [keep_alive, content.replace(EXAMPLE_MODEL, MODEL), done]
+    finish = finish_chunk(content, MODEL)
+    assert frames(response) == [keep_alive, content.replace(EXAMPLE_MODEL, MODEL), finish, done]
+    assert json.loads(finish.removeprefix("data: "))["choices"] == [
+        {"index": 0, "delta": {}, "finish_reason": "stop"}
+    ]
 
 
 def test_a_streamed_chat_with_include_usage_ends_with_a_usage_chunk(gateway: FakeGateway) -> None:
@@ -175,12 +180,14 @@ def test_a_streamed_chat_with_include_usage_ends_with_a_usage_chunk(gateway: Fak
     sent = frames(response)
     assert sent[0] == ": KILO PROCESSING"
     assert sent[-1] == "data: [DONE]"
-    content, usage = chunks(response)
-    assert {content["model"], usage["model"]} == {"kilo-auto/balanced"}
+    content, finish, usage = chunks(response)
+    assert {content["model"], finish["model"], usage["model"]} == {"kilo-auto/balanced"}
     assert content["choices"][0]["delta"] == {"role": "assistant", "content": "ok"}
+    assert finish["choices"][0]["finish_reason"] == "stop"
     assert usage["choices"] == []
     assert usage["usage"] == {"prompt_tokens": 12, "completion_tokens": 1, "total_tokens": 13}
-    assert sent == [line.replace(EXAMPLE_MODEL, "kilo-auto/balanced") for line in STREAM]
+    example = [line.replace(EXAMPLE_MODEL, "kilo-auto/balanced") for line in STREAM]
+    assert sent == [*example[:2], finish_chunk(STREAM[1], "kilo-auto/balanced"), *example[2:]]
 
 
 def test_a_mid_stream_error_follows_the_content_and_ends_the_stream(gateway: FakeGateway) -> None:
