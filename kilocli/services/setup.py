@@ -290,7 +290,7 @@ def _result(
     warnings = [note for plan in plans for note in plan.notes]
     if tool.key_by == "env" and not remove and ok:
         warnings.append(
-            f"{tool.label} reads the key from {target.key_env}: run it as kilocli exec -- "
+            f"{tool.label} reads the key from the environment: run it as kilocli exec -- "
             f'{tool.binaries[0]}, or add eval "$(kilocli shell-init bash)" to your shell\'s rc '
             f"file (zsh, fish too) so that plain {tool.binaries[0]} does."
         )

@@ -161,7 +161,6 @@ TOOLS: tuple[Tool, ...] = (
                 locate=lambda where: _claude_dir(where) / "settings.json",
                 claims=claude.claude_settings,
                 format="json",
-                notes=claude.claude_notes,
             ),
         ),
         key_by="helper",

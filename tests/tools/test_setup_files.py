@@ -114,6 +114,9 @@ def test_claude_gets_kilocli_as_its_api_key_helper_and_the_gateway_in_env() -> N
     assert settings["env"] == {
         "ANTHROPIC_BASE_URL": DEFAULT_BASE,
         "ANTHROPIC_MODEL": "kilo-auto/balanced",
+        # an Anthropic key exported in the shell must not go to the gateway beside it
+        "ANTHROPIC_API_KEY": "",
+        "ANTHROPIC_AUTH_TOKEN": "",
     }
     assert files_holding(user_home(), VALID_KEY) == []
 

@@ -68,13 +68,21 @@ def test_claude_config_dir_moves_the_settings(tmp_path: os.PathLike[str]) -> Non
     assert not claude_dir().exists()
 
 
-def test_claude_warns_about_a_key_of_its_own_in_the_settings() -> None:
+def test_claude_stops_at_an_anthropic_key_of_the_users_in_the_settings() -> None:
+    text = '{"env": {"ANTHROPIC_API_KEY": "sk-ant-mine"}}\n'
     claude_dir().mkdir()
-    (claude_dir() / "settings.json").write_text('{"env": {"ANTHROPIC_API_KEY": "sk-ant-x"}}\n')
+    (claude_dir() / "settings.json").write_text(text)
 
-    run = setup_ok("claude")
+    run = setup("claude")
 
+    assert run.code == 1
     assert "env.ANTHROPIC_API_KEY" in run.stderr
+    assert "kilocli setup claude --force" in run.stderr
+    assert (claude_dir() / "settings.json").read_text() == text
+    setup_ok("claude", "--force")
+    assert load_json(claude_dir() / "settings.json")["env"]["ANTHROPIC_API_KEY"] == ""
+    setup_ok("claude", "--remove")
+    assert (claude_dir() / "settings.json").read_text() == text
 
 
 def test_llm_default_is_the_gateway_model_and_remove_gives_back_the_users() -> None:

@@ -7,10 +7,11 @@ from __future__ import annotations
 import shlex
 
 from kilocli.tools.claims import Claim
-from kilocli.tools.documents import MISSING, Document
 from kilocli.tools.entries import Target
 
-# Claude Code prefers these over apiKeyHelper: a user's own would send another key.
+# Claude Code sends these instead of (or beside) the helper's key: an Anthropic key the user
+# exports would go to the gateway. Set empty in the settings' env (which wins over the shell),
+# the helper's key is the only one sent.
 _KEY_VARIABLES = ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN")
 
 
@@ -19,17 +20,9 @@ def claude_settings(target: Target) -> list[Claim]:
         Claim(("apiKeyHelper",), shlex.join(target.token_command)),
         Claim(("env", "ANTHROPIC_BASE_URL"), target.api_base),
         Claim(("env", "ANTHROPIC_MODEL"), target.default_model.id, kind="default"),
+        *(Claim(("env", name), "") for name in _KEY_VARIABLES),
     ]
     if target.headers:
         lines = "\n".join(f"{name}: {value}" for name, value in target.headers.items())
         claims.append(Claim(("env", "ANTHROPIC_CUSTOM_HEADERS"), lines))
     return claims
-
-
-def claude_notes(document: Document, target: Target) -> list[str]:
-    return [
-        f"Claude Code's settings set env.{name}, which it sends instead of the key from "
-        f"kilocli's apiKeyHelper: remove it to use the gateway's key."
-        for name in _KEY_VARIABLES
-        if document.get(("env", name)) is not MISSING
-    ]
