@@ -208,7 +208,7 @@ def onboarding_text(session: Session, result: OnboardingResult) -> None:
         ("Profile", str(result.profile_id)),
         ("Key", f"{result.key_preview} ({source})"),
         ("Verified", f"{verified}: {result.verdict.detail}"),
-        *([("Organisation", result.organization)] if result.organization else []),
+        *([("Organisation", _organization_line(result))] if result.organization else []),
         *([("Gateway", result.custom_gateway)] if result.custom_gateway else []),
         ("Default model", model),
         *_files_rows(result),
@@ -282,3 +282,11 @@ def diagnosis_text(session: Session, diagnosis: Diagnosis) -> None:
             session.out.print(f"       fix: {escape(finding.fix)}")
     problems = sum(f.is_problem for f in diagnosis.findings)
     session.out.print("No problems found." if not problems else f"{problems} problem(s) found.")
+
+
+def _organization_line(result: OnboardingResult) -> str:
+    """The organisation by its name (its id when the gateway gave none), and where it comes
+    from when that is not the profile just written."""
+    shown = result.organization_name or str(result.organization)
+    source = result.organization_source or ""
+    return shown + (f" ({source})" if source and not source.startswith("profile:") else "")

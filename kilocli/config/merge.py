@@ -46,6 +46,21 @@ def apply_provider_config(
     return result
 
 
+def set_env_key_organization(
+    config: Mapping[str, Any], provider: Provider, organization: str | None
+) -> Document:
+    """Record the organisation chosen for a key that stays in the environment
+    (``models.providers.<p>.organizationId``; none for Personal)."""
+    result = copy.deepcopy(dict(config))
+    settings = result.setdefault("models", {}).setdefault("providers", {})
+    settings = settings.setdefault(provider.id, {})
+    if organization is None:
+        settings.pop("organizationId", None)
+    else:
+        settings["organizationId"] = organization
+    return result
+
+
 def apply_default_alias(config: Mapping[str, Any], provider: Provider) -> Document:
     """Give the provider's default model an alias (its group label) unless it has one."""
     result = copy.deepcopy(dict(config))

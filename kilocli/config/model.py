@@ -34,6 +34,8 @@ class ProviderSettings(FileModel):
     api: str | None = None
     api_key: str | None = Field(default=None, alias="apiKey", repr=False)
     models: list[ModelEntry] = Field(default_factory=list)
+    # The organisation chosen at onboarding for a key taken from the environment (SPEC §13).
+    organization_id: str | None = Field(default=None, alias="organizationId")
 
 
 class ModelsSection(FileModel):

@@ -16,10 +16,16 @@ _QUOTES = "\"'`"
 _BEARER = "bearer "
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 ELLIPSIS = "…"
+MAX_KEY_CHARS = 16 * 1024
+"""The longest credential kilocli accepts (SPEC §4): a real Kilo key is under 1 KiB; anything
+this long is not a key, and would be too large for a request header anyway."""
+_NOT_KEY_CHARACTER = re.compile(r"[^\x21-\x7e]|[\"'`]")
 
 
 def normalise_key(raw: str, *, source: str = "The key") -> str:
-    """Clean up a pasted key, or refuse it.
+    """Clean up a pasted key, or refuse it: the one normalise-and-check every credential passes,
+    however it arrives (typed, pasted, flag, env, stdin, a device sign-in's token, the Kilo CLI
+    store, the login shell), before it is stored or sent (SPEC §4).
 
     Steps, as SPEC §4 lists them: drop CR/LF and U+2028/U+2029 anywhere; trim; keep the value
     of ``export NAME=value`` or ``NAME=value``; strip one trailing ``;`` and then one pair of
@@ -31,10 +37,17 @@ def normalise_key(raw: str, *, source: str = "The key") -> str:
         source: how to name the input in an error ("--kilocode-api-key", "stdin" …).
 
     Raises:
-        InvalidKey: nothing is left ("Required"), or the key holds whitespace, control
-            characters, quotes or non-ASCII characters. The message never contains the key.
+        InvalidKey: nothing is left ("Required"), the key is longer than
+            :data:`MAX_KEY_CHARS`, or it holds whitespace, control characters, quotes or
+            non-ASCII characters. The message never contains the key.
     """
     key = raw.translate(_LINE_BREAKS).strip()
+    if len(key) > MAX_KEY_CHARS:  # checked first: nothing below should walk megabytes
+        raise InvalidKey(
+            f"{source} is {len(key):,} characters long, more than the {MAX_KEY_CHARS // 1024} "
+            "KiB a key can be, so it cannot be a key; it was not used.",
+            hint="Copy the key again from your account page and paste only the key.",
+        )
     while True:
         cleaned = _normalise_once(key)
         if cleaned == key:
@@ -81,16 +94,19 @@ def _normalise_once(key: str) -> str:
 
 
 def _character_problem(key: str) -> str | None:
-    for index, char in enumerate(key, start=1):
-        if char.isspace():
-            return f"whitespace at character {index}"
-        if not char.isprintable() or ord(char) < 0x20:
-            return f"a control character at character {index}"
-        if not char.isascii():
-            return f"a non-ASCII character at character {index}"
-        if char in _QUOTES:
-            return f"a quote at character {index}"
-    return None
+    """Why ``key`` is not printable ASCII without whitespace or quotes (the first offence, by
+    position only: the character itself is never named, it may be part of a secret)."""
+    bad = _NOT_KEY_CHARACTER.search(key)
+    if bad is None:
+        return None
+    char, index = bad.group(), bad.start() + 1
+    if char.isspace():
+        return f"whitespace at character {index}"
+    if not char.isprintable() or ord(char) < 0x20:
+        return f"a control character at character {index}"
+    if not char.isascii():
+        return f"a non-ASCII character at character {index}"
+    return f"a quote at character {index}"
 
 
 def preview(key: str) -> str:

@@ -113,9 +113,30 @@ def poll(client: GatewayClient, origin: str, start: DeviceStart) -> Poll:
             f"Kilo Gateway answered the sign-in with HTTP {status}.",
             hint="Try again: kilocli auth login kilocode --device",
         )
+    checked = _checked_token(token)
     email = payload.get("userEmail")
-    shown = account_text(email, (token,)) if isinstance(email, str) else None
-    return Approved(token.strip(), shown)
+    shown = account_text(email, (token, checked)) if isinstance(email, str) else None
+    return Approved(checked, shown)
+
+
+def _checked_token(token: str) -> str:
+    """The token, through the check every credential passes (SPEC §4, §13).
+
+    Raises:
+        SignInRefused: it cannot be a key (whitespace, non-ASCII, megabytes …); the message
+            says why without showing any of it, and nothing is written.
+    """
+    from kilocli.credentials.keys import normalise_key
+    from kilocli.errors import InvalidKey
+
+    try:
+        return normalise_key(token, source="The sign-in token Kilo Gateway sent")
+    except InvalidKey as exc:
+        raise SignInRefused(
+            f"{exc.message.removesuffix('; it was not used.')}: the sign-in failed and nothing "
+            "was written.",
+            hint="Try again, or use an API key: kilocli auth login kilocode",
+        ) from None
 
 
 def expired() -> SignInRefused:

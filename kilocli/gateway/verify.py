@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from kilocli.credentials.organizations import organization_id_problem
 from kilocli.gateway.http import AnswerTooLarge, GatewayClient, MalformedAnswer, parse_json
 from kilocli.gateway.problems import GatewayProblem, account_text, classify, sanitise_text
 from kilocli.providers.registry import Provider
@@ -41,6 +42,7 @@ class Verification:
     has_personal_account: bool = True
     selected_organization_id: str | None = None
     organization_refused: bool = False
+    skipped_organizations: int = 0
 
 
 def verify_key(
@@ -95,7 +97,7 @@ def _accepted(provider: Provider, body: bytes, key: str) -> Verification:
     user = payload.get("user")
     user = user if isinstance(user, dict) else {}
     email = user.get("email") if isinstance(user.get("email"), str) else None
-    listed = _organizations(payload.get("organizations"), key)
+    listed, skipped = _organizations(payload.get("organizations"), key)
     email = account_text(email, (key,)) if email else None
     details = _key_details(payload.get("data"))
     selected = payload.get("selectedOrganizationId")
@@ -107,20 +109,28 @@ def _accepted(provider: Provider, body: bytes, key: str) -> Verification:
         details=details,
         organization_list=listed,
         has_personal_account=payload.get("hasPersonalAccount") is not False,
-        selected_organization_id=selected if isinstance(selected, str) and selected else None,
+        selected_organization_id=selected
+        if isinstance(selected, str) and organization_id_problem(selected) is None
+        else None,
+        skipped_organizations=skipped,
     )
 
 
-def _organizations(raw: Any, key: str) -> tuple[Organization, ...]:
-    """The organisations of a profile answer; entries without a string id and name are
-    skipped (they could not be chosen or shown)."""
+def _organizations(raw: Any, key: str) -> tuple[tuple[Organization, ...], int]:
+    """The organisations of a profile answer, and how many were skipped: entries without a
+    string id and name (they could not be chosen or shown), and ids that no header, file name
+    or terminal should carry (SPEC §13)."""
     if not isinstance(raw, list):
-        return ()
+        return (), 0
     found = []
+    skipped = 0
     for entry in raw:
         if not isinstance(entry, dict):
             continue
         org_id, name, role = entry.get("id"), entry.get("name"), entry.get("role")
+        if isinstance(org_id, str) and organization_id_problem(org_id) is not None:
+            skipped += 1
+            continue
         if isinstance(org_id, str) and org_id and isinstance(name, str):
             found.append(
                 Organization(
@@ -129,7 +139,7 @@ def _organizations(raw: Any, key: str) -> tuple[Organization, ...]:
                     account_text(role, (key,)) if isinstance(role, str) else None,
                 )
             )
-    return tuple(found)
+    return tuple(found), skipped
 
 
 def _key_details(data: Any) -> tuple[tuple[str, str], ...]:

@@ -68,6 +68,7 @@ class Provider:
     keys_page: str = ""
     credits_page: str | None = None
     organization_env: str | None = None
+    legacy_organization_env: str | None = None
     organization_header: str | None = None
     routes_vendor_models: bool = False
     """A gateway to other vendors' models (``<vendor>/<model>`` ids): the model policies of
@@ -180,6 +181,7 @@ PROVIDERS: tuple[Provider, ...] = (
         keys_page="https://app.kilo.ai/profile",
         credits_page="https://app.kilo.ai/profile",
         organization_env="KILO_ORG_ID",
+        legacy_organization_env="KILOCODE_ORGANIZATION_ID",
         organization_header="X-KILOCODE-ORGANIZATIONID",
         routes_vendor_models=True,
     ),

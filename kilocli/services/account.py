@@ -15,6 +15,7 @@ from kilocli.prompting import Option
 from kilocli.providers.registry import Provider
 from kilocli.providers.resolve import origin_of
 from kilocli.services.runtime import Runtime
+from kilocli.services.steps import checked_organization_flag
 
 if TYPE_CHECKING:
     from kilocli.gateway.http import GatewayClient
@@ -108,6 +109,12 @@ def choose_organization(
     """
     listed = answer.organization_list if answer and answer.outcome == "verified" else ()
     personal = answer.has_personal_account if answer else True
+    if answer is not None and answer.skipped_organizations:
+        rt.feedback.warn(
+            f"Skipped {answer.skipped_organizations} organisation(s) whose id {provider.label} "
+            "sent is not a usable id (a space, a slash, a control or non-ASCII character, or "
+            "too long)."
+        )
     if flag is not None:
         return _named(flag.strip(), listed, verified=bool(answer and answer.outcome == "verified"))
     if answer is None or answer.outcome != "verified":
@@ -118,7 +125,8 @@ def choose_organization(
     selected = selected if any(o.id == selected for o in listed) else None
     if rt.prompter is not None and (len(listed) > 1 or personal):
         options = [Option("Personal", PERSONAL)] if personal else []
-        options += [Option(_title(o), o.id) for o in listed]
+        names = organization_names(listed)
+        options += [Option(_title(o, names[o.id]), o.id) for o in listed]
         default = selected or (PERSONAL if personal else listed[0].id)
         picked = rt.prompter.select(f"Use {provider.label} as", options, default=default)
         return None if picked == PERSONAL else picked
@@ -151,6 +159,7 @@ def _named(flag: str, listed: tuple[Organization, ...], *, verified: bool) -> st
         return None
     if not flag:
         raise UsageError("--organization is empty.", hint="Give an id, or personal.")
+    checked_organization_flag(flag)
     if not verified or any(o.id == flag for o in listed):
         return flag
     choices = ["personal", *_listed(listed)]
@@ -160,8 +169,19 @@ def _named(flag: str, listed: tuple[Organization, ...], *, verified: bool) -> st
     )
 
 
-def _title(org: Organization) -> str:
-    return f"{org.name} ({org.role})" if org.role else org.name
+def organization_names(listed: tuple[Organization, ...]) -> dict[str, str]:
+    """How each organisation is shown to a person: by its name, with the id after it when
+    another organisation has the same name (SPEC §13)."""
+    counts: dict[str, int] = {}
+    for org in listed:
+        counts[org.name] = counts.get(org.name, 0) + 1
+    return {
+        o.id: o.name if counts[o.name] == 1 and o.name else f"{o.name} ({o.id})" for o in listed
+    }
+
+
+def _title(org: Organization, shown: str) -> str:
+    return f"{shown} ({org.role})" if org.role else shown
 
 
 def _listed(listed: tuple[Organization, ...]) -> list[str]:

@@ -179,7 +179,7 @@ def auth_status(
         if not (configured or every_provider):
             continue
         base_url = base_url_in_effect(rt, provider, config).url
-        organization = organization_in_use(rt, provider, store, resolution.in_effect)
+        organization = organization_in_use(rt, provider, store, resolution.in_effect, config)
         entry = _entry(provider, base_url, resolution, None, organization)
         if check and resolution.in_effect is not None:
             entry = _checked(rt, entry, provider, resolution.in_effect.key)

@@ -115,7 +115,9 @@ def _organization_for(rt: Runtime, provider: Provider, config: Config) -> str | 
 
     if provider.organization_header is None:
         return None
-    if not (provider.organization_env and rt.env.get(provider.organization_env, "").strip()):
+    names = (provider.organization_env, provider.legacy_organization_env)
+    from_env = any(rt.env.get(name, "").strip() for name in names if name)
+    if not from_env and config.provider(provider.id).organization_id is None:
         try:
             data = read_file_bytes(rt.paths.auth_file)
         except KilocliError:
@@ -138,4 +140,4 @@ def _key_for(rt: Runtime, provider: Provider, config: Config) -> tuple[str | Non
         return None, None
     if found is None:
         return None, None
-    return found.key, organization_in_use(rt, provider, store, found)
+    return found.key, organization_in_use(rt, provider, store, found, config)

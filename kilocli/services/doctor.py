@@ -219,7 +219,7 @@ def _check_key(rt: Runtime, config: Config, store: AuthStore, *, offline: bool) 
         base_url = base_url_in_effect(rt, provider, config).url
     except KilocliError as exc:  # a base URL that is not one: a finding, not the end of doctor
         return [*findings, finding("gateway", "error", exc.message, exc.hint)]
-    organization = organization_in_use(rt, provider, store, found)
+    organization = organization_in_use(rt, provider, store, found, config)
     findings.append(_check_cache(rt, provider, base_url, organization))
     if offline:
         findings.append(finding("gateway", "info", "Not checked (--offline)."))

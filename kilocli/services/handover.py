@@ -43,7 +43,7 @@ def credentials_in_effect(
         key=found.key,
         key_source=str(found.source),
         base_url=base_url_in_effect(rt, provider, config).url,
-        organization_id=organization_in_use(rt, provider, store, found),
+        organization_id=organization_in_use(rt, provider, store, found, config),
         profile_id=found.source.name if found.source.kind == "profile" else None,
     )
 

@@ -186,7 +186,7 @@ def model_status(rt: Runtime) -> ModelStatus:
         base = base_url_in_effect(rt, provider, config)
         resolution = keys_of(rt, provider, config, store)
         found = resolution.in_effect
-        organization = organization_in_use(rt, provider, store, found)
+        organization = organization_in_use(rt, provider, store, found, config)
         cached = read_cache(rt.paths.models_cache(provider.id, organization), base.url)
         providers.append(
             ProviderStatus(

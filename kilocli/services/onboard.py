@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, cast
 from kilocli.config.merge import (
     apply_default_alias,
     apply_provider_config,
+    set_env_key_organization,
     set_primary_model,
 )
 from kilocli.config.model import Config
@@ -38,7 +39,10 @@ from kilocli.services.onboard_credential import Credential, obtain_credential
 from kilocli.services.onboard_result import OnboardingResult, ToolSetUp
 from kilocli.services.runtime import Runtime
 from kilocli.services.steps import (
+    OrganizationInEffect,
     base_url_in_effect,
+    keys_of,
+    organization_in_effect,
     read_both_files,
     store_profile,
 )
@@ -109,12 +113,14 @@ def run_onboarding(rt: Runtime, request: OnboardRequest) -> OnboardingResult:
         base_url=base_url_flag,
         model_ref=model_ref,
         fill_only=fill_only,
+        env_key=found.source.kind in {"env", "shell-env"},
     )
     primary = written.primary
     if fill_only and model_ref is not None and primary == model_ref:
         rt.feedback.note(f"Default model set to {model_ref}")
     set_up = [_set_up(rt, provider, tool_id) for tool_id in dict.fromkeys(tools)]
     _refresh_other_tools(rt, provider, tools)
+    organization = _organization_requests_carry(rt, provider, written)
     return OnboardingResult(
         auth_choice=choice.id,
         provider=provider.id,
@@ -124,7 +130,9 @@ def run_onboarding(rt: Runtime, request: OnboardRequest) -> OnboardingResult:
         key_copied_from_env=found.source.kind in {"env", "shell-env"},
         verified=verdict.verified,
         verification_detail=verdict.detail,
-        organization=_organization_of(rt, profile_id, credential.stored),
+        organization=organization.id,
+        organization_source=organization.source,
+        organization_name=credential.organization_names.get(organization.id or ""),
         custom_gateway=None if base_url == provider.base_url else base_url,
         default_model=primary,
         default_model_changed=model_ref is not None and primary == model_ref,
@@ -182,13 +190,16 @@ def _choose_and_obtain(
         return picked, provider, base_url, credential
 
 
-def _organization_of(rt: Runtime, profile_id: str, stored: NewCredential) -> str | None:
-    """The organisation the profile uses now: the one chosen, or (nothing chosen) the one it
-    had."""
-    if stored.organization != KEEP_ORGANIZATION:
-        return stored.organization
-    profile = load_auth_store(rt.paths).profiles.get(profile_id)
-    return profile.organization_id if profile is not None else None
+def _organization_requests_carry(
+    rt: Runtime, provider: Provider, config: Config
+) -> OrganizationInEffect:
+    """The organisation every request will carry now that everything is written, by the one
+    rule of SPEC §13 over the key in effect: the summary never names one requests will not
+    carry (a key from the environment keeps the organisation chosen for it in config, and
+    ``KILO_ORG_ID`` overrides both)."""
+    store = load_auth_store(rt.paths)
+    found = keys_of(rt, provider, config, store).in_effect
+    return organization_in_effect(rt, provider, config, store, found)
 
 
 def _choose_tools(rt: Runtime, provider: Provider) -> list[str]:
@@ -283,6 +294,7 @@ def _write(
     base_url: str | None,
     model_ref: str | None,
     fill_only: bool,
+    env_key: bool,
 ) -> Config:
     """Step 6: the credential first, then the config, each in its own locked transaction.
 
@@ -294,6 +306,9 @@ def _write(
 
     def configure(config: Document) -> Document:
         config = apply_provider_config(config, provider, base_url=base_url)
+        if env_key and credential.organization != KEEP_ORGANIZATION:
+            # the key stays in the environment: its organisation is kept for it (SPEC §13)
+            config = set_env_key_organization(config, provider, credential.organization)
         if model_ref is not None and not (fill_only and _has_primary(config)):
             config = set_primary_model(config, model_ref)
         return apply_default_alias(config, provider)

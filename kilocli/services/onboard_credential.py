@@ -4,7 +4,7 @@ it and choose the organisation its requests speak for (SPEC §13)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kilocli.config.model import Config
 from kilocli.credentials.keys import normalise_key
@@ -16,7 +16,11 @@ from kilocli.gateway.verify import Verification
 from kilocli.onboarding.decisions import KeyInput, key_steps
 from kilocli.onboarding.prompts import ask_key, ask_what_after_rejection
 from kilocli.providers.registry import AuthChoice, Provider
-from kilocli.services.account import choose_organization, sign_in_with_device
+from kilocli.services.account import (
+    choose_organization,
+    organization_names,
+    sign_in_with_device,
+)
 from kilocli.services.onboard_result import Verdict
 from kilocli.services.runtime import Runtime
 from kilocli.services.steps import (
@@ -34,6 +38,7 @@ class Credential:
     found: FoundKey
     verdict: Verdict
     stored: NewCredential
+    organization_names: dict[str, str] = field(default_factory=dict)
 
 
 def obtain_credential(
@@ -83,7 +88,8 @@ def obtain_credential(
     stored = NewCredential(
         found.key, "oauth" if oauth else "api_key", email if oauth else None, chosen
     )
-    return Credential(found, verdict, stored)
+    listed = answer.organization_list if answer is not None else ()
+    return Credential(found, verdict, stored, organization_names(listed))
 
 
 def _confirm_replacing(rt: Runtime, provider: Provider, store: AuthStore, found: FoundKey) -> None:

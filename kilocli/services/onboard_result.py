@@ -41,6 +41,8 @@ class OnboardingResult(Result):
     verified: bool | None
     verification_detail: str = Field(exclude=True)
     organization: str | None = None
+    organization_source: str | None = Field(default=None, exclude=True)
+    organization_name: str | None = Field(default=None, exclude=True)
     custom_gateway: str | None = Field(default=None, exclude=True)  # a base URL not the default
     default_model: str | None
     default_model_changed: bool

@@ -75,6 +75,7 @@ class Runtime:
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.time
     secrets: set[str] = field(default_factory=set)
+    warned: set[str] = field(default_factory=set)  # warnings given once per run
     poll_interval: float = DEVICE_POLL_SECONDS
     shell_env: dict[str, str] | None = None  # the login shell's keys, once asked
     open_url: Callable[[str], bool] = field(default=_open_in_browser)

@@ -5,6 +5,7 @@ profile together with its metadata in config."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kilocli.errors import NotAuthenticated
@@ -78,7 +79,9 @@ def no_key(provider: Provider) -> NotAuthenticated:
 def login_shell_keys(rt: Runtime, provider: Provider, config: Config) -> dict[str, str]:
     """The provider's variables as the login shell exports them, when the import is on (SPEC
     §4) and the environment has none of them; a shell that fails is ignored with one warning."""
+    from kilocli.credentials.keys import normalise_key
     from kilocli.credentials.shell_env import read_login_shell, shell_env_enabled
+    from kilocli.errors import InvalidKey
 
     if not shell_env_enabled(rt.env, config.env.shell_env):
         return {}
@@ -91,7 +94,13 @@ def login_shell_keys(rt: Runtime, provider: Provider, config: Config) -> dict[st
         answer = read_login_shell(rt.env, names)
         if answer.problem is not None:
             rt.feedback.warn(f"Could not read keys from your login shell: {answer.problem}.")
-        rt.shell_env = dict(answer.values)
+        rt.shell_env = {}
+        for name, value in answer.values.items():
+            try:  # the same check as every credential (SPEC §4); the value is never shown
+                rt.shell_env[name] = normalise_key(value, source=f"{name} in your login shell")
+            except InvalidKey as exc:
+                if value.strip():
+                    rt.feedback.warn(exc.message)
     return {name: rt.shell_env[name] for name in provider.env_vars if name in rt.shell_env}
 
 
@@ -125,19 +134,96 @@ def ask_gateway_about_key(
         return verify_key(client, provider, base_url, key, headers)
 
 
-def organization_in_use(
-    rt: Runtime, provider: Provider, store: AuthStore, found: FoundKey | None
-) -> str | None:
-    """The organisation requests made with ``found`` speak for: its profile's
-    ``organizationId``; for a key from the environment, ``KILO_ORG_ID`` when it is set."""
+@dataclass(frozen=True)
+class OrganizationInEffect:
+    """The organisation requests speak for (None: Personal), and where that was decided."""
+
+    id: str | None
+    source: str | None = None
+
+
+def organization_in_effect(
+    rt: Runtime,
+    provider: Provider,
+    config: Config,
+    store: AuthStore,
+    found: FoundKey | None,
+    flag: str | None = None,
+) -> OrganizationInEffect:
+    """The one rule of SPEC §13 for the organisation requests made with ``found`` speak for,
+    first found: ``flag`` (``--organization``); env ``KILO_ORG_ID`` (legacy
+    ``KILOCODE_ORGANIZATION_ID``), which overrides a stored choice as Kilo's own client lets
+    it; the profile's stored ``organizationId`` (a stored key); for a key from the
+    environment, the organisation chosen for it at onboarding
+    (``models.providers.<p>.organizationId``). An id that is not one (a space, a slash, a
+    control character, too long) is skipped with a warning; given by flag, it is refused.
+
+    Raises:
+        UsageError: ``flag`` is not an organisation id.
+    """
     if found is None or provider.organization_header is None:
-        return None
+        return OrganizationInEffect(None)
+    if flag is not None:
+        return OrganizationInEffect(checked_organization_flag(flag), "--organization")
+    for name in (provider.organization_env, provider.legacy_organization_env):
+        value = rt.env.get(name, "").strip() if name else ""
+        if value and _usable_organization(rt, value, f"env: {name}"):
+            return OrganizationInEffect(value, f"env: {name}")
+    stored: str | None = None
+    where = ""
     if found.source.kind == "profile":
         profile = store.profiles.get(found.source.name)
-        return profile.organization_id or None if profile is not None else None
-    if found.source.kind in {"env", "shell-env"} and provider.organization_env:
-        return rt.env.get(provider.organization_env, "").strip() or None
-    return None
+        stored, where = (
+            (profile.organization_id if profile else None),
+            f"profile: {found.source.name}",
+        )
+    elif found.source.kind in {"env", "shell-env"}:
+        stored = config.provider(provider.id).organization_id
+        where = f"config: models.providers.{provider.id}.organizationId"
+    if stored and _usable_organization(rt, stored, where):
+        return OrganizationInEffect(stored, where)
+    return OrganizationInEffect(None)
+
+
+def organization_in_use(
+    rt: Runtime, provider: Provider, store: AuthStore, found: FoundKey | None, config: Config
+) -> str | None:
+    """The id of :func:`organization_in_effect` (None for Personal)."""
+    return organization_in_effect(rt, provider, config, store, found).id
+
+
+def checked_organization_flag(flag: str) -> str | None:
+    """``--organization``'s value: None for ``personal``, else an id that can be sent.
+
+    Raises:
+        UsageError: the value cannot be an organisation id (SPEC §13).
+    """
+    from kilocli.credentials.organizations import organization_id_problem
+    from kilocli.errors import UsageError
+
+    value = flag.strip()
+    if value.lower() == "personal":
+        return None
+    problem = organization_id_problem(value)
+    if problem is not None:
+        raise UsageError(
+            f"--organization is not an organisation id: {problem}.",
+            hint="Give an id, or personal (kilocli auth status --check lists yours).",
+        )
+    return value
+
+
+def _usable_organization(rt: Runtime, value: str, where: str) -> bool:
+    """Whether ``value`` can be sent as an organisation id; a bad one is warned about (once)."""
+    from kilocli.credentials.organizations import organization_id_problem
+
+    problem = organization_id_problem(value)
+    if problem is not None:
+        warning = f"Ignored the organisation id of {where}: {problem}."
+        if warning not in rt.warned:
+            rt.warned.add(warning)
+            rt.feedback.warn(warning)
+    return problem is None
 
 
 def organization_headers(provider: Provider, organization: str | None) -> dict[str, str]:

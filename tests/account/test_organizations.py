@@ -398,3 +398,55 @@ def test_env_passes_no_organisation_for_personal(home, gateway) -> None:
     run = run_kilocli("env", "--format", "json", env=kilo_env(gateway))
 
     assert "KILO_ORG_ID" not in json.loads(run.stdout)
+
+
+# The organisation in effect: one rule (SPEC §13)
+
+
+def test_an_env_key_keeps_the_organisation_chosen_for_it(home, gateway) -> None:
+    """Onboarding with the key from KILOCODE_API_KEY and an organisation picked: while the
+    variable stays set, every request, ``env`` and the summary carry that organisation (it is
+    kept in config for the env key)."""
+    two_organisations(gateway)
+    env = {**kilo_env(gateway), "KILOCODE_API_KEY": VALID_KEY}
+    run = run_kilocli(
+        "onboard", "--non-interactive", "--json", "--organization", ACME["id"], env=env
+    )
+    assert run.code == 0, run.stderr
+    assert document(run)["organization"] == ACME["id"]
+    config = read_toml(home / "config.toml")
+    assert config["models"]["providers"]["kilocode"]["organizationId"] == ACME["id"]
+
+    gateway.requests.clear()
+    listing = run_kilocli("models", "kilocode", "--refresh", "--json", env=env)
+    assert document(listing)["organization"] == ACME["id"]
+    assert [seen.header(ORG_HEADER) for seen in gateway.requests] == [ACME["id"]]
+    exported = json.loads(run_kilocli("env", "--format", "json", env=env).stdout)
+    assert exported["KILO_ORG_ID"] == ACME["id"]
+    status = document(run_kilocli("auth", "status", "--json", env=env))
+    assert status["providers"][0]["organization"] == ACME["id"]
+
+
+def test_the_summary_names_the_organisation_and_where_it_comes_from(home, gateway) -> None:
+    two_organisations(gateway)
+    env = {**kilo_env(gateway), "KILOCODE_API_KEY": VALID_KEY}
+    run = run_kilocli("onboard", "--non-interactive", "--organization", ACME["id"], env=env)
+    assert run.code == 0, run.stderr
+    assert (
+        "  Organisation   Acme (config: models.providers.kilocode.organizationId)\n" in run.stdout
+    )
+
+
+@pytest.mark.parametrize("name", ["KILO_ORG_ID", "KILOCODE_ORGANIZATION_ID"])
+def test_kilo_org_id_overrides_the_stored_choice_everywhere(home, gateway, name) -> None:
+    """Kilo's own client lets KILO_ORG_ID override a stored choice; so does kilocli, for a
+    stored key too, and what requests carry is what auth status and env say."""
+    write_profile_with_organization(home, ACME["id"])
+    env = {**kilo_env(gateway), name: SIDE["id"]}
+    run = run_kilocli("models", "kilocode", "--refresh", "--json", env=env)
+    assert document(run)["organization"] == SIDE["id"]
+    assert [seen.header(ORG_HEADER) for seen in gateway.requests] == [SIDE["id"]]
+    status = document(run_kilocli("auth", "status", "--json", env=env))
+    assert status["providers"][0]["organization"] == SIDE["id"]
+    exported = json.loads(run_kilocli("env", "--format", "json", env=env).stdout)
+    assert exported["KILO_ORG_ID"] == SIDE["id"]

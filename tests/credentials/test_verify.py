@@ -67,15 +67,41 @@ def verify(
         return verify_key(client, provider, base_url, key)
 
 
+TEAM_ID = "3f1c2d4e-5b6a-4c7d-8e9f-0a1b2c3d4e5f"
+
+
+def profile_with_team_id(team_id: str) -> dict[str, Any]:
+    """The example profile answer, whose organisation id is abbreviated ("3f1c…"), with
+    ``team_id`` in its place."""
+    payload = json.loads(json.dumps(RESPONSES["GET /api/profile 200"]))
+    payload["organizations"][0]["id"] = team_id
+    return payload
+
+
 def test_accepted_key_gives_the_account() -> None:
-    gateway = Gateway(answer(200, RESPONSES["GET /api/profile 200"]))
+    gateway = Gateway(answer(200, profile_with_team_id(TEAM_ID)))
     assert verify(gateway) == Verification(
         "verified",
         "person@example.com",
         "person@example.com",
         ("Team",),
-        organization_list=(Organization("3f1c…", "Team", "member"),),
+        organization_list=(Organization(TEAM_ID, "Team", "member"),),
     )
+
+
+@pytest.mark.parametrize(
+    "bad_id",
+    ["3f1c…", "team\x00id", "team id", "team/id", "team\nid", "x" * 129],
+    ids=["non-ASCII", "NUL", "space", "slash", "newline", "too long"],
+)
+def test_an_organisation_id_that_cannot_be_sent_is_skipped_and_counted(bad_id: str) -> None:
+    """SPEC §13: an id from the gateway that no header, file name or terminal should carry is
+    skipped (the caller warns), never listed or chosen."""
+    payload = profile_with_team_id(bad_id)
+    payload["selectedOrganizationId"] = bad_id
+    got = verify(Gateway(answer(200, payload)))
+    assert (got.outcome, got.organization_list, got.skipped_organizations) == ("verified", (), 1)
+    assert got.selected_organization_id is None
 
 
 def test_accepted_key_without_an_email() -> None:

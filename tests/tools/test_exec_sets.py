@@ -82,13 +82,11 @@ def test_no_anthropic_leaves_the_users_anthropic_variables_alone() -> None:
 
 
 def test_a_leftover_organisation_never_reaches_the_program() -> None:
-    """A personal key, and variables of an earlier organisation still in the shell."""
+    """A personal key, and a header of an earlier organisation still in the shell. (An
+    inherited ``KILO_ORG_ID`` is not left over: it is the organisation in effect, SPEC §13,
+    and the program gets it as requests carry it; see the next test.)"""
     store_org_profile(None)
-    stale = {
-        "KILO_ORG_ID": "org-left-over",
-        "KILOCODE_ORGANIZATION_ID": "org-left-over",
-        "ANTHROPIC_CUSTOM_HEADERS": "X-KILOCODE-ORGANIZATIONID: org-left-over",
-    }
+    stale = {"ANTHROPIC_CUSTOM_HEADERS": "X-KILOCODE-ORGANIZATIONID: org-left-over"}
     seen, _ = shown(env=stale)
     assert "org-left-over" not in json.dumps(seen)
     assert set(seen) == {
@@ -103,15 +101,30 @@ def test_a_leftover_organisation_never_reaches_the_program() -> None:
     }
 
 
+def test_kilo_org_id_in_the_shell_is_the_organisation_the_program_gets() -> None:
+    """SPEC §13: ``KILO_ORG_ID`` overrides the stored choice (as Kilo's own client lets it), so
+    the program is handed that organisation — what kilocli's own requests carry — and a stale
+    header of another one is replaced."""
+    store_org_profile(None)
+    env = {
+        "KILO_ORG_ID": "org-from-the-shell",
+        "ANTHROPIC_CUSTOM_HEADERS": "X-KILOCODE-ORGANIZATIONID: org-left-over",
+    }
+    seen, _ = shown(env=env)
+    assert seen["KILO_ORG_ID"] == "org-from-the-shell"
+    assert seen["ANTHROPIC_CUSTOM_HEADERS"] == "X-KILOCODE-ORGANIZATIONID: org-from-the-shell"
+    assert "org-left-over" not in json.dumps(seen)
+
+
 def test_only_the_sets_being_set_are_cleared() -> None:
     """With --no-openai and --no-anthropic the user's own variables of those sets stay, even
     the ones the gateway would not define."""
     store_org_profile(None)
-    env = USERS_OWN | {"OPENAI_API_BASE": "https://api.openai.com/v1", "KILO_ORG_ID": "stale"}
+    env = USERS_OWN | {"OPENAI_API_BASE": "https://api.openai.com/v1"}
     seen, _ = shown("--no-openai", "--no-anthropic", env=env)
     assert {k: seen[k] for k in USERS_OWN} == USERS_OWN
     assert seen["OPENAI_API_BASE"] == "https://api.openai.com/v1"
-    assert "KILO_ORG_ID" not in seen
+    assert "KILO_ORG_ID" not in seen  # a personal profile, and no KILO_ORG_ID to override it
 
 
 @pytest.mark.parametrize("name", ["codex", "CODEX"])
