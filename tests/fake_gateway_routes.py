@@ -27,7 +27,11 @@ MODELS_BODY: dict[str, Any] = json.loads((DATA / "gateway-models.json").read_tex
 
 ORG_HEADER = "X-KILOCODE-ORGANIZATIONID"
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
-ALWAYS_KNOWN_MODELS = frozenset({"kilo-auto/balanced"})
+# The gateway's auto models answer whatever its /models lists (SPEC §6).
+ALWAYS_KNOWN_MODELS = frozenset(
+    {"kilo-auto/balanced", "kilo-auto/frontier", "kilo-auto/efficient", "kilo-auto/free"}
+    | {"kilo-auto/small"}
+)
 # The balance of an organisation the test gave none in ``org_balances``: unlike the personal one.
 ORG_BALANCE: dict[str, Any] = {"balance": 42.0, "isDepleted": False}
 NOT_FOUND: dict[str, Any] = {"error": "Not found", "success": False}
@@ -36,6 +40,7 @@ TOO_MANY_PENDING: dict[str, Any] = {"error": "Too many pending authorization req
 SERVER_ERROR: dict[str, Any] = {"error": "Internal Server Error"}
 
 CHAT_401 = RESPONSES["POST /api/gateway/chat/completions 401"]
+DEFAULTS = RESPONSES["GET /api/defaults 200 (no key needed)"]
 CHAT_404 = RESPONSES["POST /api/gateway/chat/completions 404"]
 CHAT_200 = RESPONSES["POST /api/gateway/chat/completions 200"]
 CHAT_STREAM: list[str] = RESPONSES[
@@ -66,6 +71,7 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/api/profile"): "_profile",
     ("GET", "/api/profile/balance"): "_balance",
     ("GET", "/api/gateway/usage"): "_usage",
+    ("GET", "/api/defaults"): "_defaults",
     ("GET", "/api/v1/key"): "_openrouter_key",
     ("POST", "/api/gateway/chat/completions"): "_chat",
     ("POST", "/api/gateway/v1/chat/completions"): "_chat",
@@ -154,6 +160,11 @@ def handler_for(gateway: FakeGateway) -> type[BaseHTTPRequestHandler]:
             if gateway.usage is None:
                 return 404, NOT_FOUND
             return self._refusal() or (200, gateway.usage)
+
+        def _defaults(self) -> Answer:
+            """Public, like the real one: no key needed; ``defaults`` may be any JSON (or
+            bytes, for a body that is not JSON)."""
+            return 200, gateway.defaults
 
         def _openrouter_key(self) -> Answer:
             problem = self._auth_problem()

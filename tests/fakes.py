@@ -21,6 +21,7 @@ from kilocli.prompting import Option, Validator
 from tests.fake_gateway_routes import DATA, MODELS_BODY, ORG_HEADER, RESPONSES, handler_for
 
 __all__ = [
+    "CHAT_ERRORS",
     "DATA",
     "KILO_AUTO_ENTRIES",
     "KILO_AUTO_ENTRY",
@@ -117,6 +118,34 @@ class Fault:
     times: int | None = None  # None: until cleared
 
 
+def _gateway_error(name: str, status: int, **headers: str) -> Fault:
+    return Fault(status=status, body=json.dumps(RESPONSES[name]).encode(), headers=headers)
+
+
+CHAT_ERRORS: dict[str, Fault] = {
+    # The gateway's own error answers of the chat path (SPEC §9), as ``gateway.fail`` faults.
+    "paid model": _gateway_error(
+        "POST /api/gateway/chat/completions 401 (PAID_MODEL_AUTH_REQUIRED: this model needs a"
+        " signed-in key with credits)",
+        401,
+    ),
+    "promotion limit": _gateway_error(
+        "POST /api/gateway/chat/completions 401 (PROMOTION_MODEL_LIMIT_REACHED: the free"
+        " allowance is used up)",
+        401,
+    ),
+    "rate limited": _gateway_error(  # the gateway's own 429: no Retry-After
+        "POST /api/gateway/chat/completions 429 (the gateway's own rate limit: no Retry-After"
+        " header)",
+        429,
+    ),
+    "upstream unavailable": _gateway_error(
+        "POST /api/gateway/chat/completions 503 (upstream out of credit or down: try again later)",
+        503,
+    ),
+}
+
+
 @dataclass(frozen=True)
 class Seen:
     """One request the fake gateway received.
@@ -187,6 +216,7 @@ class FakeGateway:
             later polls get 410), "denied" (403) or "expired" (410) ("approved").
         device_token: The token an approval carries (``VALID_KEY``).
         device_polls: Polls answered (all but those with a bad body).
+        defaults: What ``GET /api/defaults`` answers (the example's ``kilo-auto/balanced``).
     """
 
     def __init__(self) -> None:
@@ -216,6 +246,7 @@ class FakeGateway:
         self.chat_reply = "ok"
         self.chat_mid_stream_error = False
         self.usage: dict[str, Any] | None = RESPONSES["GET /api/gateway/usage 200"]
+        self.defaults: Any = RESPONSES["GET /api/defaults 200 (no key needed)"]
         self.organizations: list[dict[str, Any]] = []
         self.selected_organization_id: str | None = None
         self.has_personal_account = True

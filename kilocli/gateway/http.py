@@ -8,6 +8,7 @@ short one and a fake ``sleep``), so nothing waits through a real 5 s in a test.
 
 from __future__ import annotations
 
+import random
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     import httpx
 
 MAX_RETRY_AFTER_SECONDS = 3.0
+BACKOFF_SECONDS = (1.0, 3.0)  # the jittered pause before retrying a 429 that says nothing
 MAX_BODY_BYTES = 32 * 2**20  # a real model list is about 1 MiB
 USER_AGENT = f"kilocli/{__version__}"
 EDITOR_HEADER = "X-KILOCODE-EDITORNAME"  # sent with every request, so the gateway knows who asks
@@ -65,11 +67,14 @@ class GatewayClient:
         http: the underlying client (closed with this one).
         timeout: seconds the whole answer may take.
         sleep: how to wait before the retry (``time.sleep``; tests pass a recorder).
+        jitter: the pause before retrying a 429 without ``Retry-After``, in seconds (a random
+            one in :data:`BACKOFF_SECONDS`, so that many clients do not retry in step).
     """
 
     http: httpx.Client
     timeout: float = DEFAULT_TIMEOUT_SECONDS
     sleep: Callable[[float], None] = field(default=time.sleep)
+    jitter: Callable[[], float] = field(default=lambda: random.uniform(*BACKOFF_SECONDS))  # noqa: S311
 
     def __enter__(self) -> GatewayClient:
         return self
@@ -126,7 +131,7 @@ class GatewayClient:
     def _with_one_retry(self, send: Callable[[], Answer]) -> Answer:
         answer = send()
         if answer.status_code == 429:
-            delay = retry_after_seconds(answer.headers.get("retry-after"))
+            delay = retry_after_seconds(answer.headers.get("retry-after"), self.jitter)
             if delay is not None:
                 self.sleep(delay)
                 answer = send()
@@ -262,13 +267,27 @@ def parse_json_text(text: str) -> Any:
         raise MalformedAnswer("that is not JSON") from None
 
 
-def retry_after_seconds(value: str | None) -> float | None:
-    """Seconds to wait before the one retry: 1 s without a header, None when the wait would not
-    be brief (over 3 s) or the header is not a number of seconds."""
+def retry_after_seconds(
+    value: str | None, jitter: Callable[[], float] = lambda: BACKOFF_SECONDS[0]
+) -> float | None:
+    """Seconds to wait before the one retry: without a header (the gateway's own 429s send
+    none), ``jitter()`` kept within :data:`BACKOFF_SECONDS`; with one, its seconds; None when
+    the wait would not be brief (over 3 s) or the header is not a number of seconds."""
     if value is None:
-        return 1.0
+        low, high = BACKOFF_SECONDS
+        return min(max(jitter(), low), high)
     try:
         seconds = float(value)
     except ValueError:
         return None
     return seconds if 0 <= seconds <= MAX_RETRY_AFTER_SECONDS else None
+
+
+def retry_after_header(headers: Mapping[str, str]) -> float | None:
+    """The seconds a ``Retry-After`` header asks for (a number of seconds only), if any."""
+    raw = {name.lower(): value for name, value in headers.items()}.get("retry-after")
+    try:
+        seconds = float(raw) if raw is not None else None
+    except ValueError:
+        return None
+    return seconds if seconds is not None and 0 <= seconds < float("inf") else None

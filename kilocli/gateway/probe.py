@@ -16,7 +16,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from kilocli.errors import ExitCode, KilocliError
-from kilocli.gateway.http import Answer, AnswerTooLarge, GatewayClient, MalformedAnswer, parse_json
+from kilocli.gateway.answers import CompletionChunk
+from kilocli.gateway.http import (
+    Answer,
+    AnswerTooLarge,
+    GatewayClient,
+    MalformedAnswer,
+    parse_json,
+    retry_after_header,
+)
 from kilocli.gateway.problems import classify, organization_hint, sanitise_text
 from kilocli.providers.registry import Provider
 
@@ -130,7 +138,23 @@ def _organization_refused(
 
 
 def _refused(provider: Provider, answer: Answer, model_id: str, key: str) -> ProbeFailed:
-    problem = classify(answer.status_code, answer.content, secrets=(key,))
+    """The gateway's refusal, its own code first (SPEC §9): a paid model without a signed-in
+    key with credits, or a free allowance used up, is not a bad key (exit 1, naming the model
+    and the top-up page); a 429 (after the one retry) and a 5xx say when to try again (exit 4)."""
+    retry_after = retry_after_header(answer.headers) if answer.status_code == 429 else None
+    problem = classify(answer.status_code, answer.content, secrets=(key,), retry_after=retry_after)
+    if problem.kind in {"paid_model", "promotion_limit"}:
+        what = (
+            "needs a signed-in key with credits"
+            if problem.kind == "paid_model"
+            else "has used up its free allowance"
+        )
+        detail = f"HTTP {problem.status}" + (f": {problem.message}" if problem.message else "")
+        return ProbeFailed(
+            f"{provider.label} says {model_id} {what} ({detail}).",
+            hint=problem.hint_for(provider),
+            exit_code=ExitCode.ERROR,
+        )
     if answer.status_code == 404:
         detail = f": {problem.message}" if problem.message else ""
         return ProbeFailed(
@@ -166,42 +190,39 @@ def _read_completion(
     return _from_chunks(provider, chunks, key)
 
 
-def _json(provider: Provider, content: bytes) -> dict[str, Any]:
+def _json(provider: Provider, content: bytes) -> CompletionChunk:
+    """One chunk (or the whole answer), read through its lenient model."""
     try:
         payload = parse_json(content)
     except MalformedAnswer as exc:
         raise _unreachable(f"{provider.label} sent an answer {exc}") from None
     if not isinstance(payload, dict):
-        raise _unreachable(f"{provider.label} sent an unexpected answer")
-    return payload
+        raise _unreachable(
+            f"{provider.label} sent an answer kilocli does not understand (HTTP 200)"
+        )
+    return CompletionChunk.model_validate(payload)
 
 
 def _from_chunks(
-    provider: Provider, chunks: list[dict[str, Any]], key: str
+    provider: Provider, chunks: list[CompletionChunk], key: str
 ) -> tuple[str | None, Usage | None]:
     model: str | None = None
     usage: Usage | None = None
     for chunk in chunks:
-        if "error" in chunk:
-            problem = classify(502, json.dumps(chunk).encode(), secrets=(key,))
+        if chunk.error is not None:
+            body = json.dumps({"error": chunk.error}).encode()
+            problem = classify(502, body, secrets=(key,))
             raise ProbeFailed(
                 f"{provider.label} accepted the request, but the answer broke off: "
                 f"{problem.message or 'an error frame in the stream'}.",
                 hint="Try again, or probe another model: kilocli doctor --probe REF",
                 exit_code=ExitCode.UNREACHABLE,
             )
-        if isinstance(chunk.get("model"), str):
-            model = sanitise_text(chunk["model"], (key,))
-        if isinstance(chunk.get("usage"), dict):
-            usage = _usage(chunk["usage"])
+        if chunk.model is not None:
+            model = sanitise_text(chunk.model, (key,))
+        if chunk.usage is not None:
+            counts = chunk.usage
+            usage = Usage(counts.prompt_tokens, counts.completion_tokens, counts.total_tokens)
     if not chunks:
         raise _unreachable(f"{provider.label} sent an empty answer")
     return model, usage
-
-
-def _usage(raw: dict[str, Any]) -> Usage:
-    def count(name: str) -> int | None:
-        value = raw.get(name)
-        return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-    return Usage(count("prompt_tokens"), count("completion_tokens"), count("total_tokens"))

@@ -259,3 +259,41 @@ def _get_json(
         return parse_json(response.content) if response.status_code == 200 else None
     except (httpx.HTTPError, AnswerTooLarge, MalformedAnswer):
         return None
+
+
+MAX_MODEL_ID_CHARS = 200
+
+
+def fetch_gateway_default(client: GatewayClient, provider: Provider, base_url: str) -> str | None:
+    """The ref of the model the gateway wants as the default (``GET <origin>/api/defaults``,
+    no key needed): ``kilocode/<defaultModel>``. None on any failure or odd answer (no
+    answer, an error status, not JSON, no ``defaultModel``, or one that is no model id), so
+    that the caller falls back to the registry default without a word (SPEC §3)."""
+    import httpx
+
+    from kilocli.gateway.answers import GatewayDefaults, read_answer
+
+    if provider.defaults_url is None:
+        return None
+    base = normalise_base_url(base_url)
+    url = provider.defaults_url.format(base=base, origin=origin_of(base))
+    try:
+        answer = client.get(url, {"Accept": "application/json"})
+    except (httpx.HTTPError, AnswerTooLarge):
+        return None
+    defaults = read_answer(GatewayDefaults, answer.content) if answer.status_code == 200 else None
+    model_id = defaults.default_model if defaults is not None else None
+    if model_id is None or not _is_model_id(model_id):
+        return None
+    return f"{provider.id}/{model_id}"
+
+
+def _is_model_id(text: str) -> bool:
+    """A gateway model id kilocli would write as a ref: printable ASCII without spaces, not
+    starting or ending with ``/``, and of a sane length."""
+    return (
+        0 < len(text) <= MAX_MODEL_ID_CHARS
+        and all("!" <= char <= "~" for char in text)
+        and not text.startswith("/")
+        and not text.endswith("/")
+    )

@@ -64,6 +64,7 @@ class Provider:
     fallback_models: tuple[FallbackModel, ...] = ()
     looks_like_jwt: bool = False
     balance_url: str | None = None
+    defaults_url: str | None = None  # the gateway's own default model (SPEC §3)
     usage_url: str | None = None
     keys_page: str = ""
     credits_page: str | None = None
@@ -177,6 +178,7 @@ PROVIDERS: tuple[Provider, ...] = (
         fallback_models=KILO_AUTO_MODELS,
         looks_like_jwt=True,
         balance_url="{origin}/api/profile/balance",
+        defaults_url="{origin}/api/defaults",
         usage_url="{origin}/api/gateway/usage",
         keys_page="https://app.kilo.ai/profile",
         credits_page="https://app.kilo.ai/profile",

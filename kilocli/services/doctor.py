@@ -273,7 +273,12 @@ def _check_default_model(rt: Runtime, config: Config) -> list[Finding]:
     from kilocli.providers.registry import get_provider
     from kilocli.providers.resolve import parse_model_ref
     from kilocli.services.catalog import load_catalog
+    from kilocli.services.steps import legacy_model_notice
 
+    notice = legacy_model_notice(config)
+    if notice is not None:  # kilo/auto: listed nowhere now, and the fix is its own (SPEC §3)
+        message, _, switch = notice.partition(" Switch with: ")
+        return [finding("default model", "warning", message, switch)]
     if config.primary is None:
         return []
     try:

@@ -19,7 +19,12 @@ from kilocli.results import Record, Result
 from kilocli.services.catalog import load_catalog
 from kilocli.services.listing import documents
 from kilocli.services.runtime import Runtime
-from kilocli.services.steps import base_url_in_effect, keys_of, organization_in_use
+from kilocli.services.steps import (
+    base_url_in_effect,
+    keys_of,
+    legacy_model_notice,
+    organization_in_use,
+)
 
 CatalogSource = Literal["gateway", "cache", "fallback"]
 
@@ -181,6 +186,9 @@ def model_status(rt: Runtime) -> ModelStatus:
 
     config = load_config(rt.paths)
     store = load_auth_store(rt.paths, rt.feedback.warn)
+    notice = legacy_model_notice(config)
+    if notice is not None:
+        rt.feedback.warn(notice)
     providers = []
     for provider in PROVIDERS:
         base = base_url_in_effect(rt, provider, config)

@@ -33,7 +33,7 @@ from kilocli.onboarding.prompts import (
     ask_default_model,
     ask_tools,
 )
-from kilocli.providers.registry import AuthChoice, Provider, get_provider
+from kilocli.providers.registry import LEGACY_KILO_AUTO, AuthChoice, Provider, get_provider
 from kilocli.providers.resolve import normalise_base_url, parse_model_ref
 from kilocli.services.onboard_credential import Credential, obtain_credential
 from kilocli.services.onboard_result import OnboardingResult, ToolSetUp
@@ -42,6 +42,7 @@ from kilocli.services.steps import (
     OrganizationInEffect,
     base_url_in_effect,
     keys_of,
+    legacy_model_notice,
     organization_in_effect,
     read_both_files,
     store_profile,
@@ -95,6 +96,8 @@ def run_onboarding(rt: Runtime, request: OnboardRequest) -> OnboardingResult:
         return chosen
     choice, provider, base_url, credential = chosen
     found, verdict = credential.found, credential.verdict
+    if request.verify and verdict.verified is not None:  # the gateway answers: ask its default
+        provider = _with_gateway_default(rt, provider, base_url)
     model_ref = _choose_default_model(rt, provider, config, request, requested_model, base_url)
     tools = named_tools or _choose_tools(rt, provider)
     profile_id = (
@@ -202,6 +205,20 @@ def _organization_requests_carry(
     return organization_in_effect(rt, provider, config, store, found)
 
 
+def _with_gateway_default(rt: Runtime, provider: Provider, base_url: str) -> Provider:
+    """``provider`` whose default model is the one the gateway names (``/api/defaults``), or
+    as it is when the gateway does not say (SPEC §3: silently)."""
+    from dataclasses import replace
+
+    from kilocli.gateway.verify import fetch_gateway_default
+
+    if provider.defaults_url is None:
+        return provider
+    with rt.gateway() as client:
+        ref = fetch_gateway_default(client, provider, base_url)
+    return replace(provider, default_model=ref) if ref else provider
+
+
 def _choose_tools(rt: Runtime, provider: Provider) -> list[str]:
     """Step 6: on a terminal, offer the tools found on this machine that are not yet set up
     for ``provider`` (none ticked). Without one, only ``--setup`` sets tools up."""
@@ -265,6 +282,18 @@ def _choose_default_model(
         interactive=rt.prompter is not None,
     )
     ref = decision.ref
+    notice = legacy_model_notice(config)
+    if notice is not None and requested is None and not request.set_default:
+        if rt.prompter is None:  # said once; the user's default is never changed unasked
+            rt.feedback.warn(notice)
+            return None
+        if ref == current and current is not None and current.lower() == LEGACY_KILO_AUTO:
+            question = (
+                f"Your default model {current} is a legacy id that current Kilo gateways no "
+                f"longer route. Switch to {provider.default_model}?"
+            )
+            return provider.default_model if rt.prompter.confirm(question, default=True) else None
+        rt.feedback.warn(notice)  # a tool still on it: the fix is named
     if decision.ask and rt.prompter is not None:
         ref = ask_default_model(
             rt.prompter,

@@ -286,3 +286,30 @@ def store_profile(
             return update_config(rt.paths, record)
         except FileProblem as problem:
             raise stored_but_config_unchanged(problem, profile_id, rt.paths) from None
+
+
+def legacy_model_notice(config: Config) -> str | None:
+    """The one-time notice of SPEC §3 when the default model, or a tool ``setup`` configured,
+    still uses the legacy ``kilocode/kilo/auto`` (it keeps working locally; current gateways
+    no longer route it), with the fix; None when nothing does."""
+    from kilocli.providers.registry import LEGACY_KILO_AUTO, get_provider
+
+    current = get_provider("kilocode").default_model
+    users = []
+    if config.primary is not None and config.primary.lower() == LEGACY_KILO_AUTO:
+        users.append("your default model")
+    for tool, record in config.setup.items():
+        if any(ref.lower() == LEGACY_KILO_AUTO for ref in record.models):
+            users.append(f"the {tool} set-up")
+    if not users:
+        return None
+    fixes = [f"kilocli models set {current}"] if "your default model" in users else []
+    fixes += [
+        f"kilocli setup {user.split()[1]} --model {current}"
+        for user in users
+        if user != "your default model"
+    ]
+    return (
+        f"{LEGACY_KILO_AUTO} ({' and '.join(users)}) is a legacy model id: current Kilo "
+        f"gateways no longer route it. Switch with: {'; '.join(fixes)}"
+    )

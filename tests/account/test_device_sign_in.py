@@ -40,6 +40,7 @@ START = ("POST", "/api/device-auth/codes")
 NEW_POLL = ("POST", "/api/device-auth/token")
 OLD_POLL = ("GET", f"/api/device-auth/codes/{USER_CODE}")
 PROFILE = ("GET", "/api/profile")
+DEFAULTS = ("GET", "/api/defaults")
 OAUTH_PROFILE = {"type": "oauth", "provider": "kilocode", "key": VALID_KEY, "email": DEVICE_EMAIL}
 
 no_display_everywhere = pytest.mark.skipif(
@@ -182,7 +183,7 @@ def test_device_onboarding_polls_until_approved(kilo, gateway, virtual_time, sty
     run = sign_in(kilo, gateway)
 
     assert run.code == 0, run.stderr
-    assert calls(gateway) == [START, poll, poll, poll, poll, PROFILE]
+    assert calls(gateway) == [START, poll, poll, poll, poll, PROFILE, DEFAULTS]
     assert virtual_time.sleeps == [3.0] * 4  # Kilo's pace: a poll every 3 s
 
 
@@ -245,8 +246,9 @@ def test_the_sign_in_requests_carry_no_key_and_the_token_is_then_verified(kilo, 
     sign_in(kilo, gateway)
 
     assert [seen.header("Authorization") for seen in device_requests(gateway)] == [None] * 4
-    verify = gateway.requests[-1]
+    verify, defaults = gateway.requests[-2:]
     assert (verify.method, verify.path) == PROFILE
+    assert defaults.header("Authorization") is None  # /api/defaults needs no key
     assert verify.header("Authorization") == f"Bearer {VALID_KEY}"
 
 

@@ -185,8 +185,9 @@ def test_a_second_run_uses_the_existing_profile(
     assert document(run) == success(
         home, keySource="profile: kilocode:default", defaultModelChanged=False
     )
-    assert [seen.headers["Authorization"] for seen in gateway.requests] == [
-        f"Bearer {VALID_KEY}"
+    assert [(seen.path, seen.headers.get("Authorization")) for seen in gateway.requests] == [
+        ("/api/profile", f"Bearer {VALID_KEY}"),
+        ("/api/defaults", None),
     ] * 2
     assert stored_keys(home) == {"kilocode:default": VALID_KEY}
 
@@ -436,8 +437,8 @@ def test_re_onboarding_keeps_everything_the_user_wrote(
     expected["auth"]["order"]["kilocode"] = ["kilocode:default", "kilocode:work"]
     expected["auth"]["profiles"]["kilocode:default"] = {"provider": "kilocode", "mode": "api_key"}
     assert read_toml(config_path) == expected
-    # the custom base URL in config is the gateway that was asked
-    assert gateway.paths_requested() == ["/api/profile"]
+    # the custom base URL in config is the gateway that was asked (its key, its default)
+    assert gateway.paths_requested() == ["/api/profile", "/api/defaults"]
     assert document(run) == success(
         home,
         defaultModel=primary,
@@ -451,7 +452,7 @@ def test_base_url_flag_is_saved(kilo: Kilo, home: Path, gateway: FakeGateway) ->
     run = kilo("onboard", "--kilocode-api-key", VALID_KEY, "--base-url", given, base_urls=False)
 
     assert run.code == ExitCode.OK, run.stderr
-    assert gateway.paths_requested() == ["/api/profile"]
+    assert gateway.paths_requested() == ["/api/profile", "/api/defaults"]
     provider = read_toml(home / "config.toml")["models"]["providers"]["kilocode"]
     assert provider["baseUrl"] == gateway.base_url
 
@@ -462,7 +463,7 @@ def test_base_url_env_applies_to_the_run_but_is_not_saved(
     run = kilo("onboard", "--kilocode-api-key", VALID_KEY)
 
     assert run.code == ExitCode.OK, run.stderr
-    assert gateway.paths_requested() == ["/api/profile"]
+    assert gateway.paths_requested() == ["/api/profile", "/api/defaults"]
     provider = read_toml(home / "config.toml")["models"]["providers"]["kilocode"]
     assert provider["baseUrl"] == DEFAULT_BASE_URL
     assert gateway.origin not in (home / "config.toml").read_text()

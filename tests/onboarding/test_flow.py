@@ -32,6 +32,8 @@ from tests.onboarding.conftest import Wizard, WizardFactory
 
 EMAIL = RESPONSES["GET /api/profile 200"]["user"]["email"]
 REJECTION_MESSAGE = RESPONSES["GET /api/profile 401 (bad key)"]["error"]
+# Once the gateway has verified the key it is asked its default model, with no key (SPEC §3).
+DEFAULTS_ASKED = ("/api/defaults", None)
 KILO_AUTO = "kilocode/kilo-auto/balanced"
 CUSTOM = "kilocode/anthropic/claude-sonnet-4.5"
 KILO = OnboardRequest(auth_choice="kilocode-api-key")
@@ -180,7 +182,7 @@ def test_a_typed_key_is_verified_and_everything_is_written(
     assert f"Verified: {EMAIL}" in w.feedback.notes
     assert f"Default model set to {KILO_AUTO}" in w.feedback.notes
     assert w.feedback.warnings == []
-    assert authorizations(gateway) == [("/api/profile", f"Bearer {VALID_KEY}")]
+    assert authorizations(gateway) == [("/api/profile", f"Bearer {VALID_KEY}"), DEFAULTS_ASKED]
     assert read_toml(home / "auth-profiles.toml") == {
         "version": 1,
         "profiles": {
@@ -304,7 +306,10 @@ def test_an_existing_profile_is_offered_first_and_kept(
         "kilocode:default",
         False,
     )
-    assert authorizations(gateway) == [("/api/profile", f"Bearer {OTHER_VALID_KEY}")]
+    assert authorizations(gateway) == [
+        ("/api/profile", f"Bearer {OTHER_VALID_KEY}"),
+        DEFAULTS_ASKED,
+    ]
     assert stored_key(home) == OTHER_VALID_KEY
     assert read_toml(home / "config.toml") == FRESH_KILO_CONFIG
 
@@ -469,6 +474,7 @@ def test_a_rejected_key_can_be_replaced_by_another(
     assert authorizations(gateway) == [
         ("/api/profile", f"Bearer {REJECTED_KEY}"),
         ("/api/profile", f"Bearer {VALID_KEY}"),
+        DEFAULTS_ASKED,
     ]
     assert stored_key(home) == VALID_KEY
 

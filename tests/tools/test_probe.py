@@ -3,14 +3,16 @@ can fail with its own message and exit code (SPEC §9, §12)."""
 
 from __future__ import annotations
 
+import functools
 import json
 
 import pytest
 
 from kilocli import __version__
 from kilocli.errors import ExitCode
+from kilocli.services import runtime as runtime_module
 from tests.conftest import Run, run_kilocli
-from tests.fakes import RESPONSES, VALID_KEY, FakeGateway, Fault
+from tests.fakes import CHAT_ERRORS, RESPONSES, VALID_KEY, FakeGateway, Fault
 
 CHAT = "/api/gateway/chat/completions"
 
@@ -173,3 +175,117 @@ def test_every_gateway_request_names_kilocli(gateway: FakeGateway) -> None:
     assert {seen.header("X-KILOCODE-EDITORNAME") for seen in gateway.requests} == {
         f"kilocli/{__version__}"
     }
+
+
+# The gateway's own error codes first (SPEC §9), each with its exit code, the next command and
+# how many requests it took (the sleep before the one retry is recorded, never waited).
+
+
+@pytest.fixture
+def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Every pause kilocli takes, recorded instead of slept."""
+    recorded: list[float] = []
+    patched = functools.partial(runtime_module.Runtime, sleep=recorded.append)
+    monkeypatch.setattr(runtime_module, "Runtime", patched)
+    return recorded
+
+
+def chat_requests(gateway: FakeGateway) -> int:
+    return sum(seen.path == CHAT for seen in gateway.requests)
+
+
+def test_a_paid_model_without_credits_is_not_a_rejected_key(
+    gateway: FakeGateway, sleeps: list[float]
+) -> None:
+    gateway.fail(CHAT, CHAT_ERRORS["paid model"])
+    run = probe(gateway)
+    assert run.code == ExitCode.ERROR
+    finding = probe_finding(run)
+    assert finding["message"] == (
+        "Kilo Gateway says kilo-auto/balanced needs a signed-in key with credits (HTTP 401: "
+        "You need to sign in to use this model. (PAID_MODEL_AUTH_REQUIRED))."
+    )
+    assert finding["fix"] == (
+        "Add credits at https://app.kilo.ai/profile, or pick a free model: "
+        "kilocli models kilocode --free"
+    )
+    assert (chat_requests(gateway), sleeps) == (1, [])
+
+
+def test_a_used_up_free_allowance_exits_1_and_says_so(
+    gateway: FakeGateway, sleeps: list[float]
+) -> None:
+    gateway.fail(CHAT, CHAT_ERRORS["promotion limit"])
+    run = probe(gateway, "kilocode/kilo-auto/free")
+    assert run.code == ExitCode.ERROR
+    finding = probe_finding(run)
+    assert finding["message"].startswith(
+        "Kilo Gateway says kilo-auto/free has used up its free allowance (HTTP 401"
+    )
+    assert "kilocli models kilocode" in finding["fix"]
+    assert (chat_requests(gateway), sleeps) == (1, [])
+
+
+def test_an_upstream_that_is_briefly_out_is_try_again_later(
+    gateway: FakeGateway, sleeps: list[float]
+) -> None:
+    gateway.fail(CHAT, CHAT_ERRORS["upstream unavailable"])
+    run = probe(gateway)
+    assert run.code == ExitCode.UNREACHABLE
+    finding = probe_finding(run)
+    assert finding["message"].startswith("Kilo Gateway is unavailable (HTTP 503")
+    assert "temporarily unavailable" in finding["message"]
+    assert finding["fix"] == "Try again in a few minutes."
+    assert (chat_requests(gateway), sleeps) == (1, [])
+
+
+def test_a_429_without_retry_after_is_retried_once_after_a_jittered_pause(
+    gateway: FakeGateway, sleeps: list[float]
+) -> None:
+    gateway.fail(CHAT, CHAT_ERRORS["rate limited"])
+    run = probe(gateway)
+    assert run.code == ExitCode.UNREACHABLE
+    assert chat_requests(gateway) == 2
+    (pause,) = sleeps
+    assert 1.0 <= pause <= 3.0
+    finding = probe_finding(run)
+    assert finding["message"].startswith("Kilo Gateway rate limited the request (HTTP 429")
+    assert finding["fix"] == "Wait a moment and try again."
+
+
+def test_a_429_with_a_long_retry_after_is_not_waited_for_and_says_when(
+    gateway: FakeGateway, sleeps: list[float]
+) -> None:
+    gateway.fail(
+        CHAT, Fault(status=429, body=b'{"error": "slow down"}', headers={"Retry-After": "90"})
+    )
+    run = probe(gateway)
+    assert run.code == ExitCode.UNREACHABLE
+    assert (chat_requests(gateway), sleeps) == (1, [])
+    assert probe_finding(run)["fix"] == "Try again in 90 s."
+
+
+def test_a_429_without_retry_after_then_success(gateway: FakeGateway, sleeps: list[float]) -> None:
+    rate_limited = CHAT_ERRORS["rate limited"]
+    gateway.fail(CHAT, Fault(status=429, body=rate_limited.body, times=1))
+    run = probe(gateway)
+    assert probe_finding(run)["severity"] == "ok"
+    assert chat_requests(gateway) == 2
+    assert len(sleeps) == 1
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"[1, 2]", b'"ok"', b"data: [1]\n\n", b"data: 7\n\ndata: [DONE]\n\n"],
+    ids=["a JSON list", "a JSON string", "a list chunk", "a number chunk"],
+)
+def test_an_answer_of_the_wrong_shape_is_not_understood_with_its_status(
+    gateway: FakeGateway, body: bytes
+) -> None:
+    content_type = "text/event-stream" if body.startswith(b"data:") else "application/json"
+    gateway.fail(CHAT, Fault(status=200, body=body, headers={"Content-Type": content_type}))
+    run = probe(gateway)
+    assert run.code == ExitCode.UNREACHABLE
+    assert probe_finding(run)["message"] == (
+        "Kilo Gateway sent an answer kilocli does not understand (HTTP 200)"
+    )
