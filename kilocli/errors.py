@@ -16,6 +16,7 @@ The hierarchy (the module in brackets where a class lives elsewhere; a test keep
   * Interrupted
   * JsonTextError (tools.jsontext)
   * NotAuthenticated
+    * KeyExpired
     * SignInRefused (gateway.device)
   * OutputFailed
   * ProbeFailed (gateway.probe)
@@ -76,6 +77,10 @@ class NotAuthenticated(KilocliError):
     """No key was found, or the gateway rejected the one in effect."""
 
     exit_code = ExitCode.NOT_AUTHENTICATED
+
+
+class KeyExpired(NotAuthenticated):
+    """The key in effect expired (its JWT ``exp`` is past): reported without a request."""
 
 
 class GatewayUnreachable(KilocliError):

@@ -81,6 +81,9 @@ def _status_block(session: Session, entry: ProviderAuth) -> None:
         )
     if entry.organization:
         out.print(f"  Organisation   {escape(entry.organization)}")
+    if entry.expires_at:
+        state = "EXPIRED" if entry.expired else "expires"
+        out.print(f"  Key {state:<10} {escape(entry.expires_at)}")
     check = entry.check
     if check is None:
         return

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from kilocli.config.files import load_config
+from kilocli.credentials.expiry import expires_at_text, key_expiry
 from kilocli.credentials.keys import preview
 from kilocli.credentials.sources import FoundKey, KeyResolution
 from kilocli.credentials.store import load_auth_store
@@ -19,6 +20,7 @@ from kilocli.services.runtime import Runtime
 from kilocli.services.steps import (
     ask_gateway_about_key,
     base_url_in_effect,
+    check_key_expiry,
     keys_of,
     no_key,
     organization_headers,
@@ -36,6 +38,7 @@ class ProfileRow(Record):
     organization: str | None
     referenced_by_config: bool
     active: bool
+    expires_at: str | None = None  # the JWT's exp (ISO 8601 UTC); None when it has none
 
 
 class ProfileList(Result):
@@ -62,6 +65,7 @@ def list_profiles(rt: Runtime) -> ProfileList:
             organization=profile.organization_id,
             referenced_by_config=profile_id in config.auth.profiles,
             active=profile_id in in_effect,
+            expires_at=expires_at_text(key_expiry(profile.key)) if profile.key else None,
         )
         for profile_id, profile in store.profiles.items()
     ]
@@ -130,6 +134,8 @@ class ProviderAuth(Record):
     shadowed: list[ShadowedKey]
     env_shadows_profile: str | None = Field(exclude=True)
     organization: str | None = None
+    expires_at: str | None = None  # the key's JWT exp (ISO 8601 UTC); None when it has none
+    expired: bool = Field(default=False, exclude=True)
     check: KeyCheck | None = None
     account: AccountRecord | None = None
     balance: str | None = None
@@ -167,7 +173,8 @@ def auth_status(
     store = load_auth_store(rt.paths, rt.feedback.warn)
     deciding = provider_id or default_model_provider(config.primary).id
     providers = [get_provider(provider_id)] if provider_id else list(PROVIDERS)
-    entries, warnings = [], []
+    entries: list[ProviderAuth] = []
+    warnings: list[str] = []
     for provider in providers:
         resolution = keys_of(rt, provider, config, store)
         configured = (
@@ -181,7 +188,8 @@ def auth_status(
         base_url = base_url_in_effect(rt, provider, config).url
         organization = organization_in_use(rt, provider, store, resolution.in_effect, config)
         entry = _entry(provider, base_url, resolution, None, organization)
-        if check and resolution.in_effect is not None:
+        entry = _with_expiry(rt, entry, provider, resolution.in_effect, warnings)
+        if check and resolution.in_effect is not None and not entry.expired:
             entry = _checked(rt, entry, provider, resolution.in_effect.key)
             if entry.check is not None and entry.check.no_credits:
                 warnings.append(
@@ -221,6 +229,29 @@ def _entry(
         check=key_check,
         exit_code=_exit_code(has_key=found is not None, key_check=key_check),
     )
+
+
+def _with_expiry(
+    rt: Runtime,
+    entry: ProviderAuth,
+    provider: Provider,
+    found: FoundKey | None,
+    warnings: list[str],
+) -> ProviderAuth:
+    """``entry`` with its key's expiry; an expired key is reported (exit 3) and never sent,
+    one that expires soon is warned about as every command warns (SPEC §4)."""
+    from kilocli.errors import KeyExpired
+
+    exp = key_expiry(found.key) if found is not None else None
+    if found is None or exp is None:
+        return entry
+    update: dict[str, Any] = {"expires_at": expires_at_text(exp)}
+    try:
+        check_key_expiry(rt, provider, found)
+    except KeyExpired as exc:
+        warnings.append(f"{exc.message} {exc.hint}")
+        update.update(expired=True, exit_code=ExitCode.NOT_AUTHENTICATED)
+    return entry.model_copy(update=update)
 
 
 def _exit_code(*, has_key: bool, key_check: KeyCheck | None) -> ExitCode:
@@ -298,4 +329,5 @@ def key_in_effect(rt: Runtime, provider_id: str) -> str:
     found = keys_of(rt, provider, config, load_auth_store(rt.paths, rt.feedback.warn)).in_effect
     if found is None:
         raise no_key(provider)
+    check_key_expiry(rt, provider, found)
     return found.key

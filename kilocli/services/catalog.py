@@ -9,11 +9,12 @@ from dataclasses import replace
 from kilocli.catalog.assemble import Catalog, Source, describe_age, merge_catalog, ttl_from_env
 from kilocli.catalog.cache import CachedCatalog, read_cache, write_cache
 from kilocli.config.model import Config
-from kilocli.errors import KilocliError
+from kilocli.errors import KeyExpired, KilocliError
 from kilocli.providers.registry import Provider
 from kilocli.services.runtime import Runtime
 from kilocli.services.steps import (
     base_url_in_effect,
+    check_key_expiry,
     keys_of,
     organization_headers,
     organization_in_use,
@@ -135,6 +136,10 @@ def _key_for(rt: Runtime, provider: Provider, config: Config) -> tuple[str | Non
     try:
         store = load_auth_store(rt.paths, rt.feedback.warn)
         found = keys_of(rt, provider, config, store).in_effect
+        if found is not None:
+            check_key_expiry(rt, provider, found)
+    except KeyExpired:
+        raise  # reported as expired, without a request (SPEC §4)
     except KilocliError as exc:  # the list is public: say why it is asked for without a key
         rt.feedback.warn(f"{exc.message} Asking for the model list without a key.")
         return None, None

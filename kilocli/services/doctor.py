@@ -47,11 +47,15 @@ class Diagnosis(Result):
     ok: bool
     findings: list[Finding]
     probe: ProbeOutcome | None = None
+    expires_at: str | None = None  # the expiry of the key in effect (its JWT exp), if it has one
     probe_exit: int | None = Field(default=None, exclude=True)
+    key_expired: bool = Field(default=False, exclude=True)
 
     def exit_code(self) -> ExitCode:
         if self.probe_exit is not None:
             return ExitCode(self.probe_exit)
+        if self.key_expired:  # an expired key fails as it does wherever it is used (SPEC §4)
+            return ExitCode.NOT_AUTHENTICATED
         return ExitCode.OK if self.ok else ExitCode.ERROR
 
     @classmethod
@@ -72,22 +76,25 @@ def diagnose(
     config = _check_file(findings, "config", rt.paths.config_file, parse_config)
     store = _check_file(findings, "auth store", rt.paths.auth_file, parse_auth_store)
     findings += _check_permissions(rt, fix=fix)
+    expiry: dict[str, Any] = {}
     if config is not None and store is not None:
-        findings += _check_key(rt, config, store, offline=offline)
+        findings += _check_key(rt, config, store, offline=offline, expiry=expiry)
         findings += _check_default_model(rt, config)
-    if probe_ref is None or config is None or store is None:
-        return Diagnosis.of(findings)
-    return _probed(rt, findings, probe_ref or None)
+    if probe_ref is None or config is None or store is None or expiry.get("key_expired"):
+        return Diagnosis.of(findings, **expiry)
+    return _probed(rt, findings, probe_ref or None, expiry)
 
 
-def _probed(rt: Runtime, findings: list[Finding], ref: str | None) -> Diagnosis:
+def _probed(
+    rt: Runtime, findings: list[Finding], ref: str | None, expiry: dict[str, Any]
+) -> Diagnosis:
     from kilocli.services.probe import probe
 
     try:
         outcome = probe(rt, ref)
     except KilocliError as exc:
         findings.append(finding("probe", "error", exc.message, exc.hint))
-        return Diagnosis.of(findings, probe_exit=int(exc.exit_code))
+        return Diagnosis.of(findings, probe_exit=int(exc.exit_code), **expiry)
     answered = f" (answered as {outcome.model})" if outcome.model else ""
     usage = outcome.usage
     tokens = (
@@ -97,7 +104,7 @@ def _probed(rt: Runtime, findings: list[Finding], ref: str | None) -> Diagnosis:
     )
     message = f"{outcome.ref}{answered} replied in {outcome.seconds:.2f} s{tokens}."
     findings.append(finding("probe", "ok", message))
-    return Diagnosis.of(findings, probe=outcome)
+    return Diagnosis.of(findings, probe=outcome, **expiry)
 
 
 Parsed = TypeVar("Parsed")
@@ -185,9 +192,22 @@ def _permission_finding(rt: Runtime, path: Path, wanted: int, *, fix: bool) -> F
     return found.model_copy(update={"message": message, "fixed": True})
 
 
-def _check_key(rt: Runtime, config: Config, store: AuthStore, *, offline: bool) -> list[Finding]:
+def _check_key(
+    rt: Runtime, config: Config, store: AuthStore, *, offline: bool, expiry: dict[str, Any]
+) -> list[Finding]:
+    """The key of the default model's provider: where it comes from, when it expires (an
+    expired one is reported without a request, and fills ``expiry``), and whether the gateway
+    accepts it."""
+    from kilocli.credentials.expiry import expires_at_text, key_expiry
+    from kilocli.errors import KeyExpired
     from kilocli.providers.resolve import default_model_provider
-    from kilocli.services.steps import base_url_in_effect, keys_of, organization_in_use
+    from kilocli.services.steps import (
+        base_url_in_effect,
+        check_key_expiry,
+        keys_of,
+        organization_in_use,
+        sign_in_command,
+    )
 
     provider = default_model_provider(config.primary)
     try:
@@ -205,6 +225,13 @@ def _check_key(rt: Runtime, config: Config, store: AuthStore, *, offline: bool) 
             )
         ]
     rt.remember_secret(found.key)
+    exp = key_expiry(found.key)
+    expiry["expires_at"] = expires_at_text(exp)
+    try:
+        check_key_expiry(rt, provider, found)
+    except KeyExpired as exc:
+        expiry["key_expired"] = True
+        return [finding("key", "error", exc.message, sign_in_command(provider))]
     findings = [finding("key", "ok", f"{provider.label} key {found.preview} from {found.source}.")]
     if found.source.kind == "env" and any(s.source.kind == "profile" for s in resolution.shadowed):
         findings.append(
@@ -270,6 +297,7 @@ def _check_tools(rt: Runtime, provider: Provider) -> list[Finding]:
 def _check_default_model(rt: Runtime, config: Config) -> list[Finding]:
     """Whether the default model is one its provider's catalog lists: the cached list of any
     age, else the built-in one (never a request: doctor --offline asks nothing either)."""
+    from kilocli.errors import KeyExpired
     from kilocli.providers.registry import get_provider
     from kilocli.providers.resolve import parse_model_ref
     from kilocli.services.catalog import load_catalog
@@ -285,6 +313,8 @@ def _check_default_model(rt: Runtime, config: Config) -> list[Finding]:
         ref = parse_model_ref(config.primary)
         provider = get_provider(ref.provider)
         catalog = load_catalog(rt, provider, config, offline=True)
+    except KeyExpired:
+        return []  # the key check reports it
     except KilocliError as exc:
         return [finding("default model", "error", exc.message, exc.hint)]
     listed = "cached" if catalog.source == "cache" else "built-in"

@@ -11,7 +11,13 @@ from kilocli.errors import UsageError
 from kilocli.providers.registry import Provider, get_provider
 from kilocli.providers.resolve import provider_named
 from kilocli.services.runtime import Runtime
-from kilocli.services.steps import base_url_in_effect, keys_of, no_key, organization_in_use
+from kilocli.services.steps import (
+    base_url_in_effect,
+    check_key_expiry,
+    keys_of,
+    no_key,
+    organization_in_use,
+)
 from kilocli.tools.variables import Credentials, Variable, has_anthropic_set, variables_for
 
 
@@ -38,6 +44,7 @@ def credentials_in_effect(
     if found is None:
         raise no_key(provider)
     rt.remember_secret(found.key)
+    check_key_expiry(rt, provider, found)
     return Credentials(
         provider=provider,
         key=found.key,

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from kilocli.credentials.model import AuthStore
     from kilocli.credentials.sources import FoundKey, KeyResolution
     from kilocli.credentials.store import NewCredential
+    from kilocli.errors import KeyExpired
     from kilocli.gateway.verify import Verification
     from kilocli.providers.registry import Provider
     from kilocli.services.runtime import Runtime
@@ -313,3 +314,44 @@ def legacy_model_notice(config: Config) -> str | None:
         f"{LEGACY_KILO_AUTO} ({' and '.join(users)}) is a legacy model id: current Kilo "
         f"gateways no longer route it. Switch with: {'; '.join(fixes)}"
     )
+
+
+def check_key_expiry(rt: Runtime, provider: Provider, found: FoundKey) -> None:
+    """Fail fast on an expired key, before any request (SPEC §4), and warn about one that
+    expires soon: within 24 hours on every command, within 14 days at most every 12 hours per
+    key source (the time of the last warning is kept in the cache directory).
+
+    Raises:
+        KeyExpired: the key's ``exp`` has passed (exit 3).
+    """
+    from kilocli.credentials.expiry import due_warning, expiry_date_text, key_expiry
+
+    exp = key_expiry(found.key)
+    if exp is None:
+        return
+    now = rt.clock()
+    if exp <= now:
+        raise expired_key(provider, found, exp)
+    if due_warning(rt.paths.cache_dir, str(found.source), exp, now):
+        rt.feedback.warn(
+            f"The {provider.label} key ({found.source}, {found.preview}) expires on "
+            f"{expiry_date_text(exp)}. Sign in again before then: {sign_in_command(provider)}"
+        )
+
+
+def expired_key(provider: Provider, found: FoundKey, exp: float) -> KeyExpired:
+    """The error of a key whose ``exp`` has passed."""
+    from kilocli.credentials.expiry import expiry_date_text
+    from kilocli.errors import KeyExpired
+
+    return KeyExpired(
+        f"The {provider.label} key ({found.source}, {found.preview}) expired on "
+        f"{expiry_date_text(exp)}; nothing was sent.",
+        hint=f"Sign in again: {sign_in_command(provider)}",
+    )
+
+
+def sign_in_command(provider: Provider) -> str:
+    """The command that gets a fresh credential for ``provider``."""
+    device = " --device" if provider.organization_header is not None else ""
+    return f"kilocli auth login {provider.id}{device}"

@@ -98,6 +98,7 @@ def status_entry(gateway: FakeGateway, places: tuple[Place, ...]) -> dict[str, A
             {"source": place.source, "keyPreview": preview_of(place.key)} for place in places[1:]
         ],
         "organization": None,
+        "expiresAt": None,  # the test keys carry no exp
         "check": None,
         "account": None,
         "balance": None,
@@ -594,6 +595,7 @@ def test_login_list_logout_round_trip(kilo: Kilo, home: Path, gateway: FakeGatew
                 "organization": None,
                 "referencedByConfig": True,
                 "active": True,
+                "expiresAt": None,
             }
         ]
     }
@@ -937,6 +939,7 @@ def listed(profile_id: str, key: str | None, *, referenced: bool, active: bool) 
         "organization": None,
         "referencedByConfig": referenced,
         "active": active,
+        "expiresAt": None,
     }
 
 

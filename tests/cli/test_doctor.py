@@ -104,8 +104,9 @@ def test_the_json_document_has_one_entry_per_check(
     run, document = doctor(kilo)
 
     assert run.code == ExitCode.OK
-    assert set(document) == {"ok", "findings", "probe"}
+    assert set(document) == {"ok", "findings", "probe", "expiresAt"}
     assert document["probe"] is None  # only with --probe
+    assert document["expiresAt"] is None  # the test key carries no exp
     assert document["ok"] is True
     assert [f["check"] for f in document["findings"]] == CHECKS
     for entry in document["findings"]:
