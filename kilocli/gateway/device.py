@@ -23,7 +23,18 @@ class SignInFailed(KilocliError):
 
 
 class SignInRefused(NotAuthenticated):
-    """The sign-in was denied in the browser, or expired (exit 3)."""
+    """The sign-in was denied in the browser, or expired (exit 3); ``outcome`` says which
+    (None when the token it gave cannot be used)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str | None = None,
+        outcome: Literal["denied", "expired"] | None = None,
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.outcome = outcome
 
 
 @dataclass(frozen=True)
@@ -104,6 +115,7 @@ def poll(client: GatewayClient, origin: str, start: DeviceStart) -> Poll:
         raise SignInRefused(
             "The sign-in was denied in the browser; nothing was written.",
             hint="Start again with: kilocli auth login kilocode --device",
+            outcome="denied",
         )
     if status == 410:
         raise expired()
@@ -144,6 +156,7 @@ def expired() -> SignInRefused:
     return SignInRefused(
         "The sign-in code expired before it was approved; nothing was written.",
         hint="Start again with: kilocli auth login kilocode --device",
+        outcome="expired",
     )
 
 

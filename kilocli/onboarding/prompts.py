@@ -26,6 +26,7 @@ BACK = "__back__"
 KEEP, PROVIDER_DEFAULT, FROM_CATALOG, MANUAL = "keep", "provider-default", "catalog", "manual"
 MANUAL_QUESTION = "Model (provider/model; empty to go back)"
 AfterRejection = Literal["retry", "save", "cancel"]
+AfterFailedSignIn = Literal["retry", "key", "cancel"]
 
 
 def ask_auth_choice(prompter: Prompter, group: str | None = None) -> AuthChoice:
@@ -124,6 +125,20 @@ def ask_what_after_rejection(prompter: Prompter) -> AfterRejection:
         default="retry",
     )
     return "save" if answer == "save" else "cancel" if answer == "cancel" else "retry"
+
+
+def ask_after_failed_sign_in(prompter: Prompter, what_happened: str) -> AfterFailedSignIn:
+    """After a denied or expired sign-in (SPEC §13): try again, use an API key, or cancel."""
+    answer = prompter.select(
+        f"{what_happened} What would you like to do?",
+        [
+            Option("Try again", "retry"),
+            Option("Enter an API key instead", "key"),
+            Option("Cancel (nothing is written)", "cancel"),
+        ],
+        default="retry",
+    )
+    return "key" if answer == "key" else "cancel" if answer == "cancel" else "retry"
 
 
 def ask_default_model(

@@ -108,3 +108,27 @@ def test_the_organisation_is_asked_after_the_sign_in_and_stored(
     assert term.finish() == ExitCode.OK
     profile = read_toml(home / "auth-profiles.toml")["profiles"]["kilocode:default"]
     assert profile["organizationId"] == ACME["id"]
+
+
+def test_a_denied_sign_in_offers_to_try_again_use_a_key_or_cancel(
+    spawn: Spawn, home: Path, gateway: FakeGateway
+) -> None:
+    """SPEC §13: on a terminal, a denied sign-in does not end the wizard."""
+    gateway.device_outcome = "denied"
+    gateway.device_pending_polls = 0
+
+    term = start_device_onboarding(spawn)
+    term.expect("The sign-in was denied. What would you like to do?")
+    term.expect("Try again")
+    term.expect("Enter an API key instead")
+    term.expect("Cancel")
+    term.send(DOWN + ENTER)  # Enter an API key instead
+    term.expect("Enter Kilo Gateway API key")
+    term.send(VALID_KEY + ENTER)
+    term.expect("Verified: person@example.com")
+    term.expect("Onboarding complete")
+
+    assert term.finish() == ExitCode.OK
+    profile = read_toml(home / "auth-profiles.toml")["profiles"]["kilocode:default"]
+    assert (profile["type"], profile["key"]) == ("api_key", VALID_KEY)
+    assert VALID_KEY not in term.transcript
