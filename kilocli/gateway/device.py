@@ -14,6 +14,7 @@ from typing import Any, Literal
 from urllib.parse import quote
 
 from kilocli.errors import GatewayUnreachable, KilocliError, NotAuthenticated
+from kilocli.gateway.answers import DevicePollAnswer, DeviceStartAnswer
 from kilocli.gateway.http import AnswerTooLarge, GatewayClient, MalformedAnswer, parse_json
 from kilocli.gateway.problems import account_text, sanitise_text
 
@@ -78,21 +79,15 @@ def start_sign_in(client: GatewayClient, origin: str) -> DeviceStart:
             f"Kilo Gateway could not start the sign-in (HTTP {answer[0]}).",
             hint="Try again in a few minutes, or use an API key: kilocli auth login kilocode",
         )
-    body = answer[1]
-    code, url_text = body.get("code"), body.get("verificationUrl")
-    expires = body.get("expiresIn")
-    if isinstance(expires, bool) or not isinstance(expires, int | float):
+    body = DeviceStartAnswer.model_validate(answer[1])
+    code, url_text, expires = body.code, body.verification_url, body.expires_in
+    if not code or url_text is None or expires is None or not 0 < expires <= 24 * 3600:
         raise _odd_answer()
-    if not (isinstance(code, str) and code and isinstance(url_text, str)):
-        raise _odd_answer()
-    if not 0 < expires <= 24 * 3600:
-        raise _odd_answer()
-    device_code = body.get("device_code")
     return DeviceStart(
         code=account_text(code),
         verification_url=account_text(url_text, ()),
-        expires_in=float(expires),
-        device_code=device_code if isinstance(device_code, str) and device_code else None,
+        expires_in=expires,
+        device_code=body.device_code or None,
     )
 
 
@@ -119,15 +114,17 @@ def poll(client: GatewayClient, origin: str, start: DeviceStart) -> Poll:
         )
     if status == 410:
         raise expired()
-    token = payload.get("token")
-    if status != 200 or payload.get("status") != "approved" or not isinstance(token, str):
+    answer = DevicePollAnswer.model_validate(payload)
+    token = answer.token
+    if status != 200 or answer.status != "approved" or token is None:
+        odd = " with an answer kilocli does not understand" if status == 200 else ""
         raise GatewayUnreachable(
-            f"Kilo Gateway answered the sign-in with HTTP {status}.",
+            f"Kilo Gateway answered the sign-in{odd} (HTTP {status}).",
             hint="Try again: kilocli auth login kilocode --device",
         )
     checked = _checked_token(token)
-    email = payload.get("userEmail")
-    shown = account_text(email, (token, checked)) if isinstance(email, str) else None
+    email = answer.user_email
+    shown = account_text(email, (token, checked)) if email is not None else None
     return Approved(checked, shown)
 
 

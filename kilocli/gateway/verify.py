@@ -4,15 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from kilocli.credentials.organizations import organization_id_problem
+from kilocli.gateway.answers import (
+    BalanceAnswer,
+    GatewayAnswer,
+    KeyDetails,
+    OrganizationRow,
+    ProfileAnswer,
+    UsageAnswer,
+    read_answer,
+)
 from kilocli.gateway.http import AnswerTooLarge, GatewayClient, MalformedAnswer, parse_json
 from kilocli.gateway.problems import GatewayProblem, account_text, classify, sanitise_text
 from kilocli.providers.registry import Provider
 from kilocli.providers.resolve import normalise_base_url, origin_of, verify_url
 
 Outcome = Literal["verified", "rejected", "unverified"]
+Shape = TypeVar("Shape", bound=GatewayAnswer)
 
 
 @dataclass(frozen=True)
@@ -88,76 +98,69 @@ def verify_key(
 
 
 def _accepted(provider: Provider, body: bytes, key: str) -> Verification:
+    """A 200 answer, read through :class:`ProfileAnswer`; one that is not a JSON object is an
+    answer kilocli does not understand (SPEC §9)."""
     try:
         payload: Any = parse_json(body)
     except MalformedAnswer as exc:
         return Verification("unverified", f"{provider.label} sent an answer {exc}")
     if not isinstance(payload, dict):
-        return Verification("unverified", f"{provider.label} sent an unexpected answer")
-    user = payload.get("user")
-    user = user if isinstance(user, dict) else {}
-    email = user.get("email") if isinstance(user.get("email"), str) else None
-    listed, skipped = _organizations(payload.get("organizations"), key)
+        return Verification(
+            "unverified", f"{provider.label} sent an answer kilocli does not understand (HTTP 200)"
+        )
+    answer = ProfileAnswer.model_validate(payload)
+    email = answer.user.email if answer.user is not None else None
     email = account_text(email, (key,)) if email else None
-    details = _key_details(payload.get("data"))
-    selected = payload.get("selectedOrganizationId")
+    listed, skipped = _organizations(answer.organizations, key)
+    selected = answer.selected_organization_id
     return Verification(
         "verified",
         email or "key accepted",
         email,
         tuple(org.name for org in listed),
-        details=details,
+        details=_key_details(answer.data),
         organization_list=listed,
-        has_personal_account=payload.get("hasPersonalAccount") is not False,
+        has_personal_account=answer.has_personal_account is not False,
         selected_organization_id=selected
-        if isinstance(selected, str) and organization_id_problem(selected) is None
+        if selected is not None and organization_id_problem(selected) is None
         else None,
         skipped_organizations=skipped,
     )
 
 
-def _organizations(raw: Any, key: str) -> tuple[tuple[Organization, ...], int]:
-    """The organisations of a profile answer, and how many were skipped: entries without a
-    string id and name (they could not be chosen or shown), and ids that no header, file name
-    or terminal should carry (SPEC §13)."""
-    if not isinstance(raw, list):
-        return (), 0
+def _organizations(rows: list[OrganizationRow], key: str) -> tuple[tuple[Organization, ...], int]:
+    """The organisations of a profile answer, and how many were skipped: entries without an
+    id and name (they could not be chosen or shown), and ids that no header, file name or
+    terminal should carry (SPEC §13)."""
     found = []
     skipped = 0
-    for entry in raw:
-        if not isinstance(entry, dict):
-            continue
-        org_id, name, role = entry.get("id"), entry.get("name"), entry.get("role")
-        if isinstance(org_id, str) and organization_id_problem(org_id) is not None:
+    for row in rows:
+        if row.id is not None and organization_id_problem(row.id) is not None:
             skipped += 1
-            continue
-        if isinstance(org_id, str) and org_id and isinstance(name, str):
+        elif row.id and row.name is not None:
+            role = account_text(row.role, (key,)) if row.role is not None else None
             found.append(
-                Organization(
-                    account_text(org_id, (key,)),
-                    account_text(name, (key,)),
-                    account_text(role, (key,)) if isinstance(role, str) else None,
-                )
+                Organization(account_text(row.id, (key,)), account_text(row.name, (key,)), role)
             )
     return tuple(found), skipped
 
 
-def _key_details(data: Any) -> tuple[tuple[str, str], ...]:
+def _key_details(data: KeyDetails | None) -> tuple[tuple[str, str], ...]:
     """OpenRouter's ``GET /key`` answer: usage and limits (never its ``label``, which shows part
     of the key)."""
-    if not isinstance(data, dict):
+    if data is None:
         return ()
-    rows = []
-    for field_name, label in (
-        ("usage", "Usage"),
-        ("limit", "Limit"),
-        ("limit_remaining", "Remaining"),
-    ):
-        value = data.get(field_name)
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            rows.append((label, f"${value:,.2f}"))
-    if isinstance(data.get("is_free_tier"), bool):
-        rows.append(("Free tier", "yes" if data["is_free_tier"] else "no"))
+    rows = [
+        (label, f"${value:,.2f}")
+        for label, value in (
+            ("Usage", data.usage),
+            ("Limit", data.limit),
+            ("Remaining", data.limit_remaining),
+        )
+        if value is not None
+    ]
+    if data.is_free_tier is not None:
+        rows.append(("Free tier", "yes" if data.is_free_tier else "no"))
     return tuple(rows)
 
 
@@ -173,16 +176,12 @@ def fetch_balance(
     if provider.balance_url is None:
         return None
     base = normalise_base_url(base_url)
-    payload = _get_json(
-        client, provider.balance_url.format(base=base, origin=origin_of(base)), key, extra_headers
-    )
-    if not isinstance(payload, dict):
+    url = provider.balance_url.format(base=base, origin=origin_of(base))
+    answer = _get_answer(client, url, key, extra_headers, BalanceAnswer)
+    if answer is None or answer.balance is None:
         return None
-    balance = payload.get("balance")
-    if not isinstance(balance, int | float) or isinstance(balance, bool):
-        return None
-    depleted = " (depleted)" if payload.get("isDepleted") is True else ""
-    return f"${balance:,.2f}{depleted}"
+    depleted = " (depleted)" if answer.is_depleted is True else ""
+    return f"${answer.balance:,.2f}{depleted}"
 
 
 @dataclass(frozen=True)
@@ -215,50 +214,41 @@ def fetch_usage(
     if provider.usage_url is None:
         return None
     base = normalise_base_url(base_url)
-    payload = _get_json(
-        client, provider.usage_url.format(base=base, origin=origin_of(base)), key, extra_headers
-    )
-    if not isinstance(payload, dict):
+    url = provider.usage_url.format(base=base, origin=origin_of(base))
+    answer = _get_answer(client, url, key, extra_headers, UsageAnswer)
+    if answer is None:
         return None
-    limits = []
-    for entry in payload.get("limits") or ():
-        if isinstance(entry, dict) and isinstance(entry.get("period"), str):
-            limits.append(
-                UsageLimit(
-                    account_text(entry["period"], (key,)),
-                    _number(entry.get("used")),
-                    _number(entry.get("limit")),
-                    account_text(entry["reset_at"], (key,))
-                    if isinstance(entry.get("reset_at"), str)
-                    else None,
-                )
-            )
-    plan = payload.get("plan")
-    return GatewayUsage(
-        tuple(limits), account_text(plan, (key,)) if isinstance(plan, str) else None
+    limits = tuple(
+        UsageLimit(
+            account_text(row.period, (key,)),
+            row.used,
+            row.limit,
+            account_text(row.reset_at, (key,)) if row.reset_at is not None else None,
+        )
+        for row in answer.limits
+        if row.period is not None
     )
+    plan = account_text(answer.plan, (key,)) if answer.plan is not None else None
+    return GatewayUsage(limits, plan)
 
 
-def _number(value: Any) -> float | None:
-    import math
-
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value) if math.isfinite(value) else None
-
-
-def _get_json(
-    client: GatewayClient, url: str, key: str, extra_headers: Mapping[str, str] | None
-) -> Any:
+def _get_answer(
+    client: GatewayClient,
+    url: str,
+    key: str,
+    extra_headers: Mapping[str, str] | None,
+    shape: type[Shape],
+) -> Shape | None:
+    """A keyed GET read as ``shape``; None for anything but a 200 with a JSON object."""
     import httpx
 
     headers = {"Authorization": f"Bearer {key}", "Accept": "application/json"}
     headers.update(extra_headers or {})
     try:
         response = client.get(url, headers)
-        return parse_json(response.content) if response.status_code == 200 else None
-    except (httpx.HTTPError, AnswerTooLarge, MalformedAnswer):
+    except (httpx.HTTPError, AnswerTooLarge):
         return None
+    return read_answer(shape, response.content) if response.status_code == 200 else None
 
 
 MAX_MODEL_ID_CHARS = 200

@@ -211,8 +211,8 @@ def test_rate_limit_with_a_long_or_odd_retry_after_is_not_waited_for(
     [
         (b"<html>hello</html>", "Kilo Gateway sent an answer that is not JSON"),
         (b"", "Kilo Gateway sent an answer that is not JSON"),
-        (b"[1, 2]", "Kilo Gateway sent an unexpected answer"),
-        (b'"ok"', "Kilo Gateway sent an unexpected answer"),
+        (b"[1, 2]", "Kilo Gateway sent an answer kilocli does not understand (HTTP 200)"),
+        (b'"ok"', "Kilo Gateway sent an answer kilocli does not understand (HTTP 200)"),
     ],
 )
 def test_unreadable_200_leaves_the_key_unverified(content: bytes, detail: str) -> None:
