@@ -41,7 +41,7 @@ def profiles_text(session: Session, result: ProfileList) -> None:
             one_line(row.provider),
             row.type,
             row.key_preview or "-",
-            one_line(row.organization or "personal"),
+            one_line(row.organization_name or row.organization or "personal"),
             "yes" if row.referenced_by_config else "no",
             "yes" if row.active else "",
         ]
@@ -80,7 +80,7 @@ def _status_block(session: Session, entry: ProviderAuth) -> None:
             "unset it to use the profile."
         )
     if entry.organization:
-        out.print(f"  Organisation   {escape(entry.organization)}")
+        out.print(f"  Organisation   {escape(entry.organization_name or entry.organization)}")
     if entry.expires_at:
         state = "EXPIRED" if entry.expired else "expires"
         out.print(f"  Key {state:<10} {escape(entry.expires_at)}")

@@ -16,6 +16,7 @@ class StoredProfile(FileModel):
     provider: str
     key: str | None = Field(default=None, repr=False)
     organization_id: str | None = Field(default=None, alias="organizationId")
+    organization_name: str | None = Field(default=None, alias="organizationName")
     email: str | None = None
 
     @property

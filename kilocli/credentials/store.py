@@ -76,6 +76,7 @@ class NewCredential:
     type: Literal["api_key", "oauth"] = "api_key"
     email: str | None = None
     organization: str | None = KEEP_ORGANIZATION
+    organization_name: str | None = None  # how a person reads it (SPEC §13), when known
 
 
 def with_profile(
@@ -93,8 +94,13 @@ def with_profile(
         profile.pop("email", None)  # a key has no sign-in email; an old one would mislead
     if credential.organization is None:
         profile.pop("organizationId", None)
+        profile.pop("organizationName", None)
     elif credential.organization != KEEP_ORGANIZATION:
         profile["organizationId"] = credential.organization
+        if credential.organization_name:
+            profile["organizationName"] = credential.organization_name
+        else:
+            profile.pop("organizationName", None)
     return result
 
 

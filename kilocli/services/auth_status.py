@@ -9,6 +9,7 @@ from pydantic import Field
 from kilocli.config.files import load_config
 from kilocli.credentials.expiry import expires_at_text, key_expiry
 from kilocli.credentials.keys import preview
+from kilocli.credentials.model import AuthStore
 from kilocli.credentials.sources import FoundKey, KeyResolution
 from kilocli.credentials.store import load_auth_store
 from kilocli.errors import ExitCode
@@ -36,6 +37,7 @@ class ProfileRow(Record):
     type: str
     key_preview: str | None
     organization: str | None
+    organization_name: str | None = Field(default=None, exclude=True)  # shown; id in --json
     referenced_by_config: bool
     active: bool
     expires_at: str | None = None  # the JWT's exp (ISO 8601 UTC); None when it has none
@@ -63,6 +65,7 @@ def list_profiles(rt: Runtime) -> ProfileList:
             type=profile.type,
             key_preview=preview(profile.key) if profile.key else None,
             organization=profile.organization_id,
+            organization_name=profile.organization_name if profile.organization_id else None,
             referenced_by_config=profile_id in config.auth.profiles,
             active=profile_id in in_effect,
             expires_at=expires_at_text(key_expiry(profile.key)) if profile.key else None,
@@ -134,6 +137,7 @@ class ProviderAuth(Record):
     shadowed: list[ShadowedKey]
     env_shadows_profile: str | None = Field(exclude=True)
     organization: str | None = None
+    organization_name: str | None = Field(default=None, exclude=True)  # shown; id in --json
     expires_at: str | None = None  # the key's JWT exp (ISO 8601 UTC); None when it has none
     expired: bool = Field(default=False, exclude=True)
     check: KeyCheck | None = None
@@ -188,6 +192,8 @@ def auth_status(
         base_url = base_url_in_effect(rt, provider, config).url
         organization = organization_in_use(rt, provider, store, resolution.in_effect, config)
         entry = _entry(provider, base_url, resolution, None, organization)
+        name = _stored_name(store, resolution.in_effect, organization)
+        entry = entry.model_copy(update={"organization_name": name})
         entry = _with_expiry(rt, entry, provider, resolution.in_effect, warnings)
         if check and resolution.in_effect is not None and not entry.expired:
             entry = _checked(rt, entry, provider, resolution.in_effect.key)
@@ -252,6 +258,16 @@ def _with_expiry(
         warnings.append(f"{exc.message} {exc.hint}")
         update.update(expired=True, exit_code=ExitCode.NOT_AUTHENTICATED)
     return entry.model_copy(update=update)
+
+
+def _stored_name(store: AuthStore, found: FoundKey | None, organization: str | None) -> str | None:
+    """The name stored with the profile for ``organization``, when that is the one in use."""
+    if found is None or organization is None or found.source.kind != "profile":
+        return None
+    profile = store.profiles.get(found.source.name)
+    if profile is None or profile.organization_id != organization:
+        return None
+    return profile.organization_name
 
 
 def _exit_code(*, has_key: bool, key_check: KeyCheck | None) -> ExitCode:

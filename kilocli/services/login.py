@@ -20,7 +20,11 @@ from kilocli.credentials.store import (
 from kilocli.errors import InputRequired, KilocliError, NotAuthenticated, UsageError
 from kilocli.providers.registry import PROVIDERS, Provider, get_provider
 from kilocli.results import Result
-from kilocli.services.account import choose_organization, sign_in_with_device
+from kilocli.services.account import (
+    choose_organization,
+    organization_names,
+    sign_in_with_device,
+)
 from kilocli.services.runtime import Runtime
 from kilocli.services.setup_list import tool_files_holding
 from kilocli.services.steps import (
@@ -102,7 +106,10 @@ def login(rt: Runtime, request: LoginRequest) -> LoginResult:
         organization = choose_organization(rt, provider, answer, request.organization)
     kind: Literal["api_key", "oauth"] = "oauth" if request.device else "api_key"
     email = email or (answer.email if answer is not None and request.device else None)
-    store_profile(rt, provider, profile_id, NewCredential(key, kind, email, organization))
+    name = None
+    if answer is not None and organization not in {None, KEEP_ORGANIZATION}:
+        name = organization_names(answer.organization_list).get(str(organization))
+    store_profile(rt, provider, profile_id, NewCredential(key, kind, email, organization, name))
     if organization == KEEP_ORGANIZATION:
         organization = existing.organization_id if existing is not None else None
     env_override = next((name for name in provider.env_vars if rt.env.get(name, "").strip()), None)

@@ -4,7 +4,7 @@ it and choose the organisation its requests speak for (SPEC §13)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from kilocli.config.model import Config
 from kilocli.credentials.keys import normalise_key
@@ -103,8 +103,10 @@ def obtain_credential(
     stored = NewCredential(
         found.key, "oauth" if oauth else "api_key", email if oauth else None, chosen
     )
-    listed = answer.organization_list if answer is not None else ()
-    return Credential(found, verdict, stored, organization_names(listed))
+    names = organization_names(answer.organization_list if answer is not None else ())
+    if chosen is not None and chosen != KEEP_ORGANIZATION:
+        stored = replace(stored, organization_name=names.get(chosen))
+    return Credential(found, verdict, stored, names)
 
 
 def _signed_in(

@@ -450,3 +450,33 @@ def test_kilo_org_id_overrides_the_stored_choice_everywhere(home, gateway, name)
     assert status["providers"][0]["organization"] == SIDE["id"]
     exported = json.loads(run_kilocli("env", "--format", "json", env=env).stdout)
     assert exported["KILO_ORG_ID"] == SIDE["id"]
+
+
+def test_organisations_are_shown_by_name_and_kept_as_ids_in_json(home, gateway) -> None:
+    two_organisations(gateway)
+    assert onboard(gateway, "--organization", ACME["id"]).code == 0
+    assert stored_profile(home)["organizationName"] == "Acme"
+
+    listing = run_kilocli("auth", "list", env={**kilo_env(gateway), "COLUMNS": "80"})
+    assert "Acme" in listing.stdout
+    assert ACME["id"] not in listing.stdout
+    status = run_kilocli("auth", "status", env=kilo_env(gateway))
+    assert "  Organisation   Acme\n" in status.stdout
+    as_json = document(run_kilocli("auth", "list", "--json", env=kilo_env(gateway)))
+    assert as_json["profiles"][0]["organization"] == ACME["id"]
+
+
+def test_two_organisations_of_the_same_name_are_told_apart_by_id(home, gateway) -> None:
+    twin = {**SIDE, "name": ACME["name"]}
+    gateway.organizations = [ACME, twin]
+    prompter = ScriptedPrompter([twin["id"]])
+    run = onboard_interactively(gateway, prompter)
+    assert run.code == 0, run.stderr
+    (asked,) = [a for a in prompter.asked if a.message == "Use Kilo Gateway as"]
+    assert asked.options == (
+        "Personal",
+        f"Acme ({ACME['id']}) (owner)",
+        f"Acme ({twin['id']}) (member)",
+    )
+    assert stored_profile(home)["organizationName"] == f"Acme ({twin['id']})"
+    assert f"  Organisation   Acme ({twin['id']})\n" in run.stdout
