@@ -80,7 +80,11 @@ def _status_block(session: Session, entry: ProviderAuth) -> None:
             "unset it to use the profile."
         )
     if entry.organization:
-        out.print(f"  Organisation   {escape(entry.organization_name or entry.organization)}")
+        shown = entry.organization_name or entry.organization
+        source = entry.organization_source
+        if source and not source.startswith("profile:"):
+            shown += f" ({source})"
+        out.print(f"  Organisation   {escape(shown)}")
     if entry.expires_at:
         state = "EXPIRED" if entry.expired else "expires"
         out.print(f"  Key {state:<10} {escape(entry.expires_at)}")

@@ -25,7 +25,7 @@ from kilocli.services.steps import (
     keys_of,
     no_key,
     organization_headers,
-    organization_in_use,
+    organization_in_effect,
 )
 
 
@@ -138,6 +138,7 @@ class ProviderAuth(Record):
     env_shadows_profile: str | None = Field(exclude=True)
     organization: str | None = None
     organization_name: str | None = Field(default=None, exclude=True)  # shown; id in --json
+    organization_source: str | None = Field(default=None, exclude=True)
     expires_at: str | None = None  # the key's JWT exp (ISO 8601 UTC); None when it has none
     expired: bool = Field(default=False, exclude=True)
     check: KeyCheck | None = None
@@ -190,10 +191,12 @@ def auth_status(
         if not (configured or every_provider):
             continue
         base_url = base_url_in_effect(rt, provider, config).url
-        organization = organization_in_use(rt, provider, store, resolution.in_effect, config)
+        in_effect = organization_in_effect(rt, provider, config, store, resolution.in_effect)
+        organization = in_effect.id
         entry = _entry(provider, base_url, resolution, None, organization)
         name = _stored_name(store, resolution.in_effect, organization)
-        entry = entry.model_copy(update={"organization_name": name})
+        update = {"organization_name": name, "organization_source": in_effect.source}
+        entry = entry.model_copy(update=update)
         entry = _with_expiry(rt, entry, provider, resolution.in_effect, warnings)
         if check and resolution.in_effect is not None and not entry.expired:
             entry = _checked(rt, entry, provider, resolution.in_effect.key)

@@ -448,6 +448,8 @@ def test_kilo_org_id_overrides_the_stored_choice_everywhere(home, gateway, name)
     assert [seen.header(ORG_HEADER) for seen in gateway.requests] == [SIDE["id"]]
     status = document(run_kilocli("auth", "status", "--json", env=env))
     assert status["providers"][0]["organization"] == SIDE["id"]
+    said = run_kilocli("auth", "status", env=env).stdout
+    assert f"  Organisation   {SIDE['id']} (env: {name})\n" in said  # with its source
     exported = json.loads(run_kilocli("env", "--format", "json", env=env).stdout)
     assert exported["KILO_ORG_ID"] == SIDE["id"]
 
