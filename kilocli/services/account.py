@@ -11,6 +11,7 @@ from kilocli.credentials.store import KEEP_ORGANIZATION
 from kilocli.errors import InputRequired, UsageError
 from kilocli.gateway.device import Approved, DeviceStart
 from kilocli.gateway.verify import Organization, Verification
+from kilocli.onboarding.prompts import ask_after_failed_sign_in
 from kilocli.prompting import Option
 from kilocli.providers.registry import Provider
 from kilocli.providers.resolve import origin_of
@@ -82,6 +83,37 @@ def _wait_for_approval(
         failures = 0
         if isinstance(answer, Approved):
             return answer
+
+
+def sign_in_offering_retry(
+    rt: Runtime, provider: Provider, base_url: str, *, open_browser: bool
+) -> Approved | None:
+    """The device sign-in; on a terminal, a denied or expired one offers "Try again", "Enter
+    an API key instead" (None) or "Cancel" instead of ending the wizard (SPEC §13).
+
+    Raises:
+        SignInRefused: denied or expired without a terminal, or cancelled after it.
+    """
+    from kilocli.gateway.device import SignInRefused
+
+    while True:
+        try:
+            return sign_in_with_device(rt, provider, base_url, open_browser=open_browser)
+        except SignInRefused as refused:
+            if rt.prompter is None or refused.outcome is None:
+                raise
+            what = {
+                "denied": "The sign-in was denied.",
+                "expired": "The sign-in code expired before it was approved.",
+            }[refused.outcome]
+            action = ask_after_failed_sign_in(rt.prompter, what)
+            if action == "key":
+                return None
+            if action == "cancel":
+                raise SignInRefused(
+                    f"Cancelled after the sign-in was {refused.outcome}; nothing was written.",
+                    hint=refused.hint,
+                ) from None
 
 
 def has_display(env: Mapping[str, str]) -> bool:

@@ -23,7 +23,7 @@ from kilocli.results import Result
 from kilocli.services.account import (
     choose_organization,
     organization_names,
-    sign_in_with_device,
+    sign_in_offering_retry,
 )
 from kilocli.services.runtime import Runtime
 from kilocli.services.setup_list import tool_files_holding
@@ -81,10 +81,14 @@ def login(rt: Runtime, request: LoginRequest) -> LoginResult:
     config, store = read_both_files(rt)
     base_url = base_url_in_effect(rt, provider, config).url
     email = None
-    if request.device:
-        approved = sign_in_with_device(rt, provider, base_url, open_browser=request.open_browser)
+    approved = (
+        sign_in_offering_retry(rt, provider, base_url, open_browser=request.open_browser)
+        if request.device
+        else None
+    )
+    if approved is not None:
         key, email = rt.remember_secret(approved.token), approved.email
-    else:
+    else:  # a key; or, after a failed sign-in on a terminal, "Enter an API key instead"
         key = rt.remember_secret(_read_key(rt, provider, request))
         warn_if_not_provider_shaped(rt, provider, key)
     existing = store.profiles.get(profile_id)
@@ -104,8 +108,8 @@ def login(rt: Runtime, request: LoginRequest) -> LoginResult:
     organization: str | None = KEEP_ORGANIZATION
     if provider.organization_header is not None:
         organization = choose_organization(rt, provider, answer, request.organization)
-    kind: Literal["api_key", "oauth"] = "oauth" if request.device else "api_key"
-    email = email or (answer.email if answer is not None and request.device else None)
+    kind: Literal["api_key", "oauth"] = "oauth" if approved is not None else "api_key"
+    email = email or (answer.email if answer is not None and approved is not None else None)
     name = None
     if answer is not None and organization not in {None, KEEP_ORGANIZATION}:
         name = organization_names(answer.organization_list).get(str(organization))

@@ -12,19 +12,14 @@ from kilocli.credentials.model import AuthStore
 from kilocli.credentials.sources import FoundKey, KeySource, resolve_key
 from kilocli.credentials.store import KEEP_ORGANIZATION, NewCredential
 from kilocli.errors import NotAuthenticated, UsageError
-from kilocli.gateway.device import Approved
 from kilocli.gateway.verify import Verification
 from kilocli.onboarding.decisions import KeyInput, key_steps
-from kilocli.onboarding.prompts import (
-    ask_after_failed_sign_in,
-    ask_key,
-    ask_what_after_rejection,
-)
+from kilocli.onboarding.prompts import ask_key, ask_what_after_rejection
 from kilocli.providers.registry import AuthChoice, Provider
 from kilocli.services.account import (
     choose_organization,
     organization_names,
-    sign_in_with_device,
+    sign_in_offering_retry,
 )
 from kilocli.services.onboard_result import Verdict
 from kilocli.services.runtime import Runtime
@@ -75,7 +70,7 @@ def obtain_credential(
         )
     email = None
     approved = (
-        _signed_in(rt, provider, base_url, open_browser=open_browser)
+        sign_in_offering_retry(rt, provider, base_url, open_browser=open_browser)
         if choice.method == "device"
         else None
     )
@@ -107,37 +102,6 @@ def obtain_credential(
     if chosen is not None and chosen != KEEP_ORGANIZATION:
         stored = replace(stored, organization_name=names.get(chosen))
     return Credential(found, verdict, stored, names)
-
-
-def _signed_in(
-    rt: Runtime, provider: Provider, base_url: str, *, open_browser: bool
-) -> Approved | None:
-    """The device sign-in; on a terminal, a denied or expired one offers "Try again", "Enter
-    an API key instead" (None) or "Cancel" instead of ending the wizard (SPEC §13).
-
-    Raises:
-        SignInRefused: denied or expired without a terminal, or cancelled after it.
-    """
-    from kilocli.gateway.device import SignInRefused
-
-    while True:
-        try:
-            return sign_in_with_device(rt, provider, base_url, open_browser=open_browser)
-        except SignInRefused as refused:
-            if rt.prompter is None or refused.outcome is None:
-                raise
-            what = {
-                "denied": "The sign-in was denied.",
-                "expired": "The sign-in code expired before it was approved.",
-            }[refused.outcome]
-            action = ask_after_failed_sign_in(rt.prompter, what)
-            if action == "key":
-                return None
-            if action == "cancel":
-                raise SignInRefused(
-                    f"Cancelled after the sign-in was {refused.outcome}; nothing was written.",
-                    hint=refused.hint,
-                ) from None
 
 
 def _confirm_replacing(rt: Runtime, provider: Provider, store: AuthStore, found: FoundKey) -> None:

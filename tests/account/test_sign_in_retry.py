@@ -100,3 +100,23 @@ def test_without_a_terminal_a_denied_sign_in_still_ends_with_exit_3(
     assert run.code == ExitCode.NOT_AUTHENTICATED
     assert "denied" in run.stderr
     assert starts(gateway) == 1
+
+
+def test_auth_login_device_offers_the_same_choices(gateway: FakeGateway, home: Path) -> None:
+    """``auth login --device`` goes through the same credential flow (SPEC §8)."""
+    gateway.device_outcome = "expired"
+    gateway.device_pending_polls = 0
+    prompter = ScriptedPrompter(["key", VALID_KEY])
+    out, err = io.StringIO(), io.StringIO()
+    code = main(
+        ["auth", "login", "kilocode", "--device", "--no-browser"],
+        env={**os.environ, "KILOCODE_BASE_URL": gateway.base_url},
+        stdin=io.StringIO(),
+        stdout=out,
+        stderr=err,
+        overrides=Overrides(prompter=prompter, interactive=True),
+    )
+    assert code == ExitCode.OK, err.getvalue()
+    assert prompter.asked[0].message == WHAT_NOW["expired"]
+    profile = read_toml(home / "auth-profiles.toml")["profiles"]["kilocode:default"]
+    assert (profile["type"], profile["key"]) == ("api_key", VALID_KEY)
