@@ -121,6 +121,8 @@ def run_onboarding(rt: Runtime, request: OnboardRequest) -> OnboardingResult:
     primary = written.primary
     if fill_only and model_ref is not None and primary == model_ref:
         rt.feedback.note(f"Default model set to {model_ref}")
+    if verdict.verified:
+        _cache_catalog(rt, provider, written)
     set_up = [_set_up(rt, provider, tool_id) for tool_id in dict.fromkeys(tools)]
     _refresh_other_tools(rt, provider, tools)
     organization = _organization_requests_carry(rt, provider, written)
@@ -232,6 +234,21 @@ def _choose_tools(rt: Runtime, provider: Provider) -> list[str]:
         if row.detected and not row.configured
     ]
     return ask_tools(rt.prompter, candidates) if candidates else []
+
+
+def _cache_catalog(rt: Runtime, provider: Provider, config: Config) -> None:
+    """Step 7: with a key the gateway accepted, the model list is fetched now (unless a fresh
+    one is cached), so that ``setup --model``, the probe's policies and ``models`` have it at
+    once (SPEC §12); the usual bounds apply, and a failure only warns."""
+    from kilocli.services.catalog import load_catalog
+
+    try:
+        catalog = load_catalog(rt, provider, config)
+    except KilocliError as exc:
+        rt.feedback.warn(f"Could not fetch the model list: {exc.message}")
+        return
+    for warning in catalog.warnings:
+        rt.feedback.warn(warning)
 
 
 def _refresh_other_tools(rt: Runtime, provider: Provider, set_up_now: list[str]) -> None:

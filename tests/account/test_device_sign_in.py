@@ -41,6 +41,7 @@ NEW_POLL = ("POST", "/api/device-auth/token")
 OLD_POLL = ("GET", f"/api/device-auth/codes/{USER_CODE}")
 PROFILE = ("GET", "/api/profile")
 DEFAULTS = ("GET", "/api/defaults")
+CATALOG = ("GET", "/api/gateway/models")  # cached once the token is verified (SPEC §12)
 OAUTH_PROFILE = {"type": "oauth", "provider": "kilocode", "key": VALID_KEY, "email": DEVICE_EMAIL}
 
 no_display_everywhere = pytest.mark.skipif(
@@ -183,7 +184,7 @@ def test_device_onboarding_polls_until_approved(kilo, gateway, virtual_time, sty
     run = sign_in(kilo, gateway)
 
     assert run.code == 0, run.stderr
-    assert calls(gateway) == [START, poll, poll, poll, poll, PROFILE, DEFAULTS]
+    assert calls(gateway) == [START, poll, poll, poll, poll, PROFILE, DEFAULTS, CATALOG]
     assert virtual_time.sleeps == [3.0] * 4  # Kilo's pace: a poll every 3 s
 
 
@@ -246,10 +247,11 @@ def test_the_sign_in_requests_carry_no_key_and_the_token_is_then_verified(kilo, 
     sign_in(kilo, gateway)
 
     assert [seen.header("Authorization") for seen in device_requests(gateway)] == [None] * 4
-    verify, defaults = gateway.requests[-2:]
-    assert (verify.method, verify.path) == PROFILE
+    verify, defaults, catalog = gateway.requests[-3:]
+    assert [(s.method, s.path) for s in (verify, defaults, catalog)] == [PROFILE, DEFAULTS, CATALOG]
     assert defaults.header("Authorization") is None  # /api/defaults needs no key
     assert verify.header("Authorization") == f"Bearer {VALID_KEY}"
+    assert catalog.header("Authorization") == f"Bearer {VALID_KEY}"
 
 
 @pytest.mark.parametrize("style", ["new", "old"])

@@ -81,7 +81,7 @@ def test_any_failure_or_odd_answer_falls_back_to_the_registry_default_silently(
     assert run.code == ExitCode.OK, run.stderr
     assert document(run)["defaultModel"] == BALANCED
     assert "Warning" not in run.stderr
-    assert gateway.paths_requested() == ["/api/profile", "/api/defaults"]
+    assert gateway.paths_requested() == ["/api/profile", "/api/defaults", "/api/gateway/models"]
 
 
 @pytest.mark.parametrize(

@@ -92,8 +92,9 @@ def test_the_key_never_reaches_the_screen_or_the_config(
     run = kilo("onboard", *source.args, *extra_args, env=source.env | extra_env, stdin=source.stdin)
 
     assert run.code == exit_code, run.stderr
-    # A gateway that verified the key is asked its default model too (SPEC §3), without a key.
-    asked_defaults = ["/api/defaults"] if status is None else []
+    # A gateway that verified the key is asked its default model too (SPEC §3), without a key,
+    # and its model list is cached (SPEC §12).
+    asked_defaults = ["/api/defaults", "/api/gateway/models"] if status is None else []
     assert gateway.paths_requested() == ["/api/profile", *asked_defaults]
     if extra_args:
         json.loads(run.stdout)

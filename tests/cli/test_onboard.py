@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import tomllib
@@ -171,7 +172,7 @@ def test_token_for_openrouter_onboards_openrouter(
 
     assert run.code == ExitCode.OK, run.stderr
     assert document(run)["provider"] == "openrouter"
-    assert gateway.paths_requested() == ["/api/v1/key"]
+    assert gateway.paths_requested() == ["/api/v1/key", "/api/v1/models"]  # + the list, cached
 
 
 def test_a_second_run_uses_the_existing_profile(
@@ -185,10 +186,13 @@ def test_a_second_run_uses_the_existing_profile(
     assert document(run) == success(
         home, keySource="profile: kilocode:default", defaultModelChanged=False
     )
+    verified = [("/api/profile", f"Bearer {VALID_KEY}"), ("/api/defaults", None)]
+    listed = [("/api/gateway/models", f"Bearer {VALID_KEY}")]  # the second run's cache is fresh
     assert [(seen.path, seen.headers.get("Authorization")) for seen in gateway.requests] == [
-        ("/api/profile", f"Bearer {VALID_KEY}"),
-        ("/api/defaults", None),
-    ] * 2
+        *verified,
+        *listed,
+        *verified,
+    ]
     assert stored_keys(home) == {"kilocode:default": VALID_KEY}
 
 
@@ -206,7 +210,7 @@ def test_openrouter_by_flag_is_verified_at_base_key(
         keySource="flag: --openrouter-api-key",
         defaultModel="openrouter/auto",
     )
-    assert gateway.paths_requested() == ["/api/v1/key"]
+    assert gateway.paths_requested() == ["/api/v1/key", "/api/v1/models"]  # + the list, cached
     assert gateway.requests[0].headers["Authorization"] == f"Bearer {VALID_KEY}"
     config = read_toml(home / "config.toml")
     assert config["models"]["providers"]["openrouter"]["baseUrl"] == "https://openrouter.ai/api/v1/"
@@ -438,7 +442,7 @@ def test_re_onboarding_keeps_everything_the_user_wrote(
     expected["auth"]["profiles"]["kilocode:default"] = {"provider": "kilocode", "mode": "api_key"}
     assert read_toml(config_path) == expected
     # the custom base URL in config is the gateway that was asked (its key, its default)
-    assert gateway.paths_requested() == ["/api/profile", "/api/defaults"]
+    assert gateway.paths_requested() == ["/api/profile", "/api/defaults", "/api/gateway/models"]
     assert document(run) == success(
         home,
         defaultModel=primary,
@@ -452,7 +456,7 @@ def test_base_url_flag_is_saved(kilo: Kilo, home: Path, gateway: FakeGateway) ->
     run = kilo("onboard", "--kilocode-api-key", VALID_KEY, "--base-url", given, base_urls=False)
 
     assert run.code == ExitCode.OK, run.stderr
-    assert gateway.paths_requested() == ["/api/profile", "/api/defaults"]
+    assert gateway.paths_requested() == ["/api/profile", "/api/defaults", "/api/gateway/models"]
     provider = read_toml(home / "config.toml")["models"]["providers"]["kilocode"]
     assert provider["baseUrl"] == gateway.base_url
 
@@ -463,7 +467,7 @@ def test_base_url_env_applies_to_the_run_but_is_not_saved(
     run = kilo("onboard", "--kilocode-api-key", VALID_KEY)
 
     assert run.code == ExitCode.OK, run.stderr
-    assert gateway.paths_requested() == ["/api/profile", "/api/defaults"]
+    assert gateway.paths_requested() == ["/api/profile", "/api/defaults", "/api/gateway/models"]
     provider = read_toml(home / "config.toml")["models"]["providers"]["kilocode"]
     assert provider["baseUrl"] == DEFAULT_BASE_URL
     assert gateway.origin not in (home / "config.toml").read_text()
@@ -613,3 +617,39 @@ def test_config_show_prints_values_as_written(kilo: Kilo, home: Path) -> None:
 
     assert run.code == ExitCode.OK
     assert tomllib.loads(run.stdout) == tomllib.loads(config)
+
+
+# The model list, once the key is verified (SPEC §12) ------------------------------------------
+
+
+def test_a_verified_onboarding_caches_the_model_list(
+    kilo: Kilo, home: Path, gateway: FakeGateway
+) -> None:
+    run = kilo("onboard", "--non-interactive", "--kilocode-api-key", VALID_KEY)
+
+    assert run.code == ExitCode.OK, run.stderr
+    assert gateway.paths_requested().count("/api/gateway/models") == 1
+    cache = json.loads((home / "cache" / "models-kilocode.json").read_text())
+    assert len(cache["models"]) > 1  # the gateway's list, not only the built-in one
+    listed = kilo("models", "kilocode", "--offline", "--json")
+    assert document(listed)["source"] == "cache"
+
+
+def test_an_unverified_onboarding_fetches_no_model_list(
+    kilo: Kilo, home: Path, gateway: FakeGateway
+) -> None:
+    run = kilo("onboard", "--non-interactive", "--kilocode-api-key", VALID_KEY, "--no-verify")
+
+    assert run.code == ExitCode.OK, run.stderr
+    assert not (home / "cache").exists()
+
+
+def test_a_model_list_that_fails_only_warns(kilo: Kilo, home: Path, gateway: FakeGateway) -> None:
+    gateway.fail("/api/gateway/models", status=500)
+
+    run = kilo("onboard", "--non-interactive", "--kilocode-api-key", VALID_KEY, "--json")
+
+    assert run.code == ExitCode.OK, run.stderr
+    assert document(run)["verified"] is True
+    assert "HTTP 500" in run.stderr
+    assert stored_keys(home) == {"kilocode:default": VALID_KEY}

@@ -34,6 +34,13 @@ EMAIL = RESPONSES["GET /api/profile 200"]["user"]["email"]
 REJECTION_MESSAGE = RESPONSES["GET /api/profile 401 (bad key)"]["error"]
 # Once the gateway has verified the key it is asked its default model, with no key (SPEC §3).
 DEFAULTS_ASKED = ("/api/defaults", None)
+
+
+def listed_with(key: str, path: str = "/api/gateway/models") -> tuple[str, str]:
+    """The model list a verified onboarding caches (SPEC §12), asked with its key."""
+    return (path, f"Bearer {key}")
+
+
 KILO_AUTO = "kilocode/kilo-auto/balanced"
 CUSTOM = "kilocode/anthropic/claude-sonnet-4.5"
 KILO = OnboardRequest(auth_choice="kilocode-api-key")
@@ -182,7 +189,11 @@ def test_a_typed_key_is_verified_and_everything_is_written(
     assert f"Verified: {EMAIL}" in w.feedback.notes
     assert f"Default model set to {KILO_AUTO}" in w.feedback.notes
     assert w.feedback.warnings == []
-    assert authorizations(gateway) == [("/api/profile", f"Bearer {VALID_KEY}"), DEFAULTS_ASKED]
+    assert authorizations(gateway) == [
+        ("/api/profile", f"Bearer {VALID_KEY}"),
+        DEFAULTS_ASKED,
+        listed_with(VALID_KEY),
+    ]
     assert read_toml(home / "auth-profiles.toml") == {
         "version": 1,
         "profiles": {
@@ -206,7 +217,10 @@ def test_openrouter_is_verified_at_its_key_endpoint_and_configured(
         "openrouter:default",
     )
     assert result.verdict.verified is True
-    assert authorizations(gateway) == [("/api/v1/key", f"Bearer {VALID_KEY}")]
+    assert authorizations(gateway) == [
+        ("/api/v1/key", f"Bearer {VALID_KEY}"),
+        listed_with(VALID_KEY, "/api/v1/models"),
+    ]
     config = read_toml(home / "config.toml")
     assert config["models"]["providers"] == {
         "openrouter": {
@@ -309,6 +323,7 @@ def test_an_existing_profile_is_offered_first_and_kept(
     assert authorizations(gateway) == [
         ("/api/profile", f"Bearer {OTHER_VALID_KEY}"),
         DEFAULTS_ASKED,
+        listed_with(VALID_KEY),  # the list as `models` shows it: with the key in effect (env)
     ]
     assert stored_key(home) == OTHER_VALID_KEY
     assert read_toml(home / "config.toml") == FRESH_KILO_CONFIG
@@ -475,6 +490,7 @@ def test_a_rejected_key_can_be_replaced_by_another(
         ("/api/profile", f"Bearer {REJECTED_KEY}"),
         ("/api/profile", f"Bearer {VALID_KEY}"),
         DEFAULTS_ASKED,
+        listed_with(VALID_KEY),
     ]
     assert stored_key(home) == VALID_KEY
 
