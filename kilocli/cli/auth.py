@@ -8,6 +8,7 @@ import typer
 
 from kilocli.cli.choices import complete_profile_ids, complete_providers, one_of, provider_ids
 from kilocli.cli.context import OrganizationOption, command_app, command_session
+from kilocli.cli.exec import ProfileOption
 from kilocli.cli.help import examples
 
 app = command_app(
@@ -208,18 +209,19 @@ def use(
 @app.command(
     "token",
     epilog=examples(
-        ("kilocli auth token kilocode", "The key in effect, for a script"),
         ('curl -H "Authorization: Bearer $(kilocli auth token kilocode)" ...', "In a request"),
+        ("kilocli auth token kilocode --profile kilocode:work", "That profile's key"),
     ),
 )
 def token(
     ctx: typer.Context,
     provider: ProviderArgument,
+    profile: ProfileOption = None,
 ) -> None:
     """Print the key in effect, raw, for scripts (the only command that shows a key)."""
     from kilocli.cli.render import write_raw
     from kilocli.services.auth_status import key_in_effect
 
     with command_session(ctx) as session:
-        key = key_in_effect(session.runtime(), provider)
+        key = key_in_effect(session.runtime(), provider, profile)
         write_raw(session, key + "\n")

@@ -37,7 +37,7 @@ def credentials_in_effect(
     config = load_config(rt.paths)
     store = load_auth_store(rt.paths, rt.feedback.warn)
     if profile_id is not None:
-        provider, found = _profile_key(rt, store, profile_id, provider_id)
+        provider, found = profile_key(store, profile_id, provider_id)
     else:
         provider = provider_named(provider_id, config.primary)
         found = keys_of(rt, provider, config, store).in_effect
@@ -55,9 +55,14 @@ def credentials_in_effect(
     )
 
 
-def _profile_key(
-    rt: Runtime, store: AuthStore, profile_id: str, provider_id: str | None
+def profile_key(
+    store: AuthStore, profile_id: str, provider_id: str | None
 ) -> tuple[Provider, FoundKey | None]:
+    """The provider and key of the stored profile ``profile_id`` (None: it holds none).
+
+    Raises:
+        UsageError: no such profile, or it belongs to another provider than ``provider_id``.
+    """
     profile = store.named(profile_id)
     provider = get_provider(profile.provider)
     if provider_id is not None and provider_id.lower() != provider.id:

@@ -73,3 +73,25 @@ def test_a_real_process_answers_without_importing_typer_or_rich() -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout == VALID_KEY + "\n"
     assert done.stderr.strip() == "[]"
+
+
+def test_token_of_a_named_profile() -> None:
+    store_key()
+    run_kilocli(
+        "auth",
+        "login",
+        "kilocode",
+        "--key",
+        OTHER_VALID_KEY,
+        "--no-verify",
+        "--profile-id",
+        "kilocode:work",
+    )
+
+    assert run_kilocli("auth", "token", "kilocode", "--profile", "kilocode:work") == Run(
+        0, OTHER_VALID_KEY + "\n", ""
+    )
+    assert run_kilocli("auth", "token", "kilocode") == Run(0, VALID_KEY + "\n", "")
+    other = run_kilocli("auth", "token", "openrouter", "--profile", "kilocode:work")
+    assert other.code == 2
+    assert "belongs to kilocode" in other.stderr
