@@ -220,7 +220,7 @@ def token(
 ) -> None:
     """Print the key in effect, raw, for scripts (the only command that shows a key)."""
     from kilocli.cli.render import write_raw
-    from kilocli.services.auth_status import key_in_effect
+    from kilocli.services.token import key_in_effect
 
     with command_session(ctx) as session:
         key = key_in_effect(session.runtime(), provider, profile)

@@ -57,8 +57,8 @@ class _Warnings:
 def _token(provider: str, env: Mapping[str, str], stdout: TextIO, stderr: TextIO) -> int | None:
     from kilocli.errors import KilocliError
     from kilocli.paths import resolve_paths
-    from kilocli.services.auth_status import key_in_effect
     from kilocli.services.runtime import Runtime
+    from kilocli.services.token import key_in_effect
 
     runtime = Runtime(env=env, paths=resolve_paths(env), feedback=_Warnings(stderr))
     try:

@@ -23,7 +23,6 @@ from kilocli.services.steps import (
     base_url_in_effect,
     check_key_expiry,
     keys_of,
-    no_key,
     organization_headers,
     organization_in_effect,
 )
@@ -335,29 +334,3 @@ def _checked(rt: Runtime, entry: ProviderAuth, provider: Provider, key: str) -> 
             )
     update["exit_code"] = _exit_code(has_key=True, key_check=key_check)
     return entry.model_copy(update=update)
-
-
-def key_in_effect(rt: Runtime, provider_id: str, profile_id: str | None = None) -> str:
-    """The raw key in effect for ``auth token`` (or, with ``profile_id``, that profile's).
-
-    Raises:
-        NotAuthenticated: there is none, or it expired.
-        UsageError: the profile does not exist, or belongs to another provider.
-    """
-    provider = get_provider(provider_id)
-    store = load_auth_store(rt.paths, rt.feedback.warn)
-    if profile_id is not None:
-        from kilocli.services.handover import profile_key
-
-        found = profile_key(store, profile_id, provider.id)[1]
-        if found is None:
-            raise no_key(provider)
-        rt.remember_secret(found.key)
-        check_key_expiry(rt, provider, found)
-        return found.key
-    config = load_config(rt.paths)
-    found = keys_of(rt, provider, config, store).in_effect
-    if found is None:
-        raise no_key(provider)
-    check_key_expiry(rt, provider, found)
-    return found.key
