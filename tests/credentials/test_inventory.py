@@ -19,10 +19,10 @@ from kilocli.services.auth_status import (
     ProviderAuth,
     _entry,
     auth_status,
-    key_in_effect,
     list_profiles,
 )
 from kilocli.services.runtime import Runtime
+from kilocli.services.token import key_in_effect
 from tests.fakes import RESPONSES, FakeGateway, RecordingFeedback
 from tests.helpers import preview_of
 from tests.key_sources import (
