@@ -9,8 +9,6 @@ from typing import TYPE_CHECKING
 
 from kilocli.credentials.store import KEEP_ORGANIZATION
 from kilocli.errors import InputRequired, UsageError
-from kilocli.gateway.device import Approved, DeviceStart
-from kilocli.gateway.verify import Organization, Verification
 from kilocli.onboarding.prompts import ask_after_failed_sign_in
 from kilocli.prompting import Option
 from kilocli.providers.registry import Provider
@@ -19,7 +17,11 @@ from kilocli.services.runtime import Runtime
 from kilocli.services.steps import checked_organization_flag
 
 if TYPE_CHECKING:
+    from kilocli.gateway.device import Approved, DeviceStart
     from kilocli.gateway.http import GatewayClient
+    from kilocli.gateway.verify import Organization, Verification
+
+# The gateway's modules load when a request is made: an onboarding with --no-verify makes none.
 
 PERSONAL = "personal"
 MAX_POLL_FAILURES = 3  # answers lost in a row before the sign-in gives up (exit 4)
@@ -81,6 +83,8 @@ def _wait_for_approval(
                     raise
                 continue
         failures = 0
+        from kilocli.gateway.device import Approved
+
         if isinstance(answer, Approved):
             return answer
 

@@ -48,7 +48,6 @@ from kilocli.services.steps import (
     store_profile,
 )
 from kilocli.storage import Document, read_file_bytes
-from kilocli.tools.registry import get_tool
 
 if TYPE_CHECKING:
     from kilocli.prompting import Prompter
@@ -88,6 +87,8 @@ def run_onboarding(rt: Runtime, request: OnboardRequest) -> OnboardingResult:
         if request.base_url is not None
         else None
     )
+    from kilocli.tools.registry import get_tool  # setup's editors load only with --setup
+
     named_tools = [get_tool(tool_id).id for tool_id in request.setup_tools]  # fail early
     rt.feedback.note(f"kilocli onboarding: config in {rt.paths.config_dir}")
     choice = infer_auth_choice(request.auth_choice, inputs, interactive=interactive)

@@ -5,6 +5,7 @@ it and choose the organisation its requests speak for (SPEC §13)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from kilocli.config.model import Config
 from kilocli.credentials.keys import normalise_key
@@ -12,7 +13,6 @@ from kilocli.credentials.model import AuthStore
 from kilocli.credentials.sources import FoundKey, KeySource, resolve_key
 from kilocli.credentials.store import KEEP_ORGANIZATION, NewCredential
 from kilocli.errors import NotAuthenticated, UsageError
-from kilocli.gateway.verify import Verification
 from kilocli.onboarding.decisions import KeyInput, key_steps
 from kilocli.onboarding.prompts import ask_key, ask_what_after_rejection
 from kilocli.providers.registry import AuthChoice, Provider
@@ -23,6 +23,10 @@ from kilocli.services.account import (
 )
 from kilocli.services.onboard_result import Verdict
 from kilocli.services.runtime import Runtime
+
+if TYPE_CHECKING:
+    from kilocli.gateway.verify import Verification
+
 from kilocli.services.steps import (
     ask_gateway_about_key,
     login_shell_keys,

@@ -7,13 +7,18 @@ rewritten, its headers and base URL refreshed); a copy of a key that is gone is 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from kilocli.config.files import load_config
 from kilocli.errors import KilocliError, NotAuthenticated
 from kilocli.providers.registry import Provider
 from kilocli.services.runtime import Runtime
-from kilocli.services.setup import SetupResult, setup_tool
-from kilocli.tools.registry import get_tool
+
+if TYPE_CHECKING:
+    from kilocli.services.setup import SetupResult
+
+# setup (and the tools' editors) load only when a tool was set up: onboarding and auth login
+# pass through here on every run (SPEC §10).
 
 
 def tools_set_up(rt: Runtime, provider: Provider) -> list[str]:
@@ -29,10 +34,14 @@ def tools_set_up(rt: Runtime, provider: Provider) -> list[str]:
 def refresh_tools(rt: Runtime, provider: Provider, *, skip: Iterable[str] = ()) -> list[str]:
     """Bring every tool set up for ``provider`` up to date with the credentials in effect now;
     returns what to tell the user (a line per tool that changed or could not be changed)."""
-    told = []
-    for tool_id in tools_set_up(rt, provider):
-        if tool_id in skip:
-            continue
+    told: list[str] = []
+    tool_ids = [tool_id for tool_id in tools_set_up(rt, provider) if tool_id not in skip]
+    if not tool_ids:
+        return told
+    from kilocli.services.setup import setup_tool
+    from kilocli.tools.registry import get_tool
+
+    for tool_id in tool_ids:
         tool = get_tool(tool_id)
         try:
             result = setup_tool(rt, tool_id, provider_id=provider.id)
