@@ -50,6 +50,17 @@ class Terminal:
     def send(self, keys: str) -> None:
         self.child.send(keys)
 
+    def interrupt(self, shown: str, *, tries: int = 6) -> None:
+        """Ctrl-C until ``shown`` appears. A Ctrl-C typed in the instant a prompt hands the
+        terminal back (as raw mode ends) reaches the program as a character, not as an
+        interrupt — for a person too, who then presses it again; so does this. The wait
+        between two is only how long to give the first one, never a measure of speed."""
+        for _ in range(tries):
+            self.child.send(CTRL_C)
+            if self.child.expect([shown, pexpect.TIMEOUT], timeout=10) == 0:
+                return
+        raise AssertionError(f"{shown!r} never appeared after {tries} Ctrl-C")
+
     def finish(self) -> int:
         self.child.expect(pexpect.EOF)
         self.child.close()

@@ -10,7 +10,7 @@ import pytest
 from kilocli.errors import ExitCode
 from tests.fakes import VALID_KEY, FakeGateway
 from tests.helpers import read_toml
-from tests.pty.conftest import CTRL_C, DOWN, ENTER, Spawn, Terminal
+from tests.pty.conftest import DOWN, ENTER, Spawn, Terminal
 
 pytestmark = pytest.mark.pty
 
@@ -85,8 +85,7 @@ def test_ctrl_c_while_waiting_for_approval_writes_nothing(
     term = start_device_onboarding(spawn, KILOCLI_POLL_INTERVAL="60")
     term.expect(CODE_SHOWN)
     term.expect(WAITING)
-    term.send(CTRL_C)
-    term.expect("Interrupted; nothing was written.")
+    term.interrupt("Interrupted; nothing was written.")
 
     assert term.finish() == ExitCode.INTERRUPTED
     assert "Traceback" not in term.transcript
