@@ -35,7 +35,7 @@ class CatalogFormatError(KilocliError):
     """The answer is not ``{"data": [...]}``."""
 
 
-def _lenient(default: Any) -> WrapValidator:
+def lenient(default: Any) -> WrapValidator:
     """A validator that turns a value of the wrong type into ``default`` (the field's missing)."""
 
     def validate(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
@@ -52,13 +52,13 @@ def _lenient(default: Any) -> WrapValidator:
 # ``1e400`` (read as infinity), the string ``"131072"`` and ``true`` count as missing.
 _PositiveInt = Annotated[int, Field(strict=True, gt=0)]
 _WholeFloat = Annotated[float, Field(strict=True, gt=0, allow_inf_nan=False, multiple_of=1)]
-TokenCount = Annotated[_PositiveInt | _WholeFloat | None, _lenient(None)]
+TokenCount = Annotated[_PositiveInt | _WholeFloat | None, lenient(None)]
 
 # A per-token price: the string "-1" (priced per request, "variable"), or a finite,
 # non-negative number, given as a string or a number. The upper bound keeps it finite once it
 # is a float per million tokens. Anything else counts as missing.
 _PerToken = Annotated[Decimal, Field(ge=0, lt=Decimal("1e300"), allow_inf_nan=False)]
-Price = Annotated[Literal["-1"] | _PerToken | None, _lenient(None)]
+Price = Annotated[Literal["-1"] | _PerToken | None, lenient(None)]
 
 
 def _text(value: str) -> str:
@@ -75,7 +75,7 @@ def _text(value: str) -> str:
 Text = Annotated[StrictStr, AfterValidator(_text)]
 
 # A list of strings; items that are not strings are left out, anything but a list is empty.
-Strings = Annotated[frozenset[OnErrorOmit[StrictStr]], _lenient(frozenset())]
+Strings = Annotated[frozenset[OnErrorOmit[StrictStr]], lenient(frozenset())]
 
 
 class _Lenient(BaseModel):
@@ -111,13 +111,13 @@ class GatewayModelRow(_Lenient):
     """One row of ``{"data": [...]}``. A nested object of the wrong type reads as missing."""
 
     id: Annotated[Text, Field(min_length=1)]
-    name: Annotated[Text | None, _lenient(None)] = None
-    architecture: Annotated[Architecture, _lenient(Architecture())] = Architecture()
-    top_provider: Annotated[TopProvider, _lenient(TopProvider())] = TopProvider()
+    name: Annotated[Text | None, lenient(None)] = None
+    architecture: Annotated[Architecture, lenient(Architecture())] = Architecture()
+    top_provider: Annotated[TopProvider, lenient(TopProvider())] = TopProvider()
     context_length: TokenCount = None
-    pricing: Annotated[Pricing, _lenient(Pricing())] = Pricing()
+    pricing: Annotated[Pricing, lenient(Pricing())] = Pricing()
     supported_parameters: Strings = frozenset()
-    is_free: Annotated[StrictBool | None, _lenient(None)] = Field(default=None, alias="isFree")
+    is_free: Annotated[StrictBool | None, lenient(None)] = Field(default=None, alias="isFree")
 
 
 class _Payload(BaseModel):

@@ -20,24 +20,12 @@ from pydantic import (
     StrictFloat,
     StrictInt,
     StrictStr,
-    ValidationError,
     ValidatorFunctionWrapHandler,
     WrapValidator,
 )
 
+from kilocli.catalog.parse import lenient  # one rule for every answer of the gateway
 from kilocli.gateway.http import MalformedAnswer, parse_json
-
-
-def _lenient(default: Any) -> WrapValidator:
-    """A field of the wrong type counts as missing (``default``)."""
-
-    def validate(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-        try:
-            return handler(value)
-        except ValidationError:
-            return default
-
-    return WrapValidator(validate)
 
 
 def _finite(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
@@ -47,12 +35,10 @@ def _finite(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
     return float(number)
 
 
-Text = Annotated[StrictStr | None, _lenient(None)]
-Flag = Annotated[StrictBool | None, _lenient(None)]
-Number = Annotated[
-    Annotated[StrictInt | StrictFloat, WrapValidator(_finite)] | None, _lenient(None)
-]
-Count = Annotated[StrictInt | None, _lenient(None)]
+Text = Annotated[StrictStr | None, lenient(None)]
+Flag = Annotated[StrictBool | None, lenient(None)]
+Number = Annotated[Annotated[StrictInt | StrictFloat, WrapValidator(_finite)] | None, lenient(None)]
+Count = Annotated[StrictInt | None, lenient(None)]
 
 
 class GatewayAnswer(BaseModel):
@@ -85,7 +71,7 @@ class ErrorDetail(GatewayAnswer):
     """The object form of ``error``: ``{"code", "message"}`` (402 adds ``title`` and
     ``buyCreditsUrl``)."""
 
-    code: Annotated[StrictStr | StrictInt | None, _lenient(None)] = None
+    code: Annotated[StrictStr | StrictInt | None, lenient(None)] = None
     message: Text = None
     title: Text = None
     buy_credits_url: Text = Field(default=None, alias="buyCreditsUrl")
@@ -95,7 +81,7 @@ class ErrorAnswer(GatewayAnswer):
     """An error answer, in either of the gateway's shapes: ``{"error": "text", "message"}`` or
     ``{"error": {"code", "message"}}``."""
 
-    error: Annotated[ErrorDetail | StrictStr | None, _lenient(None)] = None
+    error: Annotated[ErrorDetail | StrictStr | None, lenient(None)] = None
     message: Text = None
     error_type: Text = None
 
@@ -131,11 +117,11 @@ class KeyDetails(GatewayAnswer):
 class ProfileAnswer(GatewayAnswer):
     """``GET <origin>/api/profile`` (and OpenRouter's ``GET <base>key``)."""
 
-    user: Annotated[ProfileUser | None, _lenient(None)] = None
-    organizations: Annotated[list[OnErrorOmit[OrganizationRow]], _lenient([])] = []
+    user: Annotated[ProfileUser | None, lenient(None)] = None
+    organizations: Annotated[list[OnErrorOmit[OrganizationRow]], lenient([])] = []
     has_personal_account: Flag = Field(default=None, alias="hasPersonalAccount")
     selected_organization_id: Text = Field(default=None, alias="selectedOrganizationId")
-    data: Annotated[KeyDetails | None, _lenient(None)] = None
+    data: Annotated[KeyDetails | None, lenient(None)] = None
 
 
 class BalanceAnswer(GatewayAnswer):
@@ -155,7 +141,7 @@ class UsageLimitRow(GatewayAnswer):
 class UsageAnswer(GatewayAnswer):
     """``GET <origin>/api/gateway/usage`` (newer gateways)."""
 
-    limits: Annotated[list[OnErrorOmit[UsageLimitRow]], _lenient([])] = []
+    limits: Annotated[list[OnErrorOmit[UsageLimitRow]], lenient([])] = []
     plan: Text = None
 
 
@@ -186,5 +172,5 @@ class CompletionChunk(GatewayAnswer):
     """One chunk of the probe's stream (or the whole answer when it does not stream)."""
 
     model: Text = None
-    usage: Annotated[TokenUsage | None, _lenient(None)] = None
+    usage: Annotated[TokenUsage | None, lenient(None)] = None
     error: Any = None
