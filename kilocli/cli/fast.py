@@ -73,8 +73,12 @@ def _token(provider: str, env: Mapping[str, str], stdout: TextIO, stderr: TextIO
 def _shell_init(shell: str | None, env: Mapping[str, str], stdout: TextIO) -> int | None:
     from kilocli.errors import KilocliError
     from kilocli.paths import resolve_paths
-    from kilocli.services.setup import kilocli_command
-    from kilocli.services.shell_init import shell_functions, shell_of, wrapped_tools
+    from kilocli.services.shell_init import (
+        kilocli_command,
+        shell_functions,
+        shell_of,
+        wrapped_tools,
+    )
 
     chosen = shell_of(env.get("SHELL") if shell is None else shell)
     try:

@@ -41,8 +41,12 @@ def shell_init(
     reads the key from the environment gets it, while your shell never holds the key.
     """
     from kilocli.paths import resolve_paths
-    from kilocli.services.setup import kilocli_command
-    from kilocli.services.shell_init import shell_functions, shell_of, wrapped_tools
+    from kilocli.services.shell_init import (
+        kilocli_command,
+        shell_functions,
+        shell_of,
+        wrapped_tools,
+    )
 
     with command_session(ctx) as session:
         chosen = shell.value if shell is not None else shell_of(session.env.get("SHELL"))

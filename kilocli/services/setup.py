@@ -4,7 +4,7 @@ read and rewritten without loss."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Literal
@@ -29,6 +29,7 @@ from kilocli.services.setup_files import (
     write_remove,
     write_setup,
 )
+from kilocli.services.shell_init import kilocli_command
 from kilocli.services.steps import base_url_in_effect
 from kilocli.tools.entries import ModelChoice, Target
 from kilocli.tools.files import one_writer, remove_empty_dirs
@@ -202,22 +203,6 @@ def _target(
         kilocli_command(rt.env),
     )
     return target, credentials.organization_id
-
-
-def kilocli_command(env: Mapping[str, str]) -> tuple[str, ...]:
-    """How another tool runs this kilocli from its own environment: the absolute path of the
-    entry point that is running (or the one on ``PATH``), else this Python with ``-m``."""
-    import os
-    import shutil
-    import sys
-
-    running = sys.argv[0] if sys.argv else ""
-    if os.path.basename(running).removesuffix(".exe") == "kilocli" and os.path.isfile(running):
-        return (os.path.abspath(running),)
-    found = shutil.which("kilocli", path=env.get("PATH"))
-    if found is not None:
-        return (os.path.abspath(found),)
-    return (sys.executable, "-m", "kilocli")
 
 
 def _models(

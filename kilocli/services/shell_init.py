@@ -5,7 +5,7 @@ the key stays out of the shell's own environment (SPEC §12)."""
 from __future__ import annotations
 
 import shlex
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Literal
 
 from kilocli.paths import Paths
@@ -48,6 +48,22 @@ def shell_functions(shell: Shell, programs: Sequence[str], kilocli: Sequence[str
         command = shlex.join(kilocli)
         lines += [f'{program}() {{ {command} exec -- {program} "$@"; }}' for program in programs]
     return "\n".join(lines) + "\n"
+
+
+def kilocli_command(env: Mapping[str, str]) -> tuple[str, ...]:
+    """How another tool runs this kilocli from its own environment: the absolute path of the
+    entry point that is running (or the one on ``PATH``), else this Python with ``-m``."""
+    import os
+    import shutil
+    import sys
+
+    running = sys.argv[0] if sys.argv else ""
+    if os.path.basename(running).removesuffix(".exe") == "kilocli" and os.path.isfile(running):
+        return (os.path.abspath(running),)
+    found = shutil.which("kilocli", path=env.get("PATH"))
+    if found is not None:
+        return (os.path.abspath(found),)
+    return (sys.executable, "-m", "kilocli")
 
 
 def shell_of(env_shell: str | None) -> Shell:
