@@ -50,7 +50,7 @@ def profiles_text(session: Session, result: ProfileList) -> None:
         ]
         for row in result.profiles
     ]
-    columns = PROFILE_COLUMNS
+    columns: tuple[Column, ...] = PROFILE_COLUMNS
     if not any(row.key_store.startswith("keyring") for row in result.profiles):
         columns = tuple(c for c in columns if c.header != "Store")  # all in the file, as ever
         rows = [row[:6] + row[7:] for row in rows]

@@ -41,6 +41,9 @@ _NAMES = {
 
 def backend_name(backend: object) -> str:
     """How a person names ``backend``: ``Secret Service``, ``macOS Keychain``, …"""
+    given = getattr(backend, "display_name", None)
+    if isinstance(given, str):
+        return given
     module = type(backend).__module__
     short = module.rsplit(".", 1)[-1]
     return _NAMES.get(short, f"{module}.{type(backend).__qualname__}")
@@ -60,12 +63,51 @@ def expected_name(env: Mapping[str, str]) -> str:
 
 def _default_backend(env: Mapping[str, str]) -> Any:
     if sys.platform.startswith("linux") and not env.get("PYTHON_KEYRING_BACKEND", "").strip():
-        from keyring.backends.SecretService import Keyring
-
-        return Keyring()  # type: ignore[no-untyped-call]
+        return SecretServiceBackend()
     import keyring
 
     return keyring.get_keyring()
+
+
+class SecretServiceBackend:
+    """keyring's Secret Service backend, with reads made by SecretStorage alone.
+
+    ``auth token`` is the credential helper other tools run for every request (SPEC §12), and
+    importing ``keyring`` costs more than the whole command may (its core loads logging,
+    configparser, urllib and entry points). A read is one search of the default collection by
+    the same attributes keyring writes (``service``, ``username``), so both read each other's
+    entries; writes and removals go through keyring itself.
+    """
+
+    display_name = "Secret Service"
+
+    def get_password(self, service: str, username: str) -> str | None:
+        import contextlib
+
+        import secretstorage
+
+        connection = secretstorage.dbus_init()
+        with contextlib.closing(connection):
+            collection = secretstorage.get_default_collection(connection)
+            if collection.is_locked():
+                collection.unlock()  # as keyring does: the keyring's own prompt, if any
+            for item in collection.search_items({"username": username, "service": service}):
+                if item.is_locked():
+                    item.unlock()
+                return item.get_secret().decode("utf-8")
+        return None
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self._keyring().set_password(service, username, password)
+
+    def delete_password(self, service: str, username: str) -> None:
+        self._keyring().delete_password(service, username)
+
+    @staticmethod
+    def _keyring() -> Any:
+        from keyring.backends.SecretService import Keyring
+
+        return Keyring()  # type: ignore[no-untyped-call]
 
 
 class Keyring:
