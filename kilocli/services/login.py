@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -17,6 +18,7 @@ from kilocli.credentials.store import (
     update_auth_store,
     without_profile,
 )
+from kilocli.credentials.vault import current_key
 from kilocli.errors import InputRequired, KilocliError, NotAuthenticated, UsageError
 from kilocli.providers.registry import PROVIDERS, Provider, get_provider
 from kilocli.results import Result
@@ -39,6 +41,7 @@ from kilocli.storage import Document, interrupts_deferred
 from kilocli.text import for_terminal
 
 if TYPE_CHECKING:
+    from kilocli.credentials.model import StoredProfile
     from kilocli.gateway.verify import Verification
 
 
@@ -92,7 +95,7 @@ def login(rt: Runtime, request: LoginRequest) -> LoginResult:
         key = rt.remember_secret(_read_key(rt, provider, request))
         warn_if_not_provider_shaped(rt, provider, key)
     existing = store.profiles.get(profile_id)
-    old_key = existing.usable_key if existing is not None else None
+    old_key = current_key(rt.keyring(), profile_id, existing)
     replaced = old_key is not None and old_key != key
     if old_key is not None and replaced and rt.prompter is not None:
         rt.remember_secret(old_key)
@@ -251,7 +254,11 @@ def logout(
             config = remove_auth_profile(config, target)
         return config
 
+    keys = _keys_of(rt, profiles, targets)
     with interrupts_deferred():
+        for target in targets:  # first: a keyring that fails leaves everything as it was
+            if profiles[target].in_keyring:
+                rt.keyring().delete(target)
         update_auth_store(rt.paths, drop_profiles, forget=True)  # the .bak loses the key too
         update_config(rt.paths, drop_metadata)
     affected = [p for p in PROVIDERS if p.id in providers]
@@ -262,7 +269,6 @@ def logout(
     ]
     for provider in affected:
         warnings += _refresh_tools(rt, provider)
-    keys = {key for t in targets if (key := profiles[t].usable_key)}
     warnings += [
         f"{tool_id} still holds a copy of the key in {path} (kilocli setup put it there); "
         f"take it out with: kilocli setup {tool_id} --remove"
@@ -274,6 +280,14 @@ def logout(
         key_pages=[f"{p.keys_page} for {p.label}" for p in affected if p.keys_page],
         warnings=warnings,
     )
+
+
+def _keys_of(
+    rt: Runtime, profiles: Mapping[str, StoredProfile], targets: Iterable[str]
+) -> set[str]:
+    """The keys being removed (tools may hold copies); a keyring entry already gone has none."""
+    found = (current_key(rt.keyring(), target, profiles[target]) for target in targets)
+    return {key for key in found if key}
 
 
 def _refresh_tools(rt: Runtime, provider: Provider) -> list[str]:

@@ -116,11 +116,12 @@ def _confirm_replacing(rt: Runtime, provider: Provider, store: AuthStore, found:
         KilocliError: the user kept the stored key; nothing was written.
     """
     from kilocli.credentials.keys import preview
+    from kilocli.credentials.vault import current_key
     from kilocli.errors import KilocliError
 
     profile_id = provider.default_profile_id
     existing = store.profiles.get(profile_id)
-    old_key = existing.usable_key if existing is not None else None
+    old_key = current_key(rt.keyring(), profile_id, existing)
     if old_key is None or old_key == found.key:
         return
     rt.remember_secret(old_key)
@@ -155,7 +156,9 @@ def _obtain_key(
     # The one source chain (§4), split by kind: onboarding offers profiles and env keys, in
     # chain order, but never a key written into config.toml by hand.
     shell = login_shell_keys(rt, provider, config)
-    resolution = resolve_key(provider, env=rt.env, store=store, config=config, shell_env=shell)
+    resolution = resolve_key(
+        provider, env=rt.env, store=store, config=config, shell_env=shell, keyring=rt.keyring()
+    )
     found = [f for f in (resolution.in_effect, *resolution.shadowed) if f is not None]
     stored = [f for f in found if f.source.kind == "profile"]
     from_env = [f for f in found if f.source.kind in {"env", "shell-env"}]
