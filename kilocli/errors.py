@@ -14,11 +14,12 @@ The hierarchy (the module in brackets where a class lives elsewhere; a test keep
     * DiscoveryFailed (gateway.discover)
     * MalformedAnswer (gateway.http)
   * Interrupted
-  * JsonTextError (tools.jsontext)
+  * JsonTextError (tools.jsonsyntax)
   * KeyringFailed
   * NotAuthenticated
     * KeyExpired
     * SignInRefused (gateway.device)
+  * NotPlain (credentials.secret_service)
   * OutputFailed
   * ProbeFailed (gateway.probe)
   * ProgramNotStarted

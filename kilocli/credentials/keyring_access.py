@@ -70,19 +70,26 @@ def _default_backend(env: Mapping[str, str]) -> Any:
 
 
 class SecretServiceBackend:
-    """keyring's Secret Service backend, with reads made by SecretStorage alone.
+    """keyring's Secret Service backend, with reads made without keyring.
 
     ``auth token`` is the credential helper other tools run for every request (SPEC §12), and
     importing ``keyring`` costs more than the whole command may (its core loads logging,
     configparser, urllib and entry points). A read is one search of the default collection by
     the same attributes keyring writes (``service``, ``username``), so both read each other's
-    entries; writes and removals go through keyring itself.
+    entries: with jeepney alone when the collection is unlocked
+    (:mod:`kilocli.credentials.secret_service`), else with SecretStorage, which can unlock it.
+    Writes and removals go through keyring itself.
     """
 
     display_name = "Secret Service"
 
     def get_password(self, service: str, username: str) -> str | None:
         import contextlib
+
+        from kilocli.credentials.secret_service import NotPlain, read_secret
+
+        with contextlib.suppress(NotPlain):
+            return read_secret(service, username)  # the common case: unlocked, plain
 
         import secretstorage
 
