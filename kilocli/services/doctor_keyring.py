@@ -22,8 +22,8 @@ def check_key_stores(rt: Runtime, store: AuthStore, *, fix: bool) -> list[Findin
     if not store.profiles and not store.keyring_accounts:
         return []
     keyring = rt.keyring()
-    places = [f"{pid}: {where_kept(p, keyring, rt.paths)}" for pid, p in store.profiles.items()]
-    findings = [finding("key store", "ok", "Keys kept in " + "; ".join(places) + ".")]
+    places = [f"{pid} in {where_kept(p, keyring, rt.paths)}" for pid, p in store.profiles.items()]
+    findings = [finding("key store", "ok", "Where keys are kept: " + "; ".join(places) + ".")]
     in_keyring = [pid for pid, p in store.profiles.items() if p.in_keyring]
     if not in_keyring and not store.keyring_accounts:
         return findings
