@@ -129,14 +129,21 @@ def has_display(env: Mapping[str, str]) -> bool:
 
 
 def choose_organization(
-    rt: Runtime, provider: Provider, answer: Verification | None, flag: str | None
+    rt: Runtime,
+    provider: Provider,
+    answer: Verification | None,
+    flag: str | None,
+    *,
+    current: str | None = None,
 ) -> str | None:
     """The organisation the profile's requests speak for: an id, or None for Personal.
 
     ``--organization`` (an id, or ``personal``) wins, and must be one the profile lists. Else,
-    on a terminal with a choice to make, "Use Kilo Gateway as" is asked (default: the
-    account's selected organisation, else Personal). Without a terminal: the selected one,
-    else Personal, else the only organisation. Without a verified profile answer, nothing is
+    on a terminal with a choice to make, "Use Kilo Gateway as" is asked (default: ``current``,
+    the one chosen before — an id or ``personal`` — when the account still offers it, else the
+    account's selected organisation, else Personal). Without a terminal: ``current`` when still
+    offered (a re-run keeps what it is not told to change), else the selected one, else
+    Personal, else the only organisation. Without a verified profile answer, nothing is
     chosen: :data:`KEEP_ORGANIZATION`.
 
     Raises:
@@ -159,13 +166,17 @@ def choose_organization(
         return None
     selected = answer.selected_organization_id
     selected = selected if any(o.id == selected for o in listed) else None
+    offered = ([PERSONAL] if personal else []) + [o.id for o in listed]
+    kept = current if current in offered else None
     if rt.prompter is not None and (len(listed) > 1 or personal):
         options = [Option("Personal", PERSONAL)] if personal else []
         names = organization_names(listed)
         options += [Option(_title(o, names[o.id]), o.id) for o in listed]
-        default = selected or (PERSONAL if personal else listed[0].id)
+        default = kept or selected or (PERSONAL if personal else listed[0].id)
         picked = rt.prompter.select(f"Use {provider.label} as", options, default=default)
         return None if picked == PERSONAL else picked
+    if kept is not None:
+        return None if kept == PERSONAL else kept
     return _without_asking(provider, listed, selected, personal=personal)
 
 
