@@ -82,7 +82,7 @@ def show(session: Session, result: R, as_text: Callable[[Session, R], None]) -> 
         from kilocli.errors import OutputFailed
 
         raise OutputFailed(exc.strerror or str(exc)) from None
-    code = result.exit_code()
+    code = result.exit_code
     if code:
         import typer
 
@@ -184,7 +184,7 @@ def render_error(
     if hint:
         session.err.print(escape(hint))
     if to_stdout:
-        show(session, ErrorResult(error=message, hint=hint, exit_code_value=int(code)), _no_text)
+        show(session, ErrorResult(error=message, hint=hint, exit_code=code), _no_text)
 
 
 def _no_text(session: Session, result: Result) -> None:

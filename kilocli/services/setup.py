@@ -7,7 +7,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
+
+from pydantic import model_validator
 
 from kilocli.config.files import load_config, update_config
 from kilocli.config.merge import with_setup_record
@@ -67,8 +69,13 @@ class SetupResult(Result):
     files: list[SetupFile]
     run: str | None
 
-    def exit_code(self) -> ExitCode:
-        return ExitCode.OK if self.ok else ExitCode.ERROR
+    @model_validator(mode="before")
+    @classmethod
+    def _ends_as_it_went(cls, data: Any) -> Any:
+        """Exit 1 when a file could not be rewritten safely, unless told otherwise."""
+        if isinstance(data, dict) and "exit_code" not in data:
+            data = {**data, "exit_code": ExitCode.OK if data.get("ok") else ExitCode.ERROR}
+        return data
 
 
 def setup_tool(
