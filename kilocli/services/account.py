@@ -49,6 +49,7 @@ def sign_in_with_device(
             f"To sign in, open {start.verification_url} and confirm the code {start.code}."
         )
         if not may_open(start.verification_url):
+            # progress: the user needs it now, while the sign-in waits, not after it ends
             rt.feedback.warn(
                 "That sign-in address is not https, so kilocli did not open it. Check it before "
                 "you open it yourself."
@@ -153,6 +154,7 @@ def choose_organization(
     listed = answer.organization_list if answer and answer.outcome == "verified" else ()
     personal = answer.has_personal_account if answer else True
     if answer is not None and answer.skipped_organizations:
+        # said before "Use Kilo Gateway as", which would otherwise silently lack them
         rt.feedback.warn(
             f"Skipped {answer.skipped_organizations} organisation(s) whose id {provider.label} "
             "sent is not a usable id (a space, a slash, a control or non-ASCII character, or "

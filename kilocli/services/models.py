@@ -149,12 +149,12 @@ def model_info(
                 origin=listed.model.origin, source=catalog.source, warnings=list(catalog.warnings)
             )
             return ModelInfo.model_validate(document)
-    for warning in catalog.warnings:  # why the catalog may be short (e.g. the gateway is down)
-        rt.feedback.warn(warning)
-    raise KilocliError(
+    missing = KilocliError(
         f"{ref} is not in the {catalog.provider.label} catalog ({catalog.source}).",
         hint=f"Search the list: kilocli models {ref.provider} -q {ref.model_id.split('/')[-1]}",
     )
+    missing.warnings = list(catalog.warnings)  # why the catalog may be short (gateway down)
+    raise missing
 
 
 class ProviderStatus(Record):
@@ -187,8 +187,6 @@ def model_status(rt: Runtime) -> ModelStatus:
     config = load_config(rt.paths)
     store = load_auth_store(rt.paths, rt.feedback.warn)
     notice = legacy_model_notice(config)
-    if notice is not None:
-        rt.feedback.warn(notice)
     providers = []
     for provider in PROVIDERS:
         base = base_url_in_effect(rt, provider, config)
@@ -214,4 +212,5 @@ def model_status(rt: Runtime) -> ModelStatus:
         fallbacks=list(config.fallbacks),
         aliases=config.aliases,
         providers=providers,
+        warnings=[notice] if notice is not None else [],
     )

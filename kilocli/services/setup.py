@@ -251,6 +251,7 @@ def _model_choices(
     for ref_text in refs:
         model_id = parse_model_ref(ref_text).model_id
         if warn and model_id not in names and ref_text in (primary, *extra[-1:]):
+            # before --confirm's question, which asks about writing this very model
             rt.feedback.warn(f"{ref_text} is not in the cached catalog; set up anyway.")
         chosen.pop(model_id, None)  # the last named goes last (a one-model tool takes it)
         chosen[model_id] = ModelChoice(model_id, names.get(model_id) or model_id)

@@ -47,6 +47,7 @@ def base_url_in_effect(
 
     found = resolve_base_url(provider, flag, rt.env, config.provider(provider.id).base_url)
     if found.url.lower().startswith("http://") and not is_loopback(found.url):
+        # said before any key is typed or sent, and shared by commands whose results differ
         rt.feedback.warn(
             f"{found.url} ({found.source}) is not encrypted: the {provider.label} key would "
             "travel over the network in the clear. Use https://."
@@ -93,7 +94,8 @@ def login_shell_keys(rt: Runtime, provider: Provider, config: Config) -> dict[st
 
         names = {name for p in PROVIDERS for name in p.env_vars}
         answer = read_login_shell(rt.env, names)
-        if answer.problem is not None:
+        if answer.problem is not None:  # once per run, while the key chain is read, for
+            # every command that reads it (before any question or hand-over to a tool)
             rt.feedback.warn(f"Could not read keys from your login shell: {answer.problem}.")
         rt.shell_env = {}
         for name, value in answer.values.items():
@@ -110,6 +112,7 @@ def warn_if_not_provider_shaped(rt: Runtime, provider: Provider, key: str) -> No
     from kilocli.credentials.keys import looks_like_jwt, preview
 
     if provider.looks_like_jwt and not looks_like_jwt(key):
+        # said at once: the questions that follow (verify, organisation) are about this key
         rt.feedback.warn(
             f"This key ({preview(key)}) does not look like a {provider.label} key "
             "(a JWT starting eyJ); using it anyway."
@@ -221,8 +224,8 @@ def _usable_organization(rt: Runtime, value: str, where: str) -> bool:
     problem = organization_id_problem(value)
     if problem is not None:
         warning = f"Ignored the organisation id of {where}: {problem}."
-        if warning not in rt.warned:
-            rt.warned.add(warning)
+        if warning not in rt.warned:  # once per run; exec and env hand over to another
+            rt.warned.add(warning)  # program right after, so it cannot wait for a result
             rt.feedback.warn(warning)
     return problem is None
 
@@ -235,7 +238,7 @@ def organization_headers(provider: Provider, organization: str | None) -> dict[s
 
 def warn_unverified(rt: Runtime, provider: Provider, answer: Verification, going_on: str) -> None:
     """Say that the key could not be checked and how the command goes on; a 402 adds the top-up
-    hint (SPEC §9)."""
+    hint (SPEC §9). Said at once: on a terminal the questions that follow depend on it."""
     rt.feedback.warn(f"Could not verify the key: {answer.detail}. {going_on}")
     if answer.problem is not None and answer.problem.kind == "no_credits":
         rt.feedback.note(answer.problem.hint_for(provider))
@@ -333,6 +336,7 @@ def check_key_expiry(rt: Runtime, provider: Provider, found: FoundKey) -> None:
     if exp <= now:
         raise expired_key(provider, found, exp)
     if due_warning(rt.paths.cache_dir, str(found.source), exp, now):
+        # said before the command goes on: exec and env hand the key to another program
         rt.feedback.warn(
             f"The {provider.label} key ({found.source}, {found.preview}) expires on "
             f"{expiry_date_text(exp)}. Sign in again before then: {sign_in_command(provider)}"
