@@ -13,8 +13,8 @@ from kilocli.onboarding.prompts import ask_after_failed_sign_in
 from kilocli.prompting import Option
 from kilocli.providers.registry import Provider
 from kilocli.providers.resolve import origin_of
+from kilocli.services.organization import checked_organization_flag
 from kilocli.services.runtime import Runtime
-from kilocli.services.steps import checked_organization_flag
 
 if TYPE_CHECKING:
     from kilocli.gateway.device import Approved, DeviceStart

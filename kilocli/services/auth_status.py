@@ -17,14 +17,13 @@ from kilocli.gateway.problems import organization_hint
 from kilocli.providers.registry import PROVIDERS, Provider, get_provider
 from kilocli.providers.resolve import default_model_provider
 from kilocli.results import ExitCodeValue, Record, Result
+from kilocli.services.organization import organization_headers, organization_in_effect
 from kilocli.services.runtime import Runtime
 from kilocli.services.steps import (
     ask_gateway_about_key,
     base_url_in_effect,
     check_key_expiry,
     keys_of,
-    organization_headers,
-    organization_in_effect,
 )
 
 

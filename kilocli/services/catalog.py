@@ -11,14 +11,9 @@ from kilocli.catalog.cache import CachedCatalog, read_cache, write_cache
 from kilocli.config.model import Config
 from kilocli.errors import KeyExpired, KilocliError
 from kilocli.providers.registry import Provider
+from kilocli.services.organization import organization_headers, organization_in_use
 from kilocli.services.runtime import Runtime
-from kilocli.services.steps import (
-    base_url_in_effect,
-    check_key_expiry,
-    keys_of,
-    organization_headers,
-    organization_in_use,
-)
+from kilocli.services.steps import base_url_in_effect, check_key_expiry, keys_of
 
 
 def load_catalog(

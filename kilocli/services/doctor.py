@@ -204,11 +204,11 @@ def _check_key(
     from kilocli.credentials.expiry import expires_at_text, key_expiry
     from kilocli.errors import KeyExpired
     from kilocli.providers.resolve import default_model_provider
+    from kilocli.services.organization import organization_in_use
     from kilocli.services.steps import (
         base_url_in_effect,
         check_key_expiry,
         keys_of,
-        organization_in_use,
         sign_in_command,
     )
 

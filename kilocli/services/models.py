@@ -18,13 +18,9 @@ from kilocli.providers.resolve import parse_model_ref
 from kilocli.results import Record, Result
 from kilocli.services.catalog import load_catalog
 from kilocli.services.listing import documents
+from kilocli.services.organization import organization_in_use
 from kilocli.services.runtime import Runtime
-from kilocli.services.steps import (
-    base_url_in_effect,
-    keys_of,
-    legacy_model_notice,
-    organization_in_use,
-)
+from kilocli.services.steps import base_url_in_effect, keys_of, legacy_model_notice
 
 CatalogSource = Literal["gateway", "cache", "fallback"]
 

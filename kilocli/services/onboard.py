@@ -40,14 +40,9 @@ from kilocli.services.onboard_tools import (
     refresh_other_tools,
     set_up,
 )
+from kilocli.services.organization import OrganizationInEffect, organization_in_effect
 from kilocli.services.runtime import Runtime
-from kilocli.services.steps import (
-    OrganizationInEffect,
-    base_url_in_effect,
-    keys_of,
-    organization_in_effect,
-    read_both_files,
-)
+from kilocli.services.steps import base_url_in_effect, keys_of, read_both_files
 from kilocli.storage import Document, read_file_bytes
 
 if TYPE_CHECKING:

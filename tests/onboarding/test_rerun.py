@@ -16,7 +16,7 @@ from tests.account.test_organizations import (
     stored_profile,
     two_organisations,
 )
-from tests.fakes import VALID_KEY, Asked, FakeGateway, ScriptedPrompter
+from tests.fakes import VALID_KEY, FakeGateway, ScriptedPrompter
 from tests.helpers import preview_of, read_toml
 from tests.onboarding.conftest import WizardFactory
 
@@ -55,14 +55,8 @@ def test_a_re_run_on_a_terminal_offers_the_current_organisation_first(
     run = onboard_interactively(gateway, prompter)
 
     assert run.code == 0, run.stderr
-    assert prompter.asked == [
-        Asked(
-            "select",
-            "Use Kilo Gateway as",
-            ("Personal", "Acme (owner)", "Side Project (member)"),
-            default=ACME["id"],
-        )
-    ]
+    [question] = prompter.asked
+    assert (question.message, question.default) == ("Use Kilo Gateway as", ACME["id"])
 
 
 def test_a_re_run_offers_the_key_and_keeps_the_model_and_organisation(
