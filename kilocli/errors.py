@@ -14,7 +14,8 @@ The hierarchy (the module in brackets where a class lives elsewhere; a test keep
     * DiscoveryFailed (gateway.discover)
     * MalformedAnswer (gateway.http)
   * Interrupted
-  * JsonTextError (tools.jsontext)
+  * JsonTextError (tools.jsonsyntax)
+  * KeyringFailed
   * NotAuthenticated
     * KeyExpired
     * SignInRefused (gateway.device)
@@ -107,6 +108,11 @@ class GatewayUnreachable(KilocliError):
 
 class FileProblem(KilocliError):
     """A kilocli file cannot be read, is invalid, or cannot be written."""
+
+
+class KeyringFailed(KilocliError):
+    """The OS keyring failed, or did not answer in time (SPEC §14): the message names the
+    backend, the hint the fix; no key was written anywhere else instead."""
 
 
 class OutputFailed(KilocliError):

@@ -53,6 +53,11 @@ def isolation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     # that onboarding finds no tools unless a test puts one there.
     path = os.environ.get("PATH", "").split(os.pathsep)
     monkeypatch.setenv("PATH", os.pathsep.join(d for d in path if not _holds_a_tool(d)))
+    # Never the user's keyring (SPEC §14): no bus to reach it, a backend that refuses, and keys
+    # in the file unless a test asks for the keyring (the secret_service fixture gives one).
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    monkeypatch.setenv("KILOCLI_STORE", "file")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "100")
     monkeypatch.setenv("TERM", "dumb")
@@ -73,6 +78,39 @@ def _holds_a_tool(directory: str) -> bool:
 def home(isolation: Path) -> Path:
     """The isolated ``KILOCLI_HOME`` (not created until kilocli writes to it)."""
     return isolation
+
+
+@pytest.fixture(scope="session")
+def session_secret_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """A real, unlocked Secret Service on a private bus, for this worker's tests. Missing
+    programs skip the tests that need it, saying which; in CI (``CI`` set) they fail."""
+    from tests.secret_service import missing_programs, secret_service
+
+    missing = missing_programs()
+    if missing:
+        reason = f"no Secret Service here: {', '.join(missing)} not installed (gnome-keyring, dbus)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason}; .ci/run installs them, and in CI none may be missing")
+        pytest.skip(reason)
+    with secret_service(tmp_path_factory.mktemp("secret-service")) as env:
+        yield env
+
+
+@pytest.fixture
+def secret_service(
+    session_secret_service: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[dict[str, str]]:
+    """This test reaches the real Secret Service (and keeps keys there by default); every
+    kilocli entry is removed afterwards. Yields the variables a process needs to reach it."""
+    from tests.secret_service import clear
+
+    for name, value in session_secret_service.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("PYTHON_KEYRING_BACKEND")
+    monkeypatch.delenv("KILOCLI_STORE")
+    monkeypatch.delenv("CI", raising=False)  # CI keeps keys in the file by default
+    yield {**session_secret_service}
+    clear()
 
 
 @pytest.fixture(scope="session")

@@ -75,6 +75,8 @@ class Overrides:
     clock: Callable[[], float] | None = None  # seconds since the epoch (device sign-in, TTLs)
     sleep: Callable[[float], None] | None = None  # a pause (device polls, a retry's backoff)
     open_url: Callable[[str], bool] | None = None  # the browser opener; True when it opened
+    keyring_backend: Callable[[], Any] | None = None  # the OS keyring's backend (SPEC §14)
+    keyring_timeout: float | None = None  # seconds a keyring call may take (3)
 
     @property
     def stdin_stream(self) -> TextIO:
@@ -153,6 +155,8 @@ class Session:
             runtime.clock = given.clock or runtime.clock
             runtime.sleep = given.sleep or runtime.sleep
             runtime.open_url = given.open_url or runtime.open_url
+            runtime.keyring_backend = given.keyring_backend
+            runtime.keyring_timeout = given.keyring_timeout or runtime.keyring_timeout
             self._runtime = runtime
         return self._runtime
 

@@ -18,10 +18,16 @@ class StoredProfile(FileModel):
     organization_id: str | None = Field(default=None, alias="organizationId")
     organization_name: str | None = Field(default=None, alias="organizationName")
     email: str | None = None
+    store: str | None = None  # "keyring": the key is in the OS keyring, not here (SPEC §14)
+
+    @property
+    def in_keyring(self) -> bool:
+        """The key is kept in the OS keyring (account: the profile id), not in this file."""
+        return self.store == "keyring"
 
     @property
     def usable_key(self) -> str | None:
-        """The key, trimmed; None when there is none."""
+        """The key in this file, trimmed; None when there is none (or it is in the keyring)."""
         return self.key.strip() if self.key and self.key.strip() else None
 
 
@@ -30,6 +36,9 @@ class AuthStore(FileModel):
 
     version: int | None = None
     profiles: dict[str, StoredProfile] = Field(default_factory=dict)
+    keyring_accounts: list[str] = Field(default_factory=list, alias="keyringAccounts")
+    """Every keyring account kilocli wrote and has not removed: the keyring cannot list its
+    entries portably, and ``doctor`` looks here for entries no profile names."""
 
     def named(self, profile_id: str) -> StoredProfile:
         """The profile ``profile_id``.

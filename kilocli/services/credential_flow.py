@@ -122,9 +122,13 @@ def store_credential(
 
 def _stored_already(rt: Runtime, credential: Credential) -> bool:
     from kilocli.credentials.store import load_auth_store
+    from kilocli.credentials.vault import current_key
 
     profile = load_auth_store(rt.paths).profiles.get(credential.profile_id)
-    return profile is not None and profile.usable_key == credential.stored.key
+    try:
+        return current_key(rt.keyring(), credential.profile_id, profile) == credential.stored.key
+    except KilocliError:  # the keyring failed too: say nothing rather than guess
+        return False
 
 
 def _profile_for(provider: Provider, found: FoundKey) -> str:
@@ -139,8 +143,9 @@ def _confirm_replacing(rt: Runtime, profile_id: str, store: AuthStore, key: str)
     Raises:
         KilocliError: the user kept the stored key; nothing was written.
     """
-    existing = store.profiles.get(profile_id)
-    old_key = existing.usable_key if existing is not None else None
+    from kilocli.credentials.vault import current_key
+
+    old_key = current_key(rt.keyring(), profile_id, store.profiles.get(profile_id))
     if old_key is None or old_key == key:
         return None
     rt.remember_secret(old_key)

@@ -110,7 +110,9 @@ def _offered(rt: Runtime, arrival: Arrival, config: Config, store: AuthStore) ->
     # The one source chain (§4), split by kind: onboarding offers profiles and env keys, in
     # chain order, but never a key written into config.toml by hand.
     shell = login_shell_keys(rt, provider, config)
-    resolution = resolve_key(provider, env=rt.env, store=store, config=config, shell_env=shell)
+    resolution = resolve_key(
+        provider, env=rt.env, store=store, config=config, shell_env=shell, keyring=rt.keyring()
+    )
     found = [f for f in (resolution.in_effect, *resolution.shadowed) if f is not None]
     stored = [f for f in found if f.source.kind == "profile"]
     from_env = [f for f in found if f.source.kind in {"env", "shell-env"}]

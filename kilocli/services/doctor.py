@@ -79,6 +79,10 @@ def diagnose(
     config = _check_file(findings, "config", rt.paths.config_file, parse_config)
     store = _check_file(findings, "auth store", rt.paths.auth_file, parse_auth_store)
     findings += _check_permissions(rt, fix=fix)
+    if store is not None:
+        from kilocli.services.doctor_keyring import check_key_stores
+
+        findings += check_key_stores(rt, store, fix=fix)
     expiry: dict[str, Any] = {}
     if config is not None and store is not None:
         findings += _check_key(rt, config, store, offline=offline, expiry=expiry)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 
@@ -14,6 +16,7 @@ from kilocli.credentials.store import (
     update_auth_store,
     without_profile,
 )
+from kilocli.credentials.vault import current_key
 from kilocli.errors import InputRequired, KilocliError, UsageError
 from kilocli.onboarding.decisions import KeyInput
 from kilocli.providers.registry import PROVIDERS, Provider, get_provider
@@ -25,6 +28,9 @@ from kilocli.services.setup_list import tool_files_holding
 from kilocli.services.steps import base_url_in_effect, read_both_files
 from kilocli.storage import Document, interrupts_deferred
 from kilocli.text import for_terminal
+
+if TYPE_CHECKING:
+    from kilocli.credentials.model import StoredProfile
 
 
 @dataclass(frozen=True)
@@ -192,7 +198,11 @@ def logout(
             config = remove_auth_profile(config, target)
         return config
 
+    keys = _keys_of(rt, profiles, targets)
     with interrupts_deferred():
+        for target in targets:  # first: a keyring that fails leaves everything as it was
+            if profiles[target].in_keyring:
+                rt.keyring().delete(target)
         update_auth_store(rt.paths, drop_profiles, forget=True)  # the .bak loses the key too
         update_config(rt.paths, drop_metadata)
     affected = [p for p in PROVIDERS if p.id in providers]
@@ -203,7 +213,6 @@ def logout(
     ]
     for provider in affected:
         warnings += _refresh_tools(rt, provider)
-    keys = {key for t in targets if (key := profiles[t].usable_key)}
     warnings += [
         f"{tool_id} still holds a copy of the key in {path} (kilocli setup put it there); "
         f"take it out with: kilocli setup {tool_id} --remove"
@@ -215,6 +224,14 @@ def logout(
         key_pages=[f"{p.keys_page} for {p.label}" for p in affected if p.keys_page],
         warnings=warnings,
     )
+
+
+def _keys_of(
+    rt: Runtime, profiles: Mapping[str, StoredProfile], targets: Iterable[str]
+) -> set[str]:
+    """The keys being removed (tools may hold copies); a keyring entry already gone has none."""
+    found = (current_key(rt.keyring(), target, profiles[target]) for target in targets)
+    return {key for key in found if key}
 
 
 def _refresh_tools(rt: Runtime, provider: Provider) -> list[str]:

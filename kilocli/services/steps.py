@@ -62,7 +62,9 @@ def keys_of(rt: Runtime, provider: Provider, config: Config, store: AuthStore) -
     from kilocli.credentials.sources import resolve_key
 
     shell = login_shell_keys(rt, provider, config)
-    resolution = resolve_key(provider, env=rt.env, store=store, config=config, shell_env=shell)
+    resolution = resolve_key(
+        provider, env=rt.env, store=store, config=config, shell_env=shell, keyring=rt.keyring()
+    )
     for found in (resolution.in_effect, *resolution.shadowed):
         if found is not None:
             rt.remember_secret(found.key)
@@ -168,13 +170,10 @@ def store_profile(
     """
     from kilocli.config.files import update_config
     from kilocli.config.merge import apply_auth_profile
-    from kilocli.credentials.store import (
-        NewCredential,
-        stored_but_config_unchanged,
-        update_auth_store,
-        with_profile,
-    )
+    from kilocli.credentials.store import NewCredential, stored_but_config_unchanged
+    from kilocli.credentials.vault import put_profile
     from kilocli.errors import FileProblem
+    from kilocli.services.key_store import store_for_new_keys
     from kilocli.storage import interrupts_deferred
 
     credential = key if isinstance(key, NewCredential) else NewCredential(key)
@@ -185,10 +184,12 @@ def store_profile(
             config = configure(config)
         return apply_auth_profile(config, profile_id, provider.id, mode=mode)
 
+    where = store_for_new_keys(rt)
     with interrupts_deferred():
-        update_auth_store(
-            rt.paths, lambda store: with_profile(store, profile_id, provider.id, credential)
-        )
+        for warning in put_profile(
+            rt.paths, rt.keyring(), where, profile_id, provider.id, credential
+        ):
+            rt.feedback.warn(warning)
         try:
             return update_config(rt.paths, record)
         except FileProblem as problem:

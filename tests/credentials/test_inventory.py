@@ -57,6 +57,7 @@ def runtime(home: Path, gateway: FakeGateway) -> RuntimeFactory:
             "KILOCLI_HOME": str(home),
             "KILOCODE_BASE_URL": gateway.base_url,
             "OPENROUTER_BASE_URL": gateway.openrouter_base_url,
+            "KILOCLI_STORE": "file",
             **(env or {}),
         }
         return Runtime(env=full_env, paths=resolve_paths(full_env), feedback=RecordingFeedback())

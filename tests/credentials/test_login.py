@@ -60,6 +60,7 @@ def world(home: Path, gateway: FakeGateway) -> WorldFactory:
             "KILOCLI_HOME": str(home),
             "KILOCODE_BASE_URL": gateway.base_url,
             "OPENROUTER_BASE_URL": gateway.openrouter_base_url,
+            "KILOCLI_STORE": "file",
             **env,
         }
         prompter = ScriptedPrompter(answers) if answers is not None else None
