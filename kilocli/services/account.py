@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from kilocli.credentials.store import KEEP_ORGANIZATION
 from kilocli.errors import InputRequired, UsageError
-from kilocli.onboarding.prompts import ask_after_failed_sign_in
+from kilocli.onboarding.prompts import BACK, BackToMethods, ask_after_failed_sign_in
 from kilocli.prompting import Option
 from kilocli.providers.registry import Provider
 from kilocli.providers.resolve import origin_of
@@ -136,6 +136,7 @@ def choose_organization(
     flag: str | None,
     *,
     current: str | None = None,
+    can_go_back: bool = False,
 ) -> str | None:
     """The organisation the profile's requests speak for: an id, or None for Personal.
 
@@ -147,7 +148,11 @@ def choose_organization(
     Personal, else the only organisation. Without a verified profile answer, nothing is
     chosen: :data:`KEEP_ORGANIZATION`.
 
+    With ``can_go_back`` (the wizard's own choice), the question offers "Back", which leads
+    back to the auth method list as Back at the key prompt does.
+
     Raises:
+        BackToMethods: the user chose Back.
         UsageError: ``--organization`` names an organisation the profile does not list.
         InputRequired: several organisations, no personal account, and no terminal.
     """
@@ -174,8 +179,11 @@ def choose_organization(
         options = [Option("Personal", PERSONAL)] if personal else []
         names = organization_names(listed)
         options += [Option(_title(o, names[o.id]), o.id) for o in listed]
+        options += [Option("Back", BACK)] if can_go_back else []
         default = kept or selected or (PERSONAL if personal else listed[0].id)
         picked = rt.prompter.select(f"Use {provider.label} as", options, default=default)
+        if picked == BACK:
+            raise BackToMethods
         return None if picked == PERSONAL else picked
     if kept is not None:
         return None if kept == PERSONAL else kept

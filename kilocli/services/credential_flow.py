@@ -63,7 +63,8 @@ def settle_credential(
     (``auth login``'s result line says it instead).
 
     Raises:
-        BackToMethods: Back at an empty key prompt (only ``arrival.can_go_back``).
+        BackToMethods: Back at an empty key prompt or at the organisation question (only
+            ``arrival.can_go_back``).
         NotAuthenticated: no key, a rejected key, a sign-in denied or expired.
         UsageError: ``organization`` for a provider without organisations, or one the account
             does not list.
@@ -86,7 +87,9 @@ def settle_credential(
     current = _current_organization(provider, target, found, config, store)
     chosen: str | None = KEEP_ORGANIZATION
     if provider.organization_header is not None:
-        chosen = choose_organization(rt, provider, answer, organization, current=current)
+        chosen = choose_organization(
+            rt, provider, answer, organization, current=current, can_go_back=arrival.can_go_back
+        )
     names = organization_names(answer.organization_list if answer is not None else ())
     return Credential(
         found,

@@ -103,3 +103,25 @@ def test_a_re_run_keeps_a_sign_in_profile_a_sign_in(wizard: WizardFactory, home:
 
     profile = read_toml(home / "auth-profiles.toml")["profiles"]["kilocode:default"]
     assert (profile["type"], profile["email"]) == ("oauth", "person@example.com")
+
+
+def test_back_at_the_organisation_question_returns_to_the_method_list(
+    wizard: WizardFactory, home: Path, gateway: FakeGateway
+) -> None:
+    two_organisations(gateway, selected=SIDE)
+    answers = ["Kilo Gateway", "Kilo Gateway API key", VALID_KEY, "Back", "Back", "Skip for now"]
+    w = wizard(answers)
+
+    result = w.run()
+
+    assert [(q.kind, q.message) for q in w.prompter.asked] == [
+        ("select", "Model/auth provider"),
+        ("select", "Kilo Gateway auth method"),
+        ("secret", "Enter Kilo Gateway API key"),
+        ("select", "Use Kilo Gateway as"),
+        ("select", "Kilo Gateway auth method"),
+        ("select", "Model/auth provider"),
+    ]
+    assert w.prompter.selects[2].options[-1] == ("Back", "__back__")
+    assert result.auth_choice == "skip"
+    assert not (home / "auth-profiles.toml").exists()
