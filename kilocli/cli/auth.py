@@ -133,7 +133,8 @@ def login(
             organization=organization,
             open_browser=not no_browser,
         )
-        interactive = key is None and not stdin and session.can_prompt()
+        # a terminal asks before replacing another stored key, however the key came (SPEC §8)
+        interactive = not stdin and session.can_prompt()
         show(session, store_key(session.runtime(interactive=interactive), request), login_text)
 
 

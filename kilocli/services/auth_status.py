@@ -17,15 +17,14 @@ from kilocli.errors import ExitCode
 from kilocli.gateway.problems import organization_hint
 from kilocli.providers.registry import PROVIDERS, Provider, get_provider
 from kilocli.providers.resolve import default_model_provider
-from kilocli.results import Record, Result
+from kilocli.results import ExitCodeValue, Record, Result
+from kilocli.services.organization import organization_headers, organization_in_effect
 from kilocli.services.runtime import Runtime
 from kilocli.services.steps import (
     ask_gateway_about_key,
     base_url_in_effect,
     check_key_expiry,
     keys_of,
-    organization_headers,
-    organization_in_effect,
 )
 
 
@@ -150,11 +149,7 @@ class ProviderAuth(Record):
     balance: str | None = None
     usage: UsageRecord | None = None
     key_store: str | None = None  # where a stored key in effect is kept (SPEC §14)
-    exit_code: int
-
-    @property
-    def exit(self) -> ExitCode:
-        return ExitCode(self.exit_code)
+    exit_code: ExitCodeValue = Field(alias="exitCode", title="Exitcode")
 
 
 class AuthStatus(Result):
@@ -162,12 +157,11 @@ class AuthStatus(Result):
     exit code (the one named, else the default model's, else Kilo Gateway)."""
 
     ok: bool
-    exit_code_value: int = Field(alias="exitCode")
+    exit_code: ExitCodeValue = Field(alias="exitCode", title="Exitcode")
     deciding_provider: str
     providers: list[ProviderAuth]
 
-    def exit_code(self) -> ExitCode:
-        return ExitCode(self.exit_code_value)
+    json_order = ("ok", "exitCode", "decidingProvider", "providers")
 
 
 def auth_status(
@@ -217,7 +211,7 @@ def auth_status(
     code = next(e.exit_code for e in entries if e.provider == deciding)
     return AuthStatus(
         ok=code == ExitCode.OK,
-        exit_code_value=code,
+        exit_code=code,
         deciding_provider=deciding,
         providers=entries,
         warnings=warnings,

@@ -12,14 +12,9 @@ from kilocli.credentials.store import load_auth_store
 from kilocli.errors import UsageError
 from kilocli.providers.registry import Provider, get_provider
 from kilocli.providers.resolve import provider_named
+from kilocli.services.organization import organization_in_use
 from kilocli.services.runtime import Runtime
-from kilocli.services.steps import (
-    base_url_in_effect,
-    check_key_expiry,
-    keys_of,
-    no_key,
-    organization_in_use,
-)
+from kilocli.services.steps import base_url_in_effect, check_key_expiry, keys_of, no_key
 from kilocli.tools.variables import Credentials, Variable, has_anthropic_set, variables_for
 
 if TYPE_CHECKING:

@@ -595,4 +595,4 @@ def test_a_sign_in_over_another_stored_key_says_so_without_a_terminal(kilo, home
     env = {"KILOCODE_BASE_URL": gateway.base_url, "KILOCLI_POLL_INTERVAL": "0.05"}
     run = kilo("onboard", "--auth-choice", "kilocode-device", "--no-browser", env=env)
     assert run.code == 0, run.stderr
-    assert "Replacing the key of kilocode:default" in run.stderr
+    assert "Replaced the key of kilocode:default" in run.stderr

@@ -731,7 +731,7 @@ def test_login_of_a_rejected_key_exits_3_and_changes_nothing(
     assert run.code == ExitCode.NOT_AUTHENTICATED
     assert run.stdout == ""
     assert run.stderr == (
-        f"Error: {message}. Nothing was stored.\n"
+        f"Error: {message}. Nothing was written.\n"
         "Check the key at https://app.kilo.ai/profile, or pass --no-verify to store it anyway.\n"
     )
     assert file_state(home) == before
