@@ -212,6 +212,7 @@ def onboarding_text(session: Session, result: OnboardingResult) -> None:
         ("Provider", str(result.provider)),
         ("Profile", str(result.profile_id)),
         ("Key", f"{result.key_preview} ({source})"),
+        *([("Kept in", str(result.key_store))] if _in_keyring(result) else []),
         ("Verified", f"{verified}: {result.verdict.detail}"),
         *([("Organisation", _organization_line(result))] if result.organization else []),
         *([("Gateway", result.custom_gateway)] if result.custom_gateway else []),
@@ -231,6 +232,12 @@ def onboarding_text(session: Session, result: OnboardingResult) -> None:
     runs = [tool.run for tool in tools if tool.run] or ["kilocli exec -- <your tool>"]
     for run in runs:
         out.print(f"      [bold]{escape(run)}[/bold]")
+
+
+def _in_keyring(result: OnboardingResult) -> bool:
+    """The key went to the OS keyring: the summary says so, since "Wrote" then names a file
+    that holds no key (a key in the file needs no line of its own)."""
+    return result.key_store is not None and result.key_store != str(result.auth_store_path)
 
 
 def _files_rows(result: OnboardingResult) -> list[tuple[str, str]]:

@@ -75,14 +75,21 @@ def store_for_new_keys(rt: Runtime) -> StoreName:
     Raises:
         UsageError, FileProblem: ``KILOCLI_STORE`` or ``[auth] store`` names no store.
     """
+    if rt.new_keys_store is not None:
+        return rt.new_keys_store
     choice = choose_store(rt.env, load_config(rt.paths).auth.store, rt.keyring())
-    if choice.store == "file" and not choice.chosen and "store-note" not in rt.warned:
-        rt.warned.add("store-note")
+    if choice.store == "file" and not choice.chosen:
         rt.feedback.note(
             f"The key is kept in {rt.paths.auth_file} (readable only by you), not in the OS "
             f"keyring: {choice.reason}. To choose: kilocli auth store keyring (or file)."
         )
+    rt.new_keys_store = choice.store
     return choice.store
+
+
+def described(rt: Runtime, store: StoreName) -> str:
+    """Where a key kept in ``store`` is, as status, lists and summaries say it."""
+    return f"keyring ({rt.keyring().name})" if store == "keyring" else str(rt.paths.auth_file)
 
 
 def show_store(rt: Runtime, moved: list[str] | None = None) -> StoreReport:

@@ -114,6 +114,8 @@ def run_onboarding(rt: Runtime, request: OnboardRequest) -> OnboardingResult:
     )
     if fill_only and model_ref is not None and written.primary == model_ref:
         rt.feedback.note(f"Default model set to {model_ref}")
+    from kilocli.services.key_store import described, store_for_new_keys
+
     found = credential.found
     return OnboardingResult(
         auth_choice=choice.id,
@@ -132,6 +134,7 @@ def run_onboarding(rt: Runtime, request: OnboardRequest) -> OnboardingResult:
         default_model_changed=model_ref is not None and written.primary == model_ref,
         config_path=rt.paths.config_file,
         auth_store_path=rt.paths.auth_file,
+        key_store=described(rt, store_for_new_keys(rt)),
         tools=set_up_now,
         files_changed=changed,
         warnings=told,

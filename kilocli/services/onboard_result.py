@@ -48,6 +48,8 @@ class OnboardingResult(Result):
     default_model_changed: bool
     config_path: Path
     auth_store_path: Path
+    key_store: str | None = None
+    """Where the key is kept: ``keyring (Secret Service)``, or the file's path (SPEC §14)."""
     tools: list[ToolSetUp] = Field(default_factory=list)
     files_changed: list[Path] = Field(default_factory=list, exclude=True)
     """Which of kilocli's two files this run changed (the summary's "Wrote" names only those)."""

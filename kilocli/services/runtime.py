@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from kilocli.gateway.settings import DEFAULT_TIMEOUT_SECONDS
 
@@ -68,6 +68,7 @@ class Runtime:
         keyring_backend: makes the OS keyring's backend (default: the platform's; tests pass
             a real Secret Service's, keyring's fail backend, or one that never answers).
         keyring_timeout: seconds each keyring call may take (SPEC §14: 3; tests shorten it).
+        new_keys_store: where keys stored in this run go, once settled (one probe a run).
     """
 
     env: Mapping[str, str]
@@ -85,6 +86,7 @@ class Runtime:
     open_url: Callable[[str], bool] = field(default=_open_in_browser)
     keyring_backend: Callable[[], Any] | None = None
     keyring_timeout: float = 3.0
+    new_keys_store: Literal["keyring", "file"] | None = None
     _keyring: Keyring | None = field(default=None, repr=False)
 
     def keyring(self) -> Keyring:

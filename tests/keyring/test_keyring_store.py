@@ -3,6 +3,7 @@ fallbacks with keyring's fail backend and a stand-in that never answers."""
 
 from __future__ import annotations
 
+import json
 import threading
 import tomllib
 from pathlib import Path
@@ -48,6 +49,25 @@ def test_onboarding_stores_the_key_in_the_keyring_and_nowhere_on_disk(
     assert stored["profiles"]["kilocode:default"]["store"] == "keyring"
     assert stored["keyringAccounts"] == ["kilocode:default"]
     assert "keyring" not in run.stderr.lower()  # no note: nothing was downgraded
+    assert "  Kept in        keyring (Secret Service)\n" in run.stdout
+
+
+def test_onboarding_json_says_where_the_key_is_kept(
+    home: Path, tmp_path: Path, secret_service: dict[str, str]
+) -> None:
+    in_keyring = run_kilocli(*ONBOARD, "--json")
+    file_home = tmp_path / "file-home"
+    in_file = run_kilocli(
+        *ONBOARD, "--json", env={"KILOCLI_STORE": "file", "KILOCLI_HOME": str(file_home)}
+    )
+    in_file_text = run_kilocli(
+        *ONBOARD, env={"KILOCLI_STORE": "file", "KILOCLI_HOME": str(tmp_path / "text-home")}
+    )
+
+    assert json.loads(in_keyring.stdout)["keyStore"] == "keyring (Secret Service)"
+    assert json.loads(in_file.stdout)["keyStore"] == str(file_home / "auth-profiles.toml")
+    assert in_file_text.code == 0, in_file_text.stderr
+    assert "Kept in" not in in_file_text.stdout  # "Wrote" names the file that holds it
 
 
 def test_every_command_that_needs_the_key_finds_it_in_the_keyring(

@@ -183,6 +183,7 @@ def test_a_typed_key_is_verified_and_everything_is_written(
         default_model_changed=True,
         config_path=home / "config.toml",
         auth_store_path=home / "auth-profiles.toml",
+        key_store=str(home / "auth-profiles.toml"),
         custom_gateway=gateway.base_url,
         files_changed=[home / "auth-profiles.toml", home / "config.toml"],
     )
