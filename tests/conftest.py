@@ -37,8 +37,26 @@ TOOL_HOMES = (
 )
 
 
+@pytest.fixture(scope="session")
+def one_ca_certificate(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A file of one CA certificate, the first of certifi's bundle, for ``SSL_CERT_FILE``
+    (SPEC §6: it is honoured). Every command that talks to the gateway builds a real client,
+    and loading the whole bundle for each would be a fifth of the suite's time; only plain
+    HTTP to 127.0.0.1 happens in the tests, so trust is never exercised."""
+    import re
+
+    import certifi
+
+    bundle = Path(certifi.where()).read_text()
+    first = re.search(r"-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----\n", bundle, re.S)
+    assert first is not None
+    cert = tmp_path_factory.mktemp("ca") / "one-ca.pem"
+    cert.write_text(first.group(0))
+    return cert
+
+
 @pytest.fixture(autouse=True)
-def isolation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, one_ca_certificate: Path) -> Path:
     """A fresh ``KILOCLI_HOME`` and ``HOME``; no keys, base URLs, tool directories or debug
     switches from the outer shell, so no test can touch the user's own files."""
     for name in list(os.environ):
@@ -64,6 +82,8 @@ def isolation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("FORCE_COLOR", raising=False)
     for proxy in ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "https_proxy", "http_proxy"):
         monkeypatch.delenv(proxy, raising=False)
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    monkeypatch.setenv("SSL_CERT_FILE", str(one_ca_certificate))
     return home
 
 
