@@ -66,6 +66,17 @@ class KilocliError(Exception):
         before a later write failed); told on stderr before the error."""
 
 
+def on_one_line(exc: KilocliError) -> KilocliError:
+    """``exc`` with its hint joined to its message, for a command whose callers read one line
+    of stderr (``auth token``, a credential helper: SPEC §8)."""
+    import copy
+
+    joined = copy.copy(exc)
+    joined.message = f"{exc.message} {exc.hint}" if exc.hint else exc.message
+    joined.hint = None
+    return joined
+
+
 @contextlib.contextmanager
 def told_on_failure(warnings: list[str]) -> Iterator[None]:
     """A command that fails part-way still tells what it had done (``warnings``, as the list
@@ -113,7 +124,12 @@ class FileProblem(KilocliError):
 
 class KeyringFailed(KilocliError):
     """The OS keyring failed, or did not answer in time (SPEC §14): the message names the
-    backend, the hint the fix; no key was written anywhere else instead."""
+    backend, the hint the fix; no key was written anywhere else instead. ``reason`` is why,
+    in a few words (for a note that goes on to use the file)."""
+
+    def __init__(self, message: str, *, hint: str | None = None, reason: str = "") -> None:
+        super().__init__(message, hint=hint)
+        self.reason = reason or message
 
 
 class OutputFailed(KilocliError):

@@ -221,10 +221,14 @@ def token(
 ) -> None:
     """Print the key in effect, raw, for scripts (the only command that shows a key)."""
     from kilocli.cli.render import write_raw
+    from kilocli.errors import KilocliError, on_one_line
     from kilocli.services.token import key_in_effect
 
     with command_session(ctx) as session:
-        key = key_in_effect(session.runtime(), provider, profile)
+        try:
+            key = key_in_effect(session.runtime(), provider, profile)
+        except KilocliError as exc:  # one line on stderr, hint included (SPEC §8)
+            raise on_one_line(exc) from None
         write_raw(session, key + "\n")
 
 

@@ -55,7 +55,7 @@ class _Warnings:
 
 
 def _token(provider: str, env: Mapping[str, str], stdout: TextIO, stderr: TextIO) -> int | None:
-    from kilocli.errors import KilocliError
+    from kilocli.errors import KeyringFailed, KilocliError, on_one_line
     from kilocli.paths import resolve_paths
     from kilocli.services.runtime import Runtime
     from kilocli.services.token import key_in_effect
@@ -63,6 +63,11 @@ def _token(provider: str, env: Mapping[str, str], stdout: TextIO, stderr: TextIO
     runtime = Runtime(env=env, paths=resolve_paths(env), feedback=_Warnings(stderr))
     try:
         key = key_in_effect(runtime, provider)
+    except KeyringFailed as exc:  # asked again the usual way, a hung keyring would cost twice
+        from kilocli.credentials.keys import redact
+
+        stderr.write(f"Error: {redact(on_one_line(exc).message, runtime.secrets)}\n")
+        return int(exc.exit_code)
     except KilocliError:
         return None  # said (and exited) the usual way
     stdout.write(key + "\n")

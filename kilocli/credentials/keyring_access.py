@@ -138,6 +138,7 @@ class Keyring:
         self._backend: Any = None
         self._name: str | None = None
         self._seen: dict[str, str | None] = {}  # what this run read or wrote, per account
+        self._hung: KeyringFailed | None = None  # a keyring that did not answer stays so
 
     @property
     def is_platform_default(self) -> bool:
@@ -187,11 +188,11 @@ class Keyring:
 
     def probe(self) -> str | None:
         """None when the keyring answers (a read of an entry that need not exist); else why
-        not, in words."""
+        not, in a few words."""
         try:
             self.get("kilocli-probe", fresh=True)
         except KeyringFailed as exc:
-            return exc.message
+            return exc.reason
         return None
 
     def _load(self) -> tuple[Any, str]:
@@ -204,6 +205,10 @@ class Keyring:
         return self._bounded(what, lambda: call(self._load()[0]))
 
     def _bounded(self, what: str, call: Callable[[], _T]) -> _T:
+        """``call``'s answer within :attr:`timeout`. A keyring that once did not answer is not
+        asked again in this run: one bounded wait, not one per call."""
+        if self._hung is not None:
+            raise self._hung
         outcome: dict[str, Any] = {}
 
         def run() -> None:
@@ -217,30 +222,46 @@ class Keyring:
         worker.join(self.timeout)
         name = self._name or expected_name(self._env)
         if worker.is_alive():
-            raise KeyringFailed(
+            reason = f"it did not answer within {self.timeout:g} s"
+            self._hung = KeyringFailed(
                 f"The keyring ({name}) did not answer within {self.timeout:g} s while "
                 f"{what}; it may be locked and waiting for a password. Nothing was written "
                 "to a file instead.",
                 hint=_hint(),
+                reason=reason,
             )
+            raise self._hung
         if "error" in outcome:
+            reason = _reason(outcome["error"])
             raise KeyringFailed(
-                f"The keyring ({name}) failed while {what}: {_reason(outcome['error'])}. "
-                "Nothing was written to a file instead.",
-                hint=_hint(),
+                f"The keyring ({name}) failed while {what}: {reason}. Nothing was written to "
+                "a file instead.",
+                hint=_hint(reason),
+                reason=reason,
             ) from None
         value: _T = outcome["value"]
         return value
 
 
-def _hint() -> str:
+def _hint(reason: str = "") -> str:
+    if reason == NO_BUS:  # over SSH, in a container: the keyring is in the desktop session
+        return (
+            "Run the command in your desktop session, where the keyring is; or, there, keep "
+            f"keys in auth-profiles.toml instead: {FIX}"
+        )
     return (
         "Unlock or start the keyring and run the command again; or keep keys in "
         f"auth-profiles.toml instead: {FIX}"
     )
 
 
+NO_BUS = "this session has no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)"
+
+
 def _reason(exc: BaseException) -> str:
+    """Why a keyring call failed, in a few words."""
+    if isinstance(exc, KeyError) and exc.args == ("DBUS_SESSION_BUS_ADDRESS",):
+        return NO_BUS  # what jeepney and SecretStorage raise without a session bus
     text = str(exc).strip().splitlines()
     first = text[0] if text else ""
     return f"{type(exc).__name__}: {first}"[:300] if first else type(exc).__name__

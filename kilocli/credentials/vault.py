@@ -65,7 +65,7 @@ def choose_store(env: Mapping[str, str], configured: str | None, keyring: Keyrin
         return StoreChoice("file", missing)
     problem = keyring.probe()
     if problem is not None:
-        return StoreChoice("file", f"the keyring did not answer ({problem})")
+        return StoreChoice("file", f"the keyring ({keyring.name}) cannot be used: {problem}")
     return StoreChoice("keyring", f"the keyring ({keyring.name}) answers")
 
 
@@ -148,6 +148,8 @@ def put_profile(
     """
     if store == "keyring":
         keyring.set(profile_id, credential.key)
+        # forget: a key the file held (this one, kept there before) leaves the .bak too, so
+        # that no file of kilocli's holds a key kept in the keyring.
         profiles_file.update_auth_store(
             paths,
             lambda doc: with_keyring_account(
@@ -155,6 +157,7 @@ def put_profile(
                 profile_id,
                 present=True,
             ),
+            forget=True,
         )
         return []
     before = load_auth_store(paths).profiles.get(profile_id)

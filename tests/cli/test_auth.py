@@ -1036,8 +1036,8 @@ def test_token_without_a_key_exits_3_with_nothing_on_stdout(kilo: Kilo) -> None:
 
     assert run.code == ExitCode.NOT_AUTHENTICATED
     assert run.stdout == ""
-    assert run.stderr == (
-        "Error: No OpenRouter key: none in OPENROUTER_API_KEY, in a stored profile or in config.\n"
+    assert run.stderr == (  # one line, hint included: a credential helper's caller reads one
+        "Error: No OpenRouter key: none in OPENROUTER_API_KEY, in a stored profile or in config. "
         "Store one with: kilocli auth login openrouter\n"
     )
 

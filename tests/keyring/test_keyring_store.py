@@ -122,6 +122,20 @@ def test_moving_between_the_stores_works_both_ways_and_twice(
     assert '"moved": []' in again.stdout
 
 
+def test_a_file_key_stored_again_into_the_keyring_leaves_no_copy_on_disk(
+    home: Path, secret_service: dict[str, str]
+) -> None:
+    """Onboarded where there was no keyring (the key went to the file), then signed in again
+    at the desktop with the same key: the .bak must not keep it either."""
+    login = ("auth", "login", "kilocode", "--key", VALID_KEY, "--no-verify")
+    assert run_kilocli(*login, env={"KILOCLI_STORE": "file"}).code == 0
+    run = run_kilocli(*login)
+
+    assert run.code == 0, run.stderr
+    assert secret_service_entry("kilocode:default") == VALID_KEY
+    assert VALID_KEY not in on_disk(home)
+
+
 def test_a_move_interrupted_after_the_copy_loses_nothing_and_finishes_when_run_again(
     home: Path, secret_service: dict[str, str]
 ) -> None:
@@ -202,8 +216,8 @@ def test_no_keyring_backend_keeps_the_key_in_the_file_with_one_note(
     run = run_kilocli(*ONBOARD, overrides=overrides)
 
     assert run.code == 0, run.stderr
-    assert run.stderr.count("not in the OS keyring: the keyring did not answer") == 1
-    assert "no keyring backend" in run.stderr
+    assert run.stderr.count("not in the OS keyring: the keyring (no keyring backend) cannot") == 1
+    assert "Nothing was written to a file" not in run.stderr  # it just was: no contradiction
     assert profiles(home)["profiles"]["kilocode:default"]["key"] == VALID_KEY
 
 
@@ -238,8 +252,10 @@ class NeverAnswers:
     """A keyring backend stuck on a locked keyring's prompt nobody answers."""
 
     released = threading.Event()
+    calls = 0
 
     def get_password(self, service: str, account: str, *password: str) -> str | None:
+        type(self).calls += 1
         self.released.wait(30)
         return None
 
@@ -248,6 +264,7 @@ class NeverAnswers:
 
 @pytest.fixture
 def hanging() -> Any:
+    NeverAnswers.calls = 0
     yield NeverAnswers
     NeverAnswers.released.set()  # let the stuck helper threads end
     NeverAnswers.released = threading.Event()
@@ -289,3 +306,49 @@ def test_a_key_in_a_hanging_keyring_is_an_error_for_auth_token(home: Path, hangi
     assert run.code == ExitCode.ERROR
     assert run.stdout == ""
     assert "did not answer within 0.2 s while reading a key" in run.stderr
+
+
+KEYRING_PROFILE = (
+    'version = 1\n[profiles."kilocode:default"]\ntype = "api_key"\nprovider = "kilocode"\n'
+    'store = "keyring"\n'
+)
+
+
+def test_a_keyring_that_did_not_answer_is_not_asked_again_in_the_same_run(
+    home: Path, hanging: Any
+) -> None:
+    """doctor reads the key twice (where keys are kept, then the key in effect): one bounded
+    wait, not one per read."""
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "auth-profiles.toml").write_text(KEYRING_PROFILE)
+    overrides = Overrides(keyring_backend=hanging, keyring_timeout=0.2)
+
+    run = run_kilocli("doctor", "--offline", overrides=overrides)
+
+    assert run.code == ExitCode.ERROR
+    assert "did not answer within 0.2 s" in run.stdout + run.stderr
+    assert hanging.calls == 1
+
+
+def test_auth_token_asks_a_failing_keyring_once_and_says_so_on_one_line(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The credential helper's form (no overrides, stderr not a terminal) fails as the full
+    command would, without asking the keyring a second time on the way."""
+    from tests.keyring.backends import RefusesAndCounts
+
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "auth-profiles.toml").write_text(KEYRING_PROFILE)
+    (home / "auth-profiles.toml").chmod(0o600)
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.keyring.backends.RefusesAndCounts")
+    monkeypatch.setattr("keyring.core._keyring_backend", None)  # chosen anew, from the env
+    RefusesAndCounts.calls = 0
+
+    run = run_kilocli("auth", "token", "kilocode")
+
+    assert run.code == ExitCode.ERROR
+    assert run.stdout == ""
+    assert RefusesAndCounts.calls == 1, run.stderr
+    assert len(run.stderr.splitlines()) == 1, run.stderr
+    assert "the test keyring refuses" in run.stderr
+    assert run.stderr.rstrip().endswith("kilocli auth store file")
