@@ -33,7 +33,7 @@ LAYERS: list[list[str]] = [
     ["kilocli.credentials"],
     ["kilocli.config"],
     ["kilocli.providers"],
-    ["kilocli.prompting", "kilocli.results", "kilocli.schema"],
+    ["kilocli.prompting", "kilocli.results", "kilocli.schema", "kilocli.shapes"],
     ["kilocli.storage", "kilocli.paths", "kilocli.text"],
     ["kilocli.errors"],
 ]

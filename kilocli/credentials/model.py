@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from kilocli.credentials.shape import AuthStoreMethods, StoredProfileMethods
 from kilocli.schema import FileModel
 
-AUTH_STORE_VERSION = 1
 
-
-class StoredProfile(FileModel):
+class StoredProfile(StoredProfileMethods, FileModel):
     """``profiles.<id>``: one credential. The key never appears in ``repr``."""
 
     type: str
@@ -19,35 +18,10 @@ class StoredProfile(FileModel):
     organization_name: str | None = Field(default=None, alias="organizationName")
     email: str | None = None
 
-    @property
-    def usable_key(self) -> str | None:
-        """The key, trimmed; None when there is none."""
-        return self.key.strip() if self.key and self.key.strip() else None
 
-
-class AuthStore(FileModel):
-    """The whole of ``auth-profiles.toml``."""
+class AuthStore(AuthStoreMethods, FileModel):
+    """The whole of ``auth-profiles.toml`` (its methods:
+    :class:`~kilocli.credentials.shape.AuthStoreMethods`)."""
 
     version: int | None = None
     profiles: dict[str, StoredProfile] = Field(default_factory=dict)
-
-    def named(self, profile_id: str) -> StoredProfile:
-        """The profile ``profile_id``.
-
-        Raises:
-            UsageError: there is none; the message lists those there are.
-        """
-        from kilocli.errors import UsageError
-
-        profile = self.profiles.get(profile_id)
-        if profile is None:
-            known = ", ".join(self.profiles) or "none"
-            raise UsageError(
-                f"There is no profile {profile_id!r} (stored profiles: {known}).",
-                hint="See them with: kilocli auth list",
-            )
-        return profile
-
-    def of_provider(self, provider_id: str) -> dict[str, StoredProfile]:
-        """The profiles of one provider, in file order."""
-        return {pid: p for pid, p in self.profiles.items() if p.provider == provider_id}
