@@ -87,9 +87,11 @@ def run_onboarding(rt: Runtime, request: OnboardRequest) -> OnboardingResult:
         if request.base_url is not None
         else None
     )
-    from kilocli.tools.registry import get_tool  # setup's editors load only with --setup
+    named_tools: list[str] = []
+    if request.setup_tools:  # setup's editors load only with --setup
+        from kilocli.tools.registry import get_tool
 
-    named_tools = [get_tool(tool_id).id for tool_id in request.setup_tools]  # fail early
+        named_tools = [get_tool(tool_id).id for tool_id in request.setup_tools]  # fail early
     rt.feedback.note(f"kilocli onboarding: config in {rt.paths.config_dir}")
     choice = infer_auth_choice(request.auth_choice, inputs, interactive=interactive)
     chosen = _choose_and_obtain(rt, request, choice, inputs, (config, store), base_url_flag)
