@@ -102,7 +102,7 @@ class View:
         if isinstance(shape, str):
             return self.views[shape[1:]](value) if shape[0] == "@" else value
         kind, inner = shape
-        if not _holds_tables(inner) or value is None:
+        if not holds_tables(inner) or value is None:
             return value
         if kind == "list":
             return [self._wrap(item, inner) for item in value]
@@ -114,10 +114,11 @@ class View:
         return f"{type(self).__name__}(<{len(self._table)} key(s)>)"
 
 
-def _holds_tables(shape: Shape) -> bool:
+def holds_tables(shape: Shape) -> bool:
+    """Whether a value of ``shape`` holds tables of a model."""
     if isinstance(shape, str):
         return shape[0] == "@"
-    return _holds_tables(shape[1])
+    return holds_tables(shape[1])
 
 
 def read_trusted(
@@ -130,9 +131,13 @@ def read_trusted(
 ) -> View | None:
     """``document`` as a view of model ``name``, when it fits; None when it is for the model to
     judge (then the model validates it, and refuses it with its usual message)."""
+    return view(document) if trusted(document, name, shapes, known_version=known_version) else None
+
+
+def trusted(document: dict[str, Any], name: str, shapes: Shapes, *, known_version: int) -> bool:
+    """Whether model ``name`` would take ``document`` as it is: a file of a version this
+    kilocli knows that fits the model's shape (every file kilocli wrote does)."""
     version = document.get("version")
     if type(version) is int and version > known_version:
-        return None
-    if not table_fits(document, shapes[name], shapes):
-        return None
-    return view(document)
+        return False
+    return table_fits(document, shapes[name], shapes)

@@ -33,8 +33,8 @@ LAYERS: list[list[str]] = [
     ["kilocli.credentials"],
     ["kilocli.config"],
     ["kilocli.providers"],
-    ["kilocli.prompting", "kilocli.results", "kilocli.schema", "kilocli.shapes"],
-    ["kilocli.storage", "kilocli.paths", "kilocli.text"],
+    ["kilocli.prompting", "kilocli.results", "kilocli.schema"],
+    ["kilocli.storage", "kilocli.paths", "kilocli.text", "kilocli.shapes"],
     ["kilocli.errors"],
 ]
 # (importer, imported) pairs allowed within one layer.

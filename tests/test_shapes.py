@@ -1,7 +1,8 @@
 """The cheap read of kilocli's own files (:mod:`kilocli.shapes`) and the pydantic models agree:
 the shapes are the models' fields, a document the cheap read takes is one the model takes, with
-the same values, defaults and methods, and a document it does not take is refused by the model
-with the usual message (SPEC §10; STYLE 8: one schema)."""
+the same values, defaults and methods (and the model built without its validator equals the
+validated one), and a document it does not take is refused by the model with the usual message
+(SPEC §10; STYLE 8: one schema)."""
 
 from __future__ import annotations
 
@@ -15,12 +16,12 @@ import pytest
 import tomli_w
 from pydantic import ValidationError
 
-from kilocli.config.files import load_config, read_config
+from kilocli.config.files import load_config, parse_config, read_config
 from kilocli.config.model import Config
 from kilocli.config.shape import CONFIG_SHAPES, trusted_config
 from kilocli.credentials.model import AuthStore
 from kilocli.credentials.shape import AUTH_SHAPES, trusted_auth_store
-from kilocli.credentials.store import load_auth_store, read_auth_store
+from kilocli.credentials.store import load_auth_store, parse_auth_store, read_auth_store
 from kilocli.errors import FileProblem, UsageError
 from kilocli.paths import resolve_paths
 from kilocli.shapes import Shapes
@@ -207,6 +208,9 @@ def config_alike(document: dict[str, Any]) -> bool:
         return False
     if view is None:
         return False  # left to the model, which takes it
+    built = parse_config(copy.deepcopy(document), Path("config.toml"))
+    assert built == model
+    assert built.document() == model.document()
     same(view, model, "@Config", CONFIG_SHAPES)
     for provider in ("kilocode", "openrouter", "nobody"):
         same(view.provider(provider), model.provider(provider), "@ProviderSettings", CONFIG_SHAPES)
@@ -234,6 +238,9 @@ def store_alike(document: dict[str, Any]) -> bool:
         return False
     if view is None:
         return False
+    built = parse_auth_store(copy.deepcopy(document), Path("auth-profiles.toml"))
+    assert built == model
+    assert built.document() == model.document()
     same(view, model, "@AuthStore", AUTH_SHAPES)
     for provider in ("kilocode", "openrouter", "nobody"):
         assert list(view.of_provider(provider)) == list(model.of_provider(provider))

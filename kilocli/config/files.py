@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kilocli.config.shape import CONFIG_VERSION, trusted_config
+from kilocli.config.shape import CONFIG_SHAPES, CONFIG_VERSION, trusted_config
 from kilocli.paths import Paths
 from kilocli.storage import Document, read_toml, update_toml
 
@@ -22,9 +22,9 @@ def parse_config(document: Document, path: Path) -> Config:
         FileProblem: known keys of the wrong type, or a config from a newer kilocli.
     """
     from kilocli.config.model import Config
-    from kilocli.schema import validate_file
+    from kilocli.schema import parse_file
 
-    return validate_file(Config, document, path, known_version=CONFIG_VERSION)
+    return parse_file(Config, document, path, CONFIG_SHAPES, known_version=CONFIG_VERSION)
 
 
 def load_config(paths: Paths) -> Config:

@@ -126,4 +126,4 @@ class Config(ConfigMethods, FileModel):
     env: EnvSection = Field(default_factory=EnvSection)
 
     def _no_provider_settings(self) -> ProviderSettings:
-        return ProviderSettings()
+        return ProviderSettings.model_construct()  # its defaults: nothing to validate

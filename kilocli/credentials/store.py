@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from kilocli.credentials.shape import AUTH_STORE_VERSION, trusted_auth_store
+from kilocli.credentials.shape import AUTH_SHAPES, AUTH_STORE_VERSION, trusted_auth_store
 from kilocli.errors import FileProblem
 from kilocli.paths import Paths
 from kilocli.storage import Document, loose_mode, read_toml, update_toml
@@ -24,9 +24,9 @@ def parse_auth_store(document: Document, path: Path) -> AuthStore:
         FileProblem: known keys of the wrong type, or a store from a newer kilocli.
     """
     from kilocli.credentials.model import AuthStore
-    from kilocli.schema import validate_file
+    from kilocli.schema import parse_file
 
-    return validate_file(AuthStore, document, path, known_version=AUTH_STORE_VERSION)
+    return parse_file(AuthStore, document, path, AUTH_SHAPES, known_version=AUTH_STORE_VERSION)
 
 
 def load_auth_store(paths: Paths, warn: Callable[[str], None] | None = None) -> AuthStore:
