@@ -14,10 +14,12 @@ The hierarchy (the module in brackets where a class lives elsewhere; a test keep
     * DiscoveryFailed (gateway.discover)
     * MalformedAnswer (gateway.http)
   * Interrupted
-  * JsonTextError (tools.jsontext)
+  * JsonTextError (tools.jsonsyntax)
+  * KeyringFailed
   * NotAuthenticated
     * KeyExpired
     * SignInRefused (gateway.device)
+  * NotPlain (credentials.secret_service)
   * OutputFailed
   * ProbeFailed (gateway.probe)
   * ProgramNotStarted
@@ -32,6 +34,8 @@ The hierarchy (the module in brackets where a class lives elsewhere; a test keep
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from enum import IntEnum
 
 
@@ -57,6 +61,20 @@ class KilocliError(Exception):
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.warnings: list[str] = []
+        """What the command's result would have said before it failed (a key it replaced
+        before a later write failed); told on stderr before the error."""
+
+
+@contextlib.contextmanager
+def told_on_failure(warnings: list[str]) -> Iterator[None]:
+    """A command that fails part-way still tells what it had done (``warnings``, as the list
+    is when the error comes): the error carries them to the one handler."""
+    try:
+        yield
+    except KilocliError as exc:
+        exc.warnings = [*warnings, *exc.warnings]
+        raise
 
 
 class UsageError(KilocliError):
@@ -91,6 +109,11 @@ class GatewayUnreachable(KilocliError):
 
 class FileProblem(KilocliError):
     """A kilocli file cannot be read, is invalid, or cannot be written."""
+
+
+class KeyringFailed(KilocliError):
+    """The OS keyring failed, or did not answer in time (SPEC §14): the message names the
+    backend, the hint the fix; no key was written anywhere else instead."""
 
 
 class OutputFailed(KilocliError):

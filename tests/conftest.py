@@ -37,8 +37,26 @@ TOOL_HOMES = (
 )
 
 
+@pytest.fixture(scope="session")
+def one_ca_certificate(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A file of one CA certificate, the first of certifi's bundle, for ``SSL_CERT_FILE``
+    (SPEC §6: it is honoured). Every command that talks to the gateway builds a real client,
+    and loading the whole bundle for each would be a fifth of the suite's time; only plain
+    HTTP to 127.0.0.1 happens in the tests, so trust is never exercised."""
+    import re
+
+    import certifi
+
+    bundle = Path(certifi.where()).read_text()
+    first = re.search(r"-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----\n", bundle, re.S)
+    assert first is not None
+    cert = tmp_path_factory.mktemp("ca") / "one-ca.pem"
+    cert.write_text(first.group(0))
+    return cert
+
+
 @pytest.fixture(autouse=True)
-def isolation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, one_ca_certificate: Path) -> Path:
     """A fresh ``KILOCLI_HOME`` and ``HOME``; no keys, base URLs, tool directories or debug
     switches from the outer shell, so no test can touch the user's own files."""
     for name in list(os.environ):
@@ -53,12 +71,19 @@ def isolation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     # that onboarding finds no tools unless a test puts one there.
     path = os.environ.get("PATH", "").split(os.pathsep)
     monkeypatch.setenv("PATH", os.pathsep.join(d for d in path if not _holds_a_tool(d)))
+    # Never the user's keyring (SPEC §14): no bus to reach it, a backend that refuses, and keys
+    # in the file unless a test asks for the keyring (the secret_service fixture gives one).
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    monkeypatch.setenv("KILOCLI_STORE", "file")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "100")
     monkeypatch.setenv("TERM", "dumb")
     monkeypatch.delenv("FORCE_COLOR", raising=False)
     for proxy in ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "https_proxy", "http_proxy"):
         monkeypatch.delenv(proxy, raising=False)
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    monkeypatch.setenv("SSL_CERT_FILE", str(one_ca_certificate))
     return home
 
 
@@ -73,6 +98,39 @@ def _holds_a_tool(directory: str) -> bool:
 def home(isolation: Path) -> Path:
     """The isolated ``KILOCLI_HOME`` (not created until kilocli writes to it)."""
     return isolation
+
+
+@pytest.fixture(scope="session")
+def session_secret_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """A real, unlocked Secret Service on a private bus, for this worker's tests. Missing
+    programs skip the tests that need it, saying which; in CI (``CI`` set) they fail."""
+    from tests.secret_service import missing_programs, secret_service
+
+    missing = missing_programs()
+    if missing:
+        reason = f"no Secret Service here: {', '.join(missing)} not installed (gnome-keyring, dbus)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason}; .ci/run installs them, and in CI none may be missing")
+        pytest.skip(reason)
+    with secret_service(tmp_path_factory.mktemp("secret-service")) as env:
+        yield env
+
+
+@pytest.fixture
+def secret_service(
+    session_secret_service: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[dict[str, str]]:
+    """This test reaches the real Secret Service (and keeps keys there by default); every
+    kilocli entry is removed afterwards. Yields the variables a process needs to reach it."""
+    from tests.secret_service import clear
+
+    for name, value in session_secret_service.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("PYTHON_KEYRING_BACKEND")
+    monkeypatch.delenv("KILOCLI_STORE")
+    monkeypatch.delenv("CI", raising=False)  # CI keeps keys in the file by default
+    yield {**session_secret_service}
+    clear()
 
 
 @pytest.fixture(scope="session")

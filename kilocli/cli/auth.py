@@ -1,4 +1,4 @@
-"""``kilocli auth list|status|login|logout|use|token``."""
+"""``kilocli auth list|status|login|logout|use|token|store``."""
 
 from __future__ import annotations
 
@@ -133,7 +133,8 @@ def login(
             organization=organization,
             open_browser=not no_browser,
         )
-        interactive = key is None and not stdin and session.can_prompt()
+        # a terminal asks before replacing another stored key, however the key came (SPEC §8)
+        interactive = not stdin and session.can_prompt()
         show(session, store_key(session.runtime(interactive=interactive), request), login_text)
 
 
@@ -225,3 +226,34 @@ def token(
     with command_session(ctx) as session:
         key = key_in_effect(session.runtime(), provider, profile)
         write_raw(session, key + "\n")
+
+
+@app.command(
+    "store",
+    epilog=examples(
+        ("kilocli auth store", "Where keys are kept, and why"),
+        ("kilocli auth store keyring", "Move every key into the OS keyring"),
+        ("kilocli auth store file", "Move every key into auth-profiles.toml"),
+    ),
+)
+def store(
+    ctx: typer.Context,
+    target: Annotated[
+        str | None,
+        typer.Argument(
+            help="Move every key to this store: keyring or file.",
+            metavar="[keyring|file]",
+            show_default=False,
+        ),
+    ] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Show where keys are kept, or move every key to the keyring or the file."""
+    from kilocli.cli.render import show
+    from kilocli.cli.render_auth import store_text
+    from kilocli.services.key_store import move_keys, show_store, store_named
+
+    with command_session(ctx, json_output=json_output) as session:
+        rt = session.runtime()
+        report = show_store(rt) if target is None else move_keys(rt, store_named(target))
+        show(session, report, store_text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
@@ -75,6 +75,8 @@ class Overrides:
     clock: Callable[[], float] | None = None  # seconds since the epoch (device sign-in, TTLs)
     sleep: Callable[[float], None] | None = None  # a pause (device polls, a retry's backoff)
     open_url: Callable[[str], bool] | None = None  # the browser opener; True when it opened
+    keyring_backend: Callable[[], Any] | None = None  # the OS keyring's backend (SPEC §14)
+    keyring_timeout: float | None = None  # seconds a keyring call may take (3)
 
     @property
     def stdin_stream(self) -> TextIO:
@@ -153,6 +155,8 @@ class Session:
             runtime.clock = given.clock or runtime.clock
             runtime.sleep = given.sleep or runtime.sleep
             runtime.open_url = given.open_url or runtime.open_url
+            runtime.keyring_backend = given.keyring_backend
+            runtime.keyring_timeout = given.keyring_timeout or runtime.keyring_timeout
             self._runtime = runtime
         return self._runtime
 
@@ -220,7 +224,7 @@ def command_session(ctx: typer.Context, *, json_output: bool = False) -> Iterato
     except OutputFailed as exc:  # stdout is gone: the error can only go to stderr
         _fail(session, exc.message, exc.hint, exc.exit_code, to_stdout=False)
     except KilocliError as exc:
-        _fail(session, exc.message, exc.hint, exc.exit_code)
+        _fail(session, exc.message, exc.hint, exc.exit_code, warnings=exc.warnings)
     except KeyboardInterrupt:
         interrupted = Interrupted()
         _fail(session, interrupted.message, None, interrupted.exit_code)
@@ -239,12 +243,19 @@ def command_session(ctx: typer.Context, *, json_output: bool = False) -> Iterato
 
 
 def _fail(
-    session: Session, message: str, hint: str | None, code: ExitCode, *, to_stdout: bool = True
+    session: Session,
+    message: str,
+    hint: str | None,
+    code: ExitCode,
+    *,
+    to_stdout: bool = True,
+    warnings: Sequence[str] = (),
 ) -> None:
-    from kilocli.cli.render import render_error
+    from kilocli.cli.render import render_error, render_warnings
 
     scrubbed_hint = session.scrub(hint) if hint else None
     try:
+        render_warnings(session, [session.scrub(warning) for warning in warnings])
         render_error(session, session.scrub(message), scrubbed_hint, code, to_stdout=to_stdout)
     except typer.Exit:
         raise

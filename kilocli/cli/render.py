@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -65,8 +65,7 @@ R = TypeVar("R", bound="Shown")
 def show(session: Session, result: R, as_text: Callable[[Session, R], None]) -> None:
     """The one dispatcher: a result's warnings on stderr, then the result itself on stdout —
     its ``--json`` document, or ``as_text`` (a table or lines) — and its exit code."""
-    for warning in result.warnings:
-        session.err.print(f"[yellow]Warning:[/yellow] {escape(warning)}")
+    render_warnings(session, result.warnings)
     try:
         if session.json_output:
             pieces = getattr(result, "json_pieces", None)
@@ -83,11 +82,17 @@ def show(session: Session, result: R, as_text: Callable[[Session, R], None]) -> 
         from kilocli.errors import OutputFailed
 
         raise OutputFailed(exc.strerror or str(exc)) from None
-    code = result.exit_code()
+    code = result.exit_code
     if code:
         import typer
 
         raise typer.Exit(int(code))
+
+
+def render_warnings(session: Session, warnings: Sequence[str]) -> None:
+    """What a result (or a command that failed after part of its work) says, on stderr."""
+    for warning in warnings:
+        session.err.print(f"[yellow]Warning:[/yellow] {escape(warning)}")
 
 
 def write_raw(session: Session, text: str) -> None:
@@ -179,7 +184,7 @@ def render_error(
     if hint:
         session.err.print(escape(hint))
     if to_stdout:
-        show(session, ErrorResult(error=message, hint=hint, exit_code_value=int(code)), _no_text)
+        show(session, ErrorResult(error=message, hint=hint, exit_code=code), _no_text)
 
 
 def _no_text(session: Session, result: Result) -> None:
@@ -207,6 +212,7 @@ def onboarding_text(session: Session, result: OnboardingResult) -> None:
         ("Provider", str(result.provider)),
         ("Profile", str(result.profile_id)),
         ("Key", f"{result.key_preview} ({source})"),
+        *([("Kept in", str(result.key_store))] if _in_keyring(result) else []),
         ("Verified", f"{verified}: {result.verdict.detail}"),
         *([("Organisation", _organization_line(result))] if result.organization else []),
         *([("Gateway", result.custom_gateway)] if result.custom_gateway else []),
@@ -226,6 +232,12 @@ def onboarding_text(session: Session, result: OnboardingResult) -> None:
     runs = [tool.run for tool in tools if tool.run] or ["kilocli exec -- <your tool>"]
     for run in runs:
         out.print(f"      [bold]{escape(run)}[/bold]")
+
+
+def _in_keyring(result: OnboardingResult) -> bool:
+    """The key went to the OS keyring: the summary says so, since "Wrote" then names a file
+    that holds no key (a key in the file needs no line of its own)."""
+    return result.key_store is not None and result.key_store != str(result.auth_store_path)
 
 
 def _files_rows(result: OnboardingResult) -> list[tuple[str, str]]:

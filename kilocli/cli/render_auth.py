@@ -10,6 +10,7 @@ from kilocli.cli.render import escape
 if TYPE_CHECKING:
     from kilocli.cli.context import Session
     from kilocli.services.auth_status import AuthStatus, ProfileList, ProviderAuth
+    from kilocli.services.key_store import StoreReport
     from kilocli.services.login import LoginResult, LogoutResult
     from kilocli.services.profiles import ProfileSwitch
 
@@ -24,6 +25,7 @@ PROFILE_COLUMNS = (
     Column("Key"),
     Column("Organisation", squeeze=True, min_width=8),
     Column("In config", drop=True),
+    Column("Store", drop=True),
     Column("Active"),
 )
 
@@ -43,11 +45,16 @@ def profiles_text(session: Session, result: ProfileList) -> None:
             row.key_preview or "-",
             one_line(row.organization_name or row.organization or "personal"),
             "yes" if row.referenced_by_config else "no",
+            "keyring" if row.key_store.startswith("keyring") else "file",
             "yes" if row.active else "",
         ]
         for row in result.profiles
     ]
-    lines = render_table(PROFILE_COLUMNS, rows, session.out.width, gap=2, order=("drop", "squeeze"))
+    columns: tuple[Column, ...] = PROFILE_COLUMNS
+    if not any(row.key_store.startswith("keyring") for row in result.profiles):
+        columns = tuple(c for c in columns if c.header != "Store")  # all in the file, as ever
+        rows = [row[:6] + row[7:] for row in rows]
+    lines = render_table(columns, rows, session.out.width, gap=2, order=("drop", "squeeze"))
     header, *body = lines
     session.out.print(f"[bold]{escape(header)}[/bold]")
     for line in body:
@@ -72,6 +79,8 @@ def _status_block(session: Session, entry: ProviderAuth) -> None:
         out.print(f"  Next           kilocli auth login {entry.provider}")
         return
     out.print(f"  Key in effect  {escape(entry.key_preview)} ({escape(str(entry.key_source))})")
+    if entry.key_store and entry.key_store.startswith("keyring"):  # the file: as ever
+        out.print(f"  Kept in        {escape(entry.key_store)}")
     for shadowed in entry.shadowed:
         out.print(f"  Shadowed       {escape(shadowed.key_preview)} ({escape(shadowed.source)})")
     if entry.env_shadows_profile:
@@ -152,3 +161,16 @@ def logout_text(session: Session, result: LogoutResult) -> None:
         "The key itself was not revoked: it still works until you delete it in your account"
         f"{escape(where)}."
     )
+
+
+def store_text(session: Session, report: StoreReport) -> None:
+    """``auth store``: the store new keys go to and why, then where each key is."""
+    for profile_id in report.moved:
+        session.err.print(f"Moved the key of {escape(profile_id)} to the {report.store} store.")
+    where = f"keyring ({report.backend})" if report.store == "keyring" else report.file
+    session.out.print(f"New keys go to: {escape(where)}")
+    session.out.print(f"Why: {escape(report.reason)}")
+    usable = "answers" if report.keyring_usable else "not usable here"
+    session.out.print(f"Keyring: {escape(report.backend)} ({usable})")
+    for place in report.profiles:
+        session.out.print(f"  {escape(place.profile_id)}: {escape(place.where)}")

@@ -82,6 +82,7 @@ class AuthSection(FileModel):
 
     profiles: dict[str, ProfileMetadata] = Field(default_factory=dict)
     order: dict[str, list[str]] = Field(default_factory=dict)
+    store: str | None = None  # where new keys go: "keyring" or "file" (SPEC §14)
 
 
 class SetupFileRecord(FileModel):

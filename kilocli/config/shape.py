@@ -43,6 +43,7 @@ CONFIG_SHAPES: dict[str, dict[str, FieldShape]] = {
     "AuthSection": {
         "profiles": ("profiles", ("dict", "@ProfileMetadata"), _DICT),
         "order": ("order", ("dict", ("list", "str")), _DICT),
+        "store": ("store", _STR, _NONE),
     },
     "SetupRecord": {
         "provider": ("provider", _STR, _NONE),

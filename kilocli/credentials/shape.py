@@ -21,6 +21,7 @@ AUTH_SHAPES: dict[str, dict[str, FieldShape]] = {
     "AuthStore": {
         "version": ("version", ("?", "int"), _NONE),
         "profiles": ("profiles", ("dict", "@StoredProfile"), ("factory", "dict")),
+        "keyring_accounts": ("keyringAccounts", ("list", "str"), ("factory", "list")),
     },
     "StoredProfile": {
         "type": ("type", "str", REQUIRED),
@@ -29,6 +30,7 @@ AUTH_SHAPES: dict[str, dict[str, FieldShape]] = {
         "organization_id": ("organizationId", _STR, _NONE),
         "organization_name": ("organizationName", _STR, _NONE),
         "email": ("email", _STR, _NONE),
+        "store": ("store", _STR, _NONE),
     },
 }
 
@@ -38,10 +40,16 @@ class StoredProfileMethods:
 
     if TYPE_CHECKING:
         key: str | None
+        store: str | None
+
+    @property
+    def in_keyring(self) -> bool:
+        """The key is kept in the OS keyring (account: the profile id), not in this file."""
+        return self.store == "keyring"
 
     @property
     def usable_key(self) -> str | None:
-        """The key, trimmed; None when there is none."""
+        """The key in this file, trimmed; None when there is none (or it is in the keyring)."""
         return self.key.strip() if self.key and self.key.strip() else None
 
 

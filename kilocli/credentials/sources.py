@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from kilocli.credentials.keys import normalise_key, preview
-from kilocli.errors import FileProblem, InvalidKey
+from kilocli.errors import FileProblem, InvalidKey, KeyringFailed, NotAuthenticated
 
 if TYPE_CHECKING:  # read as the models' views, too (kilocli.shapes): no pydantic here
     from kilocli.config.model import Config
+    from kilocli.credentials.keyring_access import Keyring
     from kilocli.credentials.model import AuthStore, StoredProfile
     from kilocli.providers.registry import Provider
 
@@ -62,6 +63,7 @@ def resolve_key(
     store: AuthStore,
     config: Config,
     shell_env: Mapping[str, str] | None = None,
+    keyring: Keyring | None = None,
 ) -> KeyResolution:
     """Find the key in effect for ``provider``.
 
@@ -75,11 +77,16 @@ def resolve_key(
        ``auth.order.<p>`` first, then ``<p>:default``, then the rest in file order;
     4. ``models.providers.<p>.apiKey`` in config.
 
+    A profile whose key is in the OS keyring (SPEC §14) is read from ``keyring``; a keyring
+    that fails below the key in effect only hides that shadowed key.
+
     Raises:
         InvalidKey: an env var holds something that cannot be a key.
         FileProblem: a stored profile's key, or config's ``apiKey``, does.
+        KeyringFailed: the keyring holds the key in effect and failed.
+        NotAuthenticated: a profile's key should be in the keyring and is not.
     """
-    found = list(_candidates(provider, explicit, env, store, config, shell_env or {}))
+    found = list(_candidates(provider, explicit, env, store, config, shell_env or {}, keyring))
     if not found:
         return KeyResolution(provider.id, None)
     return KeyResolution(provider.id, found[0], tuple(found[1:]))
@@ -91,6 +98,37 @@ def _candidates(
     env: Mapping[str, str],
     store: AuthStore,
     config: Config,
+    shell_env: Mapping[str, str],
+    keyring: Keyring | None,
+) -> Iterator[FoundKey]:
+    higher = list(_given(provider, explicit, env, shell_env))
+    yield from higher
+    profiles = store.of_provider(provider.id)
+    for profile_id in profile_order(provider, profiles, config):
+        try:
+            found = key_of_profile(provider, profile_id, profiles[profile_id], keyring)
+        except (KeyringFailed, NotAuthenticated):
+            if not higher:
+                raise
+            continue  # a shadowed key: the failure hides only it
+        if found is not None:
+            higher.append(found)
+            yield found
+    api_key = config.provider(provider.id).api_key
+    if api_key and api_key.strip():
+        location = f"models.providers.{provider.id}.apiKey"
+        checked = _stored_key(
+            api_key,
+            f"{location} in config.toml",
+            "fix it in config.toml, or remove it and run kilocli auth login " + provider.id,
+        )
+        yield FoundKey(KeySource("config", location), checked)
+
+
+def _given(
+    provider: Provider,
+    explicit: FoundKey | None,
+    env: Mapping[str, str],
     shell_env: Mapping[str, str],
 ) -> Iterator[FoundKey]:
     if explicit is not None:
@@ -104,30 +142,23 @@ def _candidates(
         if value.strip():
             source = f"{name} in the login shell"
             yield FoundKey(KeySource("shell-env", name), normalise_key(value, source=source))
-    profiles = store.of_provider(provider.id)
-    for profile_id in profile_order(provider, profiles, config):
-        found = key_of_profile(provider, profile_id, profiles[profile_id])
-        if found is not None:
-            yield found
-    api_key = config.provider(provider.id).api_key
-    if api_key and api_key.strip():
-        location = f"models.providers.{provider.id}.apiKey"
-        checked = _stored_key(
-            api_key,
-            f"{location} in config.toml",
-            "fix it in config.toml, or remove it and run kilocli auth login " + provider.id,
-        )
-        yield FoundKey(KeySource("config", location), checked)
 
 
-def key_of_profile(provider: Provider, profile_id: str, profile: StoredProfile) -> FoundKey | None:
-    """The key stored as ``profile_id``, checked; None when the profile holds none.
+def key_of_profile(
+    provider: Provider, profile_id: str, profile: StoredProfile, keyring: Keyring | None = None
+) -> FoundKey | None:
+    """The key stored as ``profile_id`` (in the file, or in ``keyring``), checked; None when
+    the profile holds none.
 
     Raises:
         FileProblem: the key was edited by hand into what no header can carry (non-ASCII, a
             space): refused here, naming the profile, rather than failing deep inside httpx.
+        KeyringFailed: the keyring holds it and failed.
+        NotAuthenticated: it should be in the keyring and is not.
     """
-    key = profile.usable_key
+    from kilocli.credentials.vault import read_profile_key
+
+    key = read_profile_key(keyring, profile_id, profile)
     if key is None:
         return None
     checked = _stored_key(

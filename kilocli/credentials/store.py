@@ -1,4 +1,5 @@
-"""The credential store, ``auth-profiles.toml``: the only file that holds keys."""
+"""The credential store, ``auth-profiles.toml``: every profile and its metadata, and the keys
+kept in the file store (those kept in the OS keyring are there instead, SPEC §14)."""
 
 from __future__ import annotations
 
@@ -98,14 +99,21 @@ class NewCredential:
 
 
 def with_profile(
-    store: Mapping[str, Any], profile_id: str, provider_id: str, credential: NewCredential
+    store: Mapping[str, Any],
+    profile_id: str,
+    provider_id: str,
+    credential: NewCredential,
+    *,
+    in_keyring: bool = False,
 ) -> Document:
     """The store with ``profile_id`` set to ``credential``; other profiles untouched, and the
-    profile's fields kilocli does not know kept."""
+    profile's fields kilocli does not know kept. ``in_keyring``: the key itself is in the OS
+    keyring, so the profile says ``store = "keyring"`` and holds no ``key``."""
     result = copy.deepcopy(dict(store))
     result.setdefault("version", AUTH_STORE_VERSION)
     profile = result.setdefault("profiles", {}).setdefault(profile_id, {})
-    profile.update({"type": credential.type, "provider": provider_id, "key": credential.key})
+    profile.update({"type": credential.type, "provider": provider_id})
+    _place_key(profile, credential.key, in_keyring=in_keyring)
     if credential.email is not None:
         profile["email"] = credential.email
     elif credential.type == "api_key":
@@ -130,7 +138,42 @@ def with_api_key_profile(
 
 
 def without_profile(store: Mapping[str, Any], profile_id: str) -> Document:
-    """The store with ``profile_id`` removed."""
+    """The store with ``profile_id`` removed (and from the index of keyring accounts)."""
     result = copy.deepcopy(dict(store))
     result.get("profiles", {}).pop(profile_id, None)
+    return with_keyring_account(result, profile_id, present=False)
+
+
+def with_key_placed(
+    store: Mapping[str, Any], profile_id: str, key: str, *, in_keyring: bool
+) -> Document:
+    """The store with ``profile_id``'s key moved: into the file (``key``) or, with
+    ``in_keyring``, out of it (``store = "keyring"``). An unknown profile is left alone."""
+    result = copy.deepcopy(dict(store))
+    profile = result.get("profiles", {}).get(profile_id)
+    if isinstance(profile, dict):
+        _place_key(profile, key, in_keyring=in_keyring)
     return result
+
+
+def with_keyring_account(store: Mapping[str, Any], account: str, *, present: bool) -> Document:
+    """The store with ``account`` added to (or removed from) ``keyringAccounts``, the index of
+    the keyring entries kilocli wrote."""
+    result = copy.deepcopy(dict(store))
+    accounts = [a for a in result.get("keyringAccounts", []) if a != account]
+    if present:
+        accounts.append(account)
+    if accounts:
+        result["keyringAccounts"] = accounts
+    else:
+        result.pop("keyringAccounts", None)
+    return result
+
+
+def _place_key(profile: dict[str, Any], key: str, *, in_keyring: bool) -> None:
+    if in_keyring:
+        profile.pop("key", None)
+        profile["store"] = "keyring"
+    else:
+        profile.pop("store", None)
+        profile["key"] = key

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING
 
 from kilocli.credentials.store import KEEP_ORGANIZATION
 from kilocli.errors import InputRequired, UsageError
-from kilocli.onboarding.prompts import ask_after_failed_sign_in
+from kilocli.onboarding.prompts import BACK, BackToMethods, ask_after_failed_sign_in
 from kilocli.prompting import Option
 from kilocli.providers.registry import Provider
 from kilocli.providers.resolve import origin_of
+from kilocli.services.organization import checked_organization_flag
 from kilocli.services.runtime import Runtime
-from kilocli.services.steps import checked_organization_flag
 
 if TYPE_CHECKING:
     from kilocli.gateway.device import Approved, DeviceStart
@@ -49,6 +49,7 @@ def sign_in_with_device(
             f"To sign in, open {start.verification_url} and confirm the code {start.code}."
         )
         if not may_open(start.verification_url):
+            # progress: the user needs it now, while the sign-in waits, not after it ends
             rt.feedback.warn(
                 "That sign-in address is not https, so kilocli did not open it. Check it before "
                 "you open it yourself."
@@ -129,23 +130,36 @@ def has_display(env: Mapping[str, str]) -> bool:
 
 
 def choose_organization(
-    rt: Runtime, provider: Provider, answer: Verification | None, flag: str | None
+    rt: Runtime,
+    provider: Provider,
+    answer: Verification | None,
+    flag: str | None,
+    *,
+    current: str | None = None,
+    can_go_back: bool = False,
 ) -> str | None:
     """The organisation the profile's requests speak for: an id, or None for Personal.
 
     ``--organization`` (an id, or ``personal``) wins, and must be one the profile lists. Else,
-    on a terminal with a choice to make, "Use Kilo Gateway as" is asked (default: the
-    account's selected organisation, else Personal). Without a terminal: the selected one,
-    else Personal, else the only organisation. Without a verified profile answer, nothing is
+    on a terminal with a choice to make, "Use Kilo Gateway as" is asked (default: ``current``,
+    the one chosen before — an id or ``personal`` — when the account still offers it, else the
+    account's selected organisation, else Personal). Without a terminal: ``current`` when still
+    offered (a re-run keeps what it is not told to change), else the selected one, else
+    Personal, else the only organisation. Without a verified profile answer, nothing is
     chosen: :data:`KEEP_ORGANIZATION`.
 
+    With ``can_go_back`` (the wizard's own choice), the question offers "Back", which leads
+    back to the auth method list as Back at the key prompt does.
+
     Raises:
+        BackToMethods: the user chose Back.
         UsageError: ``--organization`` names an organisation the profile does not list.
         InputRequired: several organisations, no personal account, and no terminal.
     """
     listed = answer.organization_list if answer and answer.outcome == "verified" else ()
     personal = answer.has_personal_account if answer else True
     if answer is not None and answer.skipped_organizations:
+        # said before "Use Kilo Gateway as", which would otherwise silently lack them
         rt.feedback.warn(
             f"Skipped {answer.skipped_organizations} organisation(s) whose id {provider.label} "
             "sent is not a usable id (a space, a slash, a control or non-ASCII character, or "
@@ -159,13 +173,20 @@ def choose_organization(
         return None
     selected = answer.selected_organization_id
     selected = selected if any(o.id == selected for o in listed) else None
+    offered = ([PERSONAL] if personal else []) + [o.id for o in listed]
+    kept = current if current in offered else None
     if rt.prompter is not None and (len(listed) > 1 or personal):
         options = [Option("Personal", PERSONAL)] if personal else []
         names = organization_names(listed)
         options += [Option(_title(o, names[o.id]), o.id) for o in listed]
-        default = selected or (PERSONAL if personal else listed[0].id)
+        options += [Option("Back", BACK)] if can_go_back else []
+        default = kept or selected or (PERSONAL if personal else listed[0].id)
         picked = rt.prompter.select(f"Use {provider.label} as", options, default=default)
+        if picked == BACK:
+            raise BackToMethods
         return None if picked == PERSONAL else picked
+    if kept is not None:
+        return None if kept == PERSONAL else kept
     return _without_asking(provider, listed, selected, personal=personal)
 
 

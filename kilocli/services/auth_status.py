@@ -11,19 +11,19 @@ from kilocli.credentials.expiry import expires_at_text, key_expiry
 from kilocli.credentials.keys import preview
 from kilocli.credentials.sources import FoundKey, KeyResolution
 from kilocli.credentials.store import read_auth_store
+from kilocli.credentials.vault import current_key, where_kept
 from kilocli.errors import ExitCode
 from kilocli.gateway.problems import organization_hint
 from kilocli.providers.registry import PROVIDERS, Provider, get_provider
 from kilocli.providers.resolve import default_model_provider
-from kilocli.results import Record, Result
+from kilocli.results import ExitCodeValue, Record, Result
+from kilocli.services.organization import organization_headers, organization_in_effect
 from kilocli.services.runtime import Runtime
 from kilocli.services.steps import (
     ask_gateway_about_key,
     base_url_in_effect,
     check_key_expiry,
     keys_of,
-    organization_headers,
-    organization_in_effect,
 )
 
 if TYPE_CHECKING:
@@ -42,6 +42,7 @@ class ProfileRow(Record):
     referenced_by_config: bool
     active: bool
     expires_at: str | None = None  # the JWT's exp (ISO 8601 UTC); None when it has none
+    key_store: str  # where the key is kept: ``keyring (Secret Service)`` or the file's path
 
 
 class ProfileList(Result):
@@ -59,20 +60,23 @@ def list_profiles(rt: Runtime) -> ProfileList:
         found = keys_of(rt, provider, config, store).in_effect
         if found is not None and found.source.kind == "profile":
             in_effect.add(found.source.name)
-    rows = [
-        ProfileRow(
-            profile_id=profile_id,
-            provider=profile.provider,
-            type=profile.type,
-            key_preview=preview(profile.key) if profile.key else None,
-            organization=profile.organization_id,
-            organization_name=profile.organization_name if profile.organization_id else None,
-            referenced_by_config=profile_id in config.auth.profiles,
-            active=profile_id in in_effect,
-            expires_at=expires_at_text(key_expiry(profile.key)) if profile.key else None,
+    rows = []
+    for profile_id, profile in store.profiles.items():
+        key = current_key(rt.keyring(), profile_id, profile)
+        rows.append(
+            ProfileRow(
+                profile_id=profile_id,
+                provider=profile.provider,
+                type=profile.type,
+                key_preview=preview(key) if key else None,
+                organization=profile.organization_id,
+                organization_name=profile.organization_name if profile.organization_id else None,
+                referenced_by_config=profile_id in config.auth.profiles,
+                active=profile_id in in_effect,
+                expires_at=expires_at_text(key_expiry(key)) if key else None,
+                key_store=where_kept(profile, rt.keyring(), rt.paths),
+            )
         )
-        for profile_id, profile in store.profiles.items()
-    ]
     return ProfileList(profiles=rows)
 
 
@@ -146,11 +150,8 @@ class ProviderAuth(Record):
     account: AccountRecord | None = None
     balance: str | None = None
     usage: UsageRecord | None = None
-    exit_code: int
-
-    @property
-    def exit(self) -> ExitCode:
-        return ExitCode(self.exit_code)
+    key_store: str | None = None  # where a stored key in effect is kept (SPEC §14)
+    exit_code: ExitCodeValue = Field(alias="exitCode", title="Exitcode")
 
 
 class AuthStatus(Result):
@@ -158,12 +159,11 @@ class AuthStatus(Result):
     exit code (the one named, else the default model's, else Kilo Gateway)."""
 
     ok: bool
-    exit_code_value: int = Field(alias="exitCode")
+    exit_code: ExitCodeValue = Field(alias="exitCode", title="Exitcode")
     deciding_provider: str
     providers: list[ProviderAuth]
 
-    def exit_code(self) -> ExitCode:
-        return ExitCode(self.exit_code_value)
+    json_order = ("ok", "exitCode", "decidingProvider", "providers")
 
 
 def auth_status(
@@ -196,7 +196,11 @@ def auth_status(
         organization = in_effect.id
         entry = _entry(provider, base_url, resolution, None, organization)
         name = _stored_name(store, resolution.in_effect, organization)
-        update = {"organization_name": name, "organization_source": in_effect.source}
+        update = {
+            "organization_name": name,
+            "organization_source": in_effect.source,
+            "key_store": _kept(rt, store, resolution.in_effect),
+        }
         entry = entry.model_copy(update=update)
         entry = _with_expiry(rt, entry, provider, resolution.in_effect, warnings)
         if check and resolution.in_effect is not None and not entry.expired:
@@ -209,7 +213,7 @@ def auth_status(
     code = next(e.exit_code for e in entries if e.provider == deciding)
     return AuthStatus(
         ok=code == ExitCode.OK,
-        exit_code_value=code,
+        exit_code=code,
         deciding_provider=deciding,
         providers=entries,
         warnings=warnings,
@@ -262,6 +266,14 @@ def _with_expiry(
         warnings.append(f"{exc.message} {exc.hint}")
         update.update(expired=True, exit_code=ExitCode.NOT_AUTHENTICATED)
     return entry.model_copy(update=update)
+
+
+def _kept(rt: Runtime, store: AuthStore, found: FoundKey | None) -> str | None:
+    """Where the stored profile whose key is in effect keeps it (None: not a profile's)."""
+    if found is None or found.source.kind != "profile":
+        return None
+    profile = store.profiles.get(found.source.name)
+    return where_kept(profile, rt.keyring(), rt.paths) if profile is not None else None
 
 
 def _stored_name(store: AuthStore, found: FoundKey | None, organization: str | None) -> str | None:

@@ -11,14 +11,9 @@ from kilocli.catalog.assemble import Catalog, Source, describe_age, merge_catalo
 from kilocli.catalog.cache import CachedCatalog, read_cache, write_cache
 from kilocli.errors import KeyExpired, KilocliError
 from kilocli.providers.registry import Provider
+from kilocli.services.organization import organization_headers, organization_in_use
 from kilocli.services.runtime import Runtime
-from kilocli.services.steps import (
-    base_url_in_effect,
-    check_key_expiry,
-    keys_of,
-    organization_headers,
-    organization_in_use,
-)
+from kilocli.services.steps import base_url_in_effect, check_key_expiry, keys_of
 
 if TYPE_CHECKING:
     from kilocli.config.model import Config
@@ -59,7 +54,8 @@ def load_catalog(
     cached = None  # the old list is not held while the new one is fetched and parsed
     from kilocli.gateway.discover import DiscoveryFailed, discover_models
 
-    key, organization = _key_for(rt, provider, config)  # remembered before anything can fail
+    key, organization, problem = _key_for(rt, provider, config)  # remembered before failing
+    warnings += [problem] if problem is not None else []
     headers = organization_headers(provider, organization)
     try:
         with (
@@ -128,12 +124,15 @@ def _organization_for(rt: Runtime, provider: Provider, config: Config) -> str | 
             data = None
         if not data or b"organizationId" not in data:
             return None
-    return _key_for(rt, provider, config)[1]
+    return _key_for(rt, provider, config)[1]  # a problem is said when the list is asked for
 
 
-def _key_for(rt: Runtime, provider: Provider, config: Config) -> tuple[str | None, str | None]:
-    """The key in effect, if any (the model list is public, a key only personalises it), and
-    the organisation it speaks for (whose list it is)."""
+def _key_for(
+    rt: Runtime, provider: Provider, config: Config
+) -> tuple[str | None, str | None, str | None]:
+    """The key in effect, if any (the model list is public, a key only personalises it), the
+    organisation it speaks for (whose list it is), and why there is no key, when a problem
+    kept it out (said with the catalog's warnings)."""
     from kilocli.credentials.store import read_auth_store
 
     try:
@@ -144,8 +143,7 @@ def _key_for(rt: Runtime, provider: Provider, config: Config) -> tuple[str | Non
     except KeyExpired:
         raise  # reported as expired, without a request (SPEC §4)
     except KilocliError as exc:  # the list is public: say why it is asked for without a key
-        rt.feedback.warn(f"{exc.message} Asking for the model list without a key.")
-        return None, None
+        return None, None, f"{exc.message} Asking for the model list without a key."
     if found is None:
-        return None, None
-    return found.key, organization_in_use(rt, provider, store, found, config)
+        return None, None, None
+    return found.key, organization_in_use(rt, provider, store, found, config), None

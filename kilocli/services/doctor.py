@@ -7,8 +7,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from pydantic import Field
-
 from kilocli.config.model import Config
 from kilocli.credentials.model import AuthStore
 from kilocli.errors import ExitCode, KilocliError
@@ -48,19 +46,24 @@ class Diagnosis(Result):
     findings: list[Finding]
     probe: ProbeOutcome | None = None
     expires_at: str | None = None  # the expiry of the key in effect (its JWT exp), if it has one
-    probe_exit: int | None = Field(default=None, exclude=True)
-    key_expired: bool = Field(default=False, exclude=True)
-
-    def exit_code(self) -> ExitCode:
-        if self.probe_exit is not None:
-            return ExitCode(self.probe_exit)
-        if self.key_expired:  # an expired key fails as it does wherever it is used (SPEC §4)
-            return ExitCode.NOT_AUTHENTICATED
-        return ExitCode.OK if self.ok else ExitCode.ERROR
 
     @classmethod
-    def of(cls, findings: list[Finding], **probed: Any) -> Diagnosis:
-        return cls(ok=not any(f.is_problem for f in findings), findings=findings, **probed)
+    def of(
+        cls,
+        findings: list[Finding],
+        *,
+        probe_exit: ExitCode | None = None,
+        key_expired: bool = False,
+        **probed: Any,
+    ) -> Diagnosis:
+        """The diagnosis of ``findings``: a failed probe ends with its own exit code, an
+        expired key as it does wherever it is used (SPEC §4), else 1 for a problem left."""
+        ok = not any(f.is_problem for f in findings)
+        code = ExitCode.OK if ok else ExitCode.ERROR
+        if key_expired:
+            code = ExitCode.NOT_AUTHENTICATED
+        code = probe_exit if probe_exit is not None else code
+        return cls(ok=ok, findings=findings, exit_code=code, **probed)
 
 
 def diagnose(
@@ -76,6 +79,10 @@ def diagnose(
     config = _check_file(findings, "config", rt.paths.config_file, parse_config)
     store = _check_file(findings, "auth store", rt.paths.auth_file, parse_auth_store)
     findings += _check_permissions(rt, fix=fix)
+    if store is not None:
+        from kilocli.services.doctor_keyring import check_key_stores
+
+        findings += check_key_stores(rt, store, fix=fix)
     expiry: dict[str, Any] = {}
     if config is not None and store is not None:
         findings += _check_key(rt, config, store, offline=offline, expiry=expiry)
@@ -94,7 +101,7 @@ def _probed(
         outcome = probe(rt, ref)
     except KilocliError as exc:
         findings.append(finding("probe", "error", exc.message, exc.hint))
-        return Diagnosis.of(findings, probe_exit=int(exc.exit_code), **expiry)
+        return Diagnosis.of(findings, probe_exit=exc.exit_code, **expiry)
     answered = f" (answered as {outcome.model})" if outcome.model else ""
     usage = outcome.usage
     tokens = (
@@ -201,11 +208,11 @@ def _check_key(
     from kilocli.credentials.expiry import expires_at_text, key_expiry
     from kilocli.errors import KeyExpired
     from kilocli.providers.resolve import default_model_provider
+    from kilocli.services.organization import organization_in_use
     from kilocli.services.steps import (
         base_url_in_effect,
         check_key_expiry,
         keys_of,
-        organization_in_use,
         sign_in_command,
     )
 

@@ -11,17 +11,13 @@ from kilocli.credentials.store import read_auth_store
 from kilocli.errors import UsageError
 from kilocli.providers.registry import Provider, get_provider
 from kilocli.providers.resolve import provider_named
+from kilocli.services.organization import organization_in_use
 from kilocli.services.runtime import Runtime
-from kilocli.services.steps import (
-    base_url_in_effect,
-    check_key_expiry,
-    keys_of,
-    no_key,
-    organization_in_use,
-)
+from kilocli.services.steps import base_url_in_effect, check_key_expiry, keys_of, no_key
 from kilocli.tools.variables import Credentials, Variable, has_anthropic_set, variables_for
 
 if TYPE_CHECKING:
+    from kilocli.credentials.keyring_access import Keyring
     from kilocli.credentials.model import AuthStore
 
 
@@ -41,7 +37,7 @@ def credentials_in_effect(
     config = read_config(rt.paths)
     store = read_auth_store(rt.paths, rt.feedback.warn)
     if profile_id is not None:
-        provider, found = profile_key(store, profile_id, provider_id)
+        provider, found = profile_key(store, profile_id, provider_id, rt.keyring())
     else:
         provider = provider_named(provider_id, config.primary)
         found = keys_of(rt, provider, config, store).in_effect
@@ -60,7 +56,7 @@ def credentials_in_effect(
 
 
 def profile_key(
-    store: AuthStore, profile_id: str, provider_id: str | None
+    store: AuthStore, profile_id: str, provider_id: str | None, keyring: Keyring | None = None
 ) -> tuple[Provider, FoundKey | None]:
     """The provider and key of the stored profile ``profile_id`` (None: it holds none).
 
@@ -74,7 +70,7 @@ def profile_key(
             f"Profile {profile_id} belongs to {provider.id}, not {provider_id}.",
             hint="Drop --provider, or name a profile of that provider.",
         )
-    return provider, key_of_profile(provider, profile_id, profile)
+    return provider, key_of_profile(provider, profile_id, profile, keyring)
 
 
 def variables_in_effect(

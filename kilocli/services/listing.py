@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from kilocli.catalog.assemble import Catalog
 from kilocli.catalog.listing import ModelFilter, SortKey, Tagger, chosen_models, iso_time
@@ -164,8 +164,7 @@ class Listing:
             yield (", " + batch) if start else batch
         yield "]}"
 
-    def exit_code(self) -> ExitCode:
-        return ExitCode.OK
+    exit_code: ClassVar[ExitCode] = ExitCode.OK  # a listing always succeeds (SPEC §6)
 
     def _head(self, nested: bool) -> dict[str, Any]:
         if not nested:
@@ -193,8 +192,7 @@ class Listings:
             yield from listing.json_pieces(nested=True)
         yield "]}"
 
-    def exit_code(self) -> ExitCode:
-        return ExitCode.OK
+    exit_code: ClassVar[ExitCode] = ExitCode.OK
 
 
 def compact_json(document: Any) -> str:

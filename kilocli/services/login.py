@@ -2,44 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 
 from kilocli.config.files import update_config
 from kilocli.config.merge import remove_auth_profile
-from kilocli.credentials.keys import key_problem, normalise_key, preview
 from kilocli.credentials.store import (
     KEEP_ORGANIZATION,
-    NewCredential,
     load_auth_store,
     update_auth_store,
     without_profile,
 )
-from kilocli.errors import InputRequired, KilocliError, NotAuthenticated, UsageError
+from kilocli.credentials.vault import current_key
+from kilocli.errors import InputRequired, KilocliError, UsageError
+from kilocli.onboarding.decisions import KeyInput
 from kilocli.providers.registry import PROVIDERS, Provider, get_provider
 from kilocli.results import Result
-from kilocli.services.account import (
-    choose_organization,
-    organization_names,
-    sign_in_offering_retry,
-)
+from kilocli.services.credential_flow import settle_credential, store_credential
+from kilocli.services.credential_obtain import Arrival
 from kilocli.services.runtime import Runtime
 from kilocli.services.setup_list import tool_files_holding
-from kilocli.services.steps import (
-    ask_gateway_about_key,
-    base_url_in_effect,
-    read_both_files,
-    store_profile,
-    warn_if_not_provider_shaped,
-    warn_unverified,
-)
+from kilocli.services.steps import base_url_in_effect, read_both_files
 from kilocli.storage import Document, interrupts_deferred
 from kilocli.text import for_terminal
 
 if TYPE_CHECKING:
-    from kilocli.gateway.verify import Verification
+    from kilocli.credentials.model import StoredProfile
 
 
 @dataclass(frozen=True)
@@ -73,51 +64,36 @@ class LoginResult(Result):
 def login(rt: Runtime, request: LoginRequest) -> LoginResult:
     """Verify (unless told not to) and store a key — or, with ``device``, the token of a Kilo
     sign-in in the browser — as a profile, with its metadata in config, and the organisation
-    its requests speak for (SPEC §13)."""
+    its requests speak for (SPEC §13), through the one credential flow (SPEC §8)."""
     provider = get_provider(request.provider)
     _check_request(provider, request)
     profile_id = provider.default_profile_id if request.profile_id is None else request.profile_id
     _check_profile_id(profile_id)  # an empty --profile-id is refused, never the default
-    config, store = read_both_files(rt)
-    base_url = base_url_in_effect(rt, provider, config).url
-    email = None
-    approved = (
-        sign_in_offering_retry(rt, provider, base_url, open_browser=request.open_browser)
-        if request.device
-        else None
+    files = read_both_files(rt)
+    arrival = Arrival(
+        provider,
+        device=request.device,
+        given=_given(request),
+        open_browser=request.open_browser,
+        missing_hint=f'Pass --key "$KEY", or pipe the key into: '
+        f"kilocli auth login {provider.id} --stdin",
     )
-    if approved is not None:
-        key, email = rt.remember_secret(approved.token), approved.email
-    else:  # a key; or, after a failed sign-in on a terminal, "Enter an API key instead"
-        key = rt.remember_secret(_read_key(rt, provider, request))
-        warn_if_not_provider_shaped(rt, provider, key)
-    existing = store.profiles.get(profile_id)
-    old_key = existing.usable_key if existing is not None else None
-    replaced = old_key is not None and old_key != key
-    if old_key is not None and replaced and rt.prompter is not None:
-        rt.remember_secret(old_key)
-        question = (
-            f"{profile_id} already holds another key ({preview(old_key)}). "
-            f"Replace it with {preview(key)}?"
-        )
-        if not rt.prompter.confirm(question, default=False):
-            raise KilocliError(f"Kept the key of {profile_id}; nothing was stored.")
-    verified, detail, answer = None, "not checked (--no-verify)", None
-    if request.verify:
-        verified, detail, answer = _verify(rt, provider, base_url, key)
-    organization: str | None = KEEP_ORGANIZATION
-    if provider.organization_header is not None:
-        organization = choose_organization(rt, provider, answer, request.organization)
-    kind: Literal["api_key", "oauth"] = "oauth" if approved is not None else "api_key"
-    email = email or (answer.email if answer is not None and approved is not None else None)
-    name = None
-    if answer is not None and organization not in {None, KEEP_ORGANIZATION}:
-        name = organization_names(answer.organization_list).get(str(organization))
-    store_profile(rt, provider, profile_id, NewCredential(key, kind, email, organization, name))
+    credential = settle_credential(
+        rt,
+        arrival,
+        files,
+        base_url=base_url_in_effect(rt, provider, files[0]).url,
+        profile_id=profile_id,
+        verify=request.verify,
+        organization=request.organization,
+        say_verified=False,  # the result's line says it
+    )
+    _, warnings = store_credential(rt, provider, credential)
+    organization = credential.stored.organization
     if organization == KEEP_ORGANIZATION:
+        existing = files[1].profiles.get(profile_id)
         organization = existing.organization_id if existing is not None else None
     env_override = next((name for name in provider.env_vars if rt.env.get(name, "").strip()), None)
-    warnings = [f"Replaced the key of {profile_id}."] if replaced else []
     warnings += _refresh_tools(rt, provider)
     if env_override:
         warnings.append(
@@ -127,14 +103,24 @@ def login(rt: Runtime, request: LoginRequest) -> LoginResult:
     return LoginResult(
         profile_id=profile_id,
         provider=provider.id,
-        replaced=replaced,
-        key_preview=preview(key),
-        verified=verified,
-        detail=detail,
+        replaced=credential.replaces is not None,
+        key_preview=credential.found.preview,
+        verified=credential.verdict.verified,
+        detail=credential.verdict.detail,
         organization=organization,
         env_override=env_override,
         warnings=warnings,
     )
+
+
+def _given(request: LoginRequest) -> KeyInput | None:
+    if request.key is not None and request.stdin_text is not None:
+        raise UsageError("--key and --stdin both give a key.", hint="Pass the key once.")
+    if request.key is not None:
+        return KeyInput(request.provider, "--key", request.key)
+    if request.stdin_text is not None:
+        return KeyInput(request.provider, "stdin", request.stdin_text)
+    return None
 
 
 def _check_request(provider: Provider, request: LoginRequest) -> None:
@@ -148,11 +134,6 @@ def _check_request(provider: Provider, request: LoginRequest) -> None:
             f"--device is Kilo's sign-in; {provider.label} takes a key.",
             hint=f"Run: kilocli auth login {provider.id} --key KEY (or --stdin)",
         )
-    if request.organization is not None and provider.organization_header is None:
-        raise UsageError(
-            f"{provider.label} has no organisations; --organization is for Kilo Gateway.",
-            hint="Drop --organization.",
-        )
 
 
 def _check_profile_id(profile_id: str) -> None:
@@ -162,40 +143,6 @@ def _check_profile_id(profile_id: str) -> None:
             f"--profile-id {shown} is not a usable profile id.",
             hint="Use letters, digits and punctuation, e.g. kilocode:work.",
         )
-
-
-def _read_key(rt: Runtime, provider: Provider, request: LoginRequest) -> str:
-    if request.key is not None and request.stdin_text is not None:
-        raise UsageError("--key and --stdin both give a key.", hint="Pass the key once.")
-    if request.key is not None:
-        return normalise_key(request.key, source="--key")
-    if request.stdin_text is not None:
-        return normalise_key(request.stdin_text, source="stdin")
-    if rt.prompter is None:
-        raise InputRequired(
-            f"No {provider.label} key was given, and there is no terminal to ask on.",
-            hint=f'Pass --key "$KEY", or pipe the key into: '
-            f"kilocli auth login {provider.id} --stdin",
-        )
-    rt.feedback.note(f"Get your {provider.label} key at {provider.keys_page}")
-    return normalise_key(
-        rt.prompter.secret(f"Enter {provider.label} API key", validate=key_problem)
-    )
-
-
-def _verify(
-    rt: Runtime, provider: Provider, base_url: str, key: str
-) -> tuple[bool | None, str, Verification]:
-    answer = ask_gateway_about_key(rt, provider, base_url, key)
-    if answer.outcome == "rejected":
-        raise NotAuthenticated(
-            f"{answer.detail}. Nothing was stored.",
-            hint=f"Check the key at {provider.keys_page}, or pass --no-verify to store it anyway.",
-        )
-    if answer.outcome == "unverified":
-        warn_unverified(rt, provider, answer, "Storing it anyway.")
-        return None, f"could not verify: {answer.detail}", answer
-    return True, answer.detail, answer
 
 
 class LogoutResult(Result):
@@ -251,7 +198,11 @@ def logout(
             config = remove_auth_profile(config, target)
         return config
 
+    keys = _keys_of(rt, profiles, targets)
     with interrupts_deferred():
+        for target in targets:  # first: a keyring that fails leaves everything as it was
+            if profiles[target].in_keyring:
+                rt.keyring().delete(target)
         update_auth_store(rt.paths, drop_profiles, forget=True)  # the .bak loses the key too
         update_config(rt.paths, drop_metadata)
     affected = [p for p in PROVIDERS if p.id in providers]
@@ -262,7 +213,6 @@ def logout(
     ]
     for provider in affected:
         warnings += _refresh_tools(rt, provider)
-    keys = {key for t in targets if (key := profiles[t].usable_key)}
     warnings += [
         f"{tool_id} still holds a copy of the key in {path} (kilocli setup put it there); "
         f"take it out with: kilocli setup {tool_id} --remove"
@@ -274,6 +224,14 @@ def logout(
         key_pages=[f"{p.keys_page} for {p.label}" for p in affected if p.keys_page],
         warnings=warnings,
     )
+
+
+def _keys_of(
+    rt: Runtime, profiles: Mapping[str, StoredProfile], targets: Iterable[str]
+) -> set[str]:
+    """The keys being removed (tools may hold copies); a keyring entry already gone has none."""
+    found = (current_key(rt.keyring(), target, profiles[target]) for target in targets)
+    return {key for key in found if key}
 
 
 def _refresh_tools(rt: Runtime, provider: Provider) -> list[str]:

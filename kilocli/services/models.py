@@ -18,13 +18,9 @@ from kilocli.providers.resolve import parse_model_ref
 from kilocli.results import Record, Result
 from kilocli.services.catalog import load_catalog
 from kilocli.services.listing import documents
+from kilocli.services.organization import organization_in_use
 from kilocli.services.runtime import Runtime
-from kilocli.services.steps import (
-    base_url_in_effect,
-    keys_of,
-    legacy_model_notice,
-    organization_in_use,
-)
+from kilocli.services.steps import base_url_in_effect, keys_of, legacy_model_notice
 
 CatalogSource = Literal["gateway", "cache", "fallback"]
 
@@ -149,12 +145,12 @@ def model_info(
                 origin=listed.model.origin, source=catalog.source, warnings=list(catalog.warnings)
             )
             return ModelInfo.model_validate(document)
-    for warning in catalog.warnings:  # why the catalog may be short (e.g. the gateway is down)
-        rt.feedback.warn(warning)
-    raise KilocliError(
+    missing = KilocliError(
         f"{ref} is not in the {catalog.provider.label} catalog ({catalog.source}).",
         hint=f"Search the list: kilocli models {ref.provider} -q {ref.model_id.split('/')[-1]}",
     )
+    missing.warnings = list(catalog.warnings)  # why the catalog may be short (gateway down)
+    raise missing
 
 
 class ProviderStatus(Record):
@@ -187,8 +183,6 @@ def model_status(rt: Runtime) -> ModelStatus:
     config = read_config(rt.paths)
     store = read_auth_store(rt.paths, rt.feedback.warn)
     notice = legacy_model_notice(config)
-    if notice is not None:
-        rt.feedback.warn(notice)
     providers = []
     for provider in PROVIDERS:
         base = base_url_in_effect(rt, provider, config)
@@ -214,4 +208,5 @@ def model_status(rt: Runtime) -> ModelStatus:
         fallbacks=list(config.fallbacks),
         aliases=config.aliases,
         providers=providers,
+        warnings=[notice] if notice is not None else [],
     )

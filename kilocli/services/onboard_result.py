@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from kilocli.errors import ExitCode
 from kilocli.paths import Paths
@@ -48,13 +48,22 @@ class OnboardingResult(Result):
     default_model_changed: bool
     config_path: Path
     auth_store_path: Path
+    key_store: str | None = None
+    """Where the key is kept: ``keyring (Secret Service)``, or the file's path (SPEC §14)."""
     tools: list[ToolSetUp] = Field(default_factory=list)
     files_changed: list[Path] = Field(default_factory=list, exclude=True)
     """Which of kilocli's two files this run changed (the summary's "Wrote" names only those)."""
 
-    def exit_code(self) -> ExitCode:
-        """1 when a tool asked for could not be set up (the credential is stored already)."""
-        return ExitCode.OK if all(tool.ok for tool in self.tools) else ExitCode.ERROR
+    @model_validator(mode="before")
+    @classmethod
+    def _ends_as_it_went(cls, data: Any) -> Any:
+        """Exit 1 when a tool asked for could not be set up (the credential is stored
+        already)."""
+        if isinstance(data, dict) and "exit_code" not in data:
+            tools = data.get("tools") or []
+            failed = any(not (t.ok if isinstance(t, ToolSetUp) else t["ok"]) for t in tools)
+            data = {**data, "exit_code": ExitCode.ERROR if failed else ExitCode.OK}
+        return data
 
     @classmethod
     def skipped(cls, auth_choice: str, paths: Paths) -> OnboardingResult:

@@ -6,13 +6,14 @@ import time
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from kilocli.gateway.settings import DEFAULT_TIMEOUT_SECONDS
 
 if TYPE_CHECKING:
     import httpx
 
+    from kilocli.credentials.keyring_access import Keyring
     from kilocli.gateway.http import GatewayClient
     from kilocli.paths import Paths
     from kilocli.prompting import Prompter
@@ -64,6 +65,10 @@ class Runtime:
         poll_interval: seconds between two polls of a device sign-in (3 s; tests shorten it).
         open_url: opens a URL in the user's browser; True when it did.
         shell_env: the keys the login shell exports (SPEC §4), once it has been asked.
+        keyring_backend: makes the OS keyring's backend (default: the platform's; tests pass
+            a real Secret Service's, keyring's fail backend, or one that never answers).
+        keyring_timeout: seconds each keyring call may take (SPEC §14: 3; tests shorten it).
+        new_keys_store: where keys stored in this run go, once settled (one probe a run).
     """
 
     env: Mapping[str, str]
@@ -79,6 +84,18 @@ class Runtime:
     poll_interval: float = DEVICE_POLL_SECONDS
     shell_env: dict[str, str] | None = None  # the login shell's keys, once asked
     open_url: Callable[[str], bool] = field(default=_open_in_browser)
+    keyring_backend: Callable[[], Any] | None = None
+    keyring_timeout: float = 3.0
+    new_keys_store: Literal["keyring", "file"] | None = None
+    _keyring: Keyring | None = field(default=None, repr=False)
+
+    def keyring(self) -> Keyring:
+        """kilocli's entries in the OS keyring (nothing is loaded until one is used)."""
+        from kilocli.credentials.keyring_access import Keyring
+
+        if self._keyring is None:
+            self._keyring = Keyring(self.env, self.keyring_backend, self.keyring_timeout)
+        return self._keyring
 
     def remember_secret(self, key: str) -> str:
         """Note a key so that no error text can show it; returns the key."""

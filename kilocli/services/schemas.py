@@ -15,6 +15,7 @@ from kilocli.results import ErrorResult, Result
 from kilocli.services.auth_status import AuthStatus, ProfileList
 from kilocli.services.config import ConfigPaths, ConfigShown
 from kilocli.services.doctor import Diagnosis
+from kilocli.services.key_store import StoreReport
 from kilocli.services.login import LoginResult, LogoutResult
 from kilocli.services.models import (
     AllListings,
@@ -36,6 +37,7 @@ RESULTS: dict[str, tuple[str, type[Result]]] = {
     "auth-login": ("kilocli auth login --json", LoginResult),
     "auth-logout": ("kilocli auth logout --json", LogoutResult),
     "auth-use": ("kilocli auth use --json", ProfileSwitch),
+    "auth-store": ("kilocli auth store --json", StoreReport),
     "models-list": ("kilocli models list --json", ProviderListing),
     "models-list-all": ("kilocli models list --all --json", AllListings),
     "models-set": ("kilocli models set --json", DefaultModelChange),

@@ -7,7 +7,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
+
+from pydantic import model_validator
 
 from kilocli.config.files import load_config, update_config
 from kilocli.config.merge import with_setup_record
@@ -67,8 +69,13 @@ class SetupResult(Result):
     files: list[SetupFile]
     run: str | None
 
-    def exit_code(self) -> ExitCode:
-        return ExitCode.OK if self.ok else ExitCode.ERROR
+    @model_validator(mode="before")
+    @classmethod
+    def _ends_as_it_went(cls, data: Any) -> Any:
+        """Exit 1 when a file could not be rewritten safely, unless told otherwise."""
+        if isinstance(data, dict) and "exit_code" not in data:
+            data = {**data, "exit_code": ExitCode.OK if data.get("ok") else ExitCode.ERROR}
+        return data
 
 
 def setup_tool(
@@ -244,6 +251,7 @@ def _model_choices(
     for ref_text in refs:
         model_id = parse_model_ref(ref_text).model_id
         if warn and model_id not in names and ref_text in (primary, *extra[-1:]):
+            # before --confirm's question, which asks about writing this very model
             rt.feedback.warn(f"{ref_text} is not in the cached catalog; set up anyway.")
         chosen.pop(model_id, None)  # the last named goes last (a one-model tool takes it)
         chosen[model_id] = ModelChoice(model_id, names.get(model_id) or model_id)

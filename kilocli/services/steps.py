@@ -1,11 +1,11 @@
 """Steps more than one command takes, written once: read both files before any prompt, warn
-about a key of the wrong shape, ask the gateway about a key (with a spinner), and store a
-profile together with its metadata in config."""
+about a key of the wrong shape, ask the gateway about a key (with a spinner), store a profile
+together with its metadata in config, and check a key's expiry. The organisation in effect has
+its own module, :mod:`kilocli.services.organization`."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kilocli.errors import NotAuthenticated
@@ -47,6 +47,7 @@ def base_url_in_effect(
 
     found = resolve_base_url(provider, flag, rt.env, config.provider(provider.id).base_url)
     if found.url.lower().startswith("http://") and not is_loopback(found.url):
+        # said before any key is typed or sent, and shared by commands whose results differ
         rt.feedback.warn(
             f"{found.url} ({found.source}) is not encrypted: the {provider.label} key would "
             "travel over the network in the clear. Use https://."
@@ -61,7 +62,9 @@ def keys_of(rt: Runtime, provider: Provider, config: Config, store: AuthStore) -
     from kilocli.credentials.sources import resolve_key
 
     shell = login_shell_keys(rt, provider, config)
-    resolution = resolve_key(provider, env=rt.env, store=store, config=config, shell_env=shell)
+    resolution = resolve_key(
+        provider, env=rt.env, store=store, config=config, shell_env=shell, keyring=rt.keyring()
+    )
     for found in (resolution.in_effect, *resolution.shadowed):
         if found is not None:
             rt.remember_secret(found.key)
@@ -93,7 +96,8 @@ def login_shell_keys(rt: Runtime, provider: Provider, config: Config) -> dict[st
 
         names = {name for p in PROVIDERS for name in p.env_vars}
         answer = read_login_shell(rt.env, names)
-        if answer.problem is not None:
+        if answer.problem is not None:  # once per run, while the key chain is read, for
+            # every command that reads it (before any question or hand-over to a tool)
             rt.feedback.warn(f"Could not read keys from your login shell: {answer.problem}.")
         rt.shell_env = {}
         for name, value in answer.values.items():
@@ -110,6 +114,7 @@ def warn_if_not_provider_shaped(rt: Runtime, provider: Provider, key: str) -> No
     from kilocli.credentials.keys import looks_like_jwt, preview
 
     if provider.looks_like_jwt and not looks_like_jwt(key):
+        # said at once: the questions that follow (verify, organisation) are about this key
         rt.feedback.warn(
             f"This key ({preview(key)}) does not look like a {provider.label} key "
             "(a JWT starting eyJ); using it anyway."
@@ -129,113 +134,16 @@ def ask_gateway_about_key(
     use), with a spinner; never raises for network trouble (the answer is then
     ``unverified``)."""
     from kilocli.gateway.verify import verify_key
+    from kilocli.services.organization import organization_headers
 
     headers = organization_headers(provider, organization)
     with rt.feedback.working(f"{doing} the key with {provider.label}…"), rt.gateway() as client:
         return verify_key(client, provider, base_url, key, headers)
 
 
-@dataclass(frozen=True)
-class OrganizationInEffect:
-    """The organisation requests speak for (None: Personal), and where that was decided."""
-
-    id: str | None
-    source: str | None = None
-
-
-def organization_in_effect(
-    rt: Runtime,
-    provider: Provider,
-    config: Config,
-    store: AuthStore,
-    found: FoundKey | None,
-    flag: str | None = None,
-) -> OrganizationInEffect:
-    """The one rule of SPEC §13 for the organisation requests made with ``found`` speak for,
-    first found: ``flag`` (``--organization``); env ``KILO_ORG_ID`` (legacy
-    ``KILOCODE_ORGANIZATION_ID``), which overrides a stored choice as Kilo's own client lets
-    it; the profile's stored ``organizationId`` (a stored key); for a key from the
-    environment, the organisation chosen for it at onboarding
-    (``models.providers.<p>.organizationId``). An id that is not one (a space, a slash, a
-    control character, too long) is skipped with a warning; given by flag, it is refused.
-
-    Raises:
-        UsageError: ``flag`` is not an organisation id.
-    """
-    if found is None or provider.organization_header is None:
-        return OrganizationInEffect(None)
-    if flag is not None:
-        return OrganizationInEffect(checked_organization_flag(flag), "--organization")
-    for name in (provider.organization_env, provider.legacy_organization_env):
-        value = rt.env.get(name, "").strip() if name else ""
-        if value and _usable_organization(rt, value, f"env: {name}"):
-            return OrganizationInEffect(value, f"env: {name}")
-    stored: str | None = None
-    where = ""
-    if found.source.kind == "profile":
-        profile = store.profiles.get(found.source.name)
-        stored, where = (
-            (profile.organization_id if profile else None),
-            f"profile: {found.source.name}",
-        )
-    elif found.source.kind in {"env", "shell-env"}:
-        stored = config.provider(provider.id).organization_id
-        where = f"config: models.providers.{provider.id}.organizationId"
-    if stored and _usable_organization(rt, stored, where):
-        return OrganizationInEffect(stored, where)
-    return OrganizationInEffect(None)
-
-
-def organization_in_use(
-    rt: Runtime, provider: Provider, store: AuthStore, found: FoundKey | None, config: Config
-) -> str | None:
-    """The id of :func:`organization_in_effect` (None for Personal)."""
-    return organization_in_effect(rt, provider, config, store, found).id
-
-
-def checked_organization_flag(flag: str) -> str | None:
-    """``--organization``'s value: None for ``personal``, else an id that can be sent.
-
-    Raises:
-        UsageError: the value cannot be an organisation id (SPEC §13).
-    """
-    from kilocli.credentials.organizations import organization_id_problem
-    from kilocli.errors import UsageError
-
-    value = flag.strip()
-    if value.lower() == "personal":
-        return None
-    problem = organization_id_problem(value)
-    if problem is not None:
-        raise UsageError(
-            f"--organization is not an organisation id: {problem}.",
-            hint="Give an id, or personal (kilocli auth status --check lists yours).",
-        )
-    return value
-
-
-def _usable_organization(rt: Runtime, value: str, where: str) -> bool:
-    """Whether ``value`` can be sent as an organisation id; a bad one is warned about (once)."""
-    from kilocli.credentials.organizations import organization_id_problem
-
-    problem = organization_id_problem(value)
-    if problem is not None:
-        warning = f"Ignored the organisation id of {where}: {problem}."
-        if warning not in rt.warned:
-            rt.warned.add(warning)
-            rt.feedback.warn(warning)
-    return problem is None
-
-
-def organization_headers(provider: Provider, organization: str | None) -> dict[str, str]:
-    """The header that scopes a request to ``organization`` (none for Personal)."""
-    header = provider.organization_header
-    return {header: organization} if header and organization else {}
-
-
 def warn_unverified(rt: Runtime, provider: Provider, answer: Verification, going_on: str) -> None:
     """Say that the key could not be checked and how the command goes on; a 402 adds the top-up
-    hint (SPEC §9)."""
+    hint (SPEC §9). Said at once: on a terminal the questions that follow depend on it."""
     rt.feedback.warn(f"Could not verify the key: {answer.detail}. {going_on}")
     if answer.problem is not None and answer.problem.kind == "no_credits":
         rt.feedback.note(answer.problem.hint_for(provider))
@@ -262,13 +170,10 @@ def store_profile(
     """
     from kilocli.config.files import update_config
     from kilocli.config.merge import apply_auth_profile
-    from kilocli.credentials.store import (
-        NewCredential,
-        stored_but_config_unchanged,
-        update_auth_store,
-        with_profile,
-    )
+    from kilocli.credentials.store import NewCredential, stored_but_config_unchanged
+    from kilocli.credentials.vault import put_profile
     from kilocli.errors import FileProblem
+    from kilocli.services.key_store import store_for_new_keys
     from kilocli.storage import interrupts_deferred
 
     credential = key if isinstance(key, NewCredential) else NewCredential(key)
@@ -279,10 +184,12 @@ def store_profile(
             config = configure(config)
         return apply_auth_profile(config, profile_id, provider.id, mode=mode)
 
+    where = store_for_new_keys(rt)
     with interrupts_deferred():
-        update_auth_store(
-            rt.paths, lambda store: with_profile(store, profile_id, provider.id, credential)
-        )
+        for warning in put_profile(
+            rt.paths, rt.keyring(), where, profile_id, provider.id, credential
+        ):
+            rt.feedback.warn(warning)
         try:
             return update_config(rt.paths, record)
         except FileProblem as problem:
@@ -333,6 +240,7 @@ def check_key_expiry(rt: Runtime, provider: Provider, found: FoundKey) -> None:
     if exp <= now:
         raise expired_key(provider, found, exp)
     if due_warning(rt.paths.cache_dir, str(found.source), exp, now):
+        # said before the command goes on: exec and env hand the key to another program
         rt.feedback.warn(
             f"The {provider.label} key ({found.source}, {found.preview}) expires on "
             f"{expiry_date_text(exp)}. Sign in again before then: {sign_in_command(provider)}"

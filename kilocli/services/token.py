@@ -23,7 +23,7 @@ def key_in_effect(rt: Runtime, provider_id: str, profile_id: str | None = None) 
     if profile_id is not None:
         from kilocli.services.handover import profile_key
 
-        found = profile_key(store, profile_id, provider.id)[1]
+        found = profile_key(store, profile_id, provider.id, rt.keyring())[1]
         if found is None:
             raise no_key(provider)
         rt.remember_secret(found.key)

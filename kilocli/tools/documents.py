@@ -4,27 +4,22 @@ their users wrote.
 Every format gets the same small interface (:class:`Document`): get, set and delete a value
 at a path, where a path step is a key or a list item chosen by some of its fields
 (:class:`Select`). Behind it, each format has a round-trip editor: ruamel.yaml (YAML: comments,
-quoting and the file's own indentation kept), tomlkit (TOML: comments and layout kept), a text
-editor for JSON and JSONC (:mod:`kilocli.tools.jsontext`: everything but the changed members
-kept byte for byte), and a line editor for ``.env`` files. They are imported only here, and
-only ``setup`` imports this module.
+quoting and the file's own indentation kept) and tomlkit (TOML: comments and layout kept) in
+:mod:`kilocli.tools.tree_document`; a text editor for JSON and JSONC
+(:mod:`kilocli.tools.jsontext`: everything but the changed members kept byte for byte), a line
+editor for ``.env`` files and a one-value text file in :mod:`kilocli.tools.text_documents`.
+:func:`load` imports each only when a file of its kind is read.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from kilocli.errors import KilocliError
-from kilocli.tools.jsontext import MAX_DEPTH, JsonText, JsonTextError
 
 FileFormat = Literal["yaml", "toml", "json", "jsonc", "dotenv", "text"]
-
-MAX_VALUES = 1_000_000
-"""The most values a YAML document may hold, each alias counted as all it repeats: a
-"billion laughs" of nested aliases is refused, never expanded."""
 
 
 class Unreadable(KilocliError):
@@ -99,13 +94,23 @@ def load(fmt: FileFormat, text: str) -> Document:
         Unreadable: it is not valid ``fmt``, or holds what a rewrite would lose (a key twice,
             nesting too deep).
     """
+    # Each editor is imported with the first file of its kind: the listing and status
+    # commands that import this module for its types never pay for ruamel or tomlkit.
     if fmt in ("json", "jsonc"):
-        return _JsonDocument(text, comments=fmt == "jsonc")
+        from kilocli.tools.text_documents import JsonDocument
+
+        return JsonDocument(text, comments=fmt == "jsonc")
     if fmt == "dotenv":
-        return _DotenvDocument(text.splitlines())
+        from kilocli.tools.text_documents import DotenvDocument
+
+        return DotenvDocument(text.splitlines())
     if fmt == "text":
-        return _TextDocument(text)
-    return _TreeDocument("yaml" if fmt == "yaml" else "toml", text)
+        from kilocli.tools.text_documents import TextDocument
+
+        return TextDocument(text)
+    from kilocli.tools.tree_document import TreeDocument
+
+    return TreeDocument("yaml" if fmt == "yaml" else "toml", text)
 
 
 def plain(value: Any) -> Any:
@@ -119,383 +124,3 @@ def plain(value: Any) -> Any:
         if isinstance(value, kind):
             return kind(value)
     return value
-
-
-# YAML and TOML: a tree of the editor's own mapping and list types.
-
-
-class _TreeDocument:
-    def __init__(self, fmt: Literal["yaml", "toml"], text: str) -> None:
-        self.fmt = fmt
-        self.original = text
-        self.root: Any = _load_yaml(text) if fmt == "yaml" else _load_toml(text)
-        # A YAML file of nothing but comments loads as nothing: they go first when it is dumped.
-        self.preamble = text if self.root is None and text.strip() else ""
-
-    def _walk(self, path: Path) -> tuple[Any, int]:
-        """The deepest container along ``path`` and how many steps reached it."""
-        node = self.root
-        for index, step in enumerate(path):
-            child = _child(node, step)
-            if child is MISSING:
-                return node, index
-            node = child
-        return node, len(path)
-
-    def get(self, path: Path) -> Any:
-        node, reached = self._walk(path)
-        return plain(node) if reached == len(path) else MISSING
-
-    def set(self, path: Path, value: Any) -> int:
-        if self.root is None:
-            self.root = [] if path and isinstance(path[0], Select) else self._mapping(0, None)
-        existed = self._walk(path)[1]
-        node, reached = self._walk(path[:-1])
-        for depth in range(reached, len(path) - 1):
-            node = self._add(node, path[depth], depth, path[depth + 1])
-        self._put(node, path[-1], value, len(path) - 1)
-        return existed
-
-    def _add(self, node: Any, step: Step, depth: int, following: Step) -> Any:
-        if isinstance(step, Select):
-            items = _list_of(node)
-            item = self._mapping(depth, None)
-            for key, value in step.fields:
-                item[key] = value
-            if step.first:
-                items.insert(0, item)
-            else:
-                items.append(item)
-            return items[0] if step.first else items[-1]
-        parent = _mapping_of(node)
-        parent[step] = [] if isinstance(following, Select) else self._mapping(depth, parent)
-        return parent[step]
-
-    def _put(self, node: Any, step: Step, value: Any, depth: int) -> None:
-        if isinstance(step, Select):
-            raise Unreadable("kilocli cannot set a whole list item")
-        parent = _mapping_of(node)
-        if isinstance(value, Mapping):
-            container = self._mapping(depth, parent)
-            container.update(value)
-            value = container
-        parent[step] = value
-
-    def _mapping(self, depth: int, parent: Any) -> MutableMapping[str, Any]:
-        if self.fmt == "yaml":
-            from ruamel.yaml.comments import CommentedMap
-
-            return CommentedMap()
-        table: MutableMapping[str, Any] = _toml_table(depth, parent)
-        return table
-
-    def delete(self, path: Path) -> None:
-        node, reached = self._walk(path[:-1])
-        if reached < len(path) - 1:
-            return
-        step = path[-1]
-        if isinstance(step, Select):
-            if isinstance(node, list):
-                for index in reversed(range(len(node))):
-                    if step.matches(node[index]):
-                        del node[index]
-        elif isinstance(node, MutableMapping) and step in node:
-            del node[step]
-
-    def is_empty(self, path: Path) -> bool:
-        value = self.get(path)
-        if isinstance(value, Mapping):
-            step = path[-1] if path else None
-            selected = dict(step.fields) if isinstance(step, Select) else {}
-            return all(k in selected for k in value)
-        return isinstance(value, list) and not value
-
-    def dump(self) -> str:
-        if self.root is None:
-            return self.preamble
-        if self.fmt == "toml":
-            import tomlkit
-
-            return tomlkit.dumps(self.root)
-        if self.preamble:
-            return self.preamble.rstrip("\n") + "\n" + _dump_yaml(self.root, "")
-        return _dump_yaml(self.root, self.original)
-
-
-def _child(node: Any, step: Step) -> Any:
-    if isinstance(step, Select):
-        if isinstance(node, list):
-            return next((item for item in node if step.matches(item)), MISSING)
-        return MISSING
-    if isinstance(node, Mapping) and step in node:
-        return node[step]
-    return MISSING
-
-
-def _mapping_of(node: Any) -> MutableMapping[str, Any]:
-    if not isinstance(node, MutableMapping):
-        raise Unreadable("a setting kilocli writes sits where the file has a value of its own")
-    mapping: MutableMapping[str, Any] = node
-    return mapping
-
-
-def _list_of(node: Any) -> list[Any]:
-    if not isinstance(node, list):
-        raise Unreadable("kilocli's entry belongs in a list, and the file has something else there")
-    return node
-
-
-def _toml_table(depth: int, parent: Any) -> Any:
-    """A new TOML table written the way the user wrote its neighbours: ``[a.b]`` tables
-    under a table of tables, else inline ``{…}`` (which keeps top-level keys that follow it
-    at the top level)."""
-    import tomlkit
-    from tomlkit.items import InlineTable, Table
-
-    if depth == 0:
-        return tomlkit.table(is_super_table=True)
-    if isinstance(parent, InlineTable) or depth > 1:
-        return tomlkit.inline_table()
-    values = list(parent.values()) if parent is not None else []
-    if all(isinstance(v, Table) and not isinstance(v, InlineTable) for v in values):
-        return tomlkit.table()
-    return tomlkit.inline_table()
-
-
-def _yaml() -> Any:
-    from ruamel.yaml import YAML
-
-    yaml = YAML(typ="rt")
-    yaml.preserve_quotes = True
-    yaml.width = 4096  # never fold a long line (a URL, a header) the user did not fold
-    return yaml
-
-
-def _load_yaml(text: str) -> Any:
-    from ruamel.yaml.error import YAMLError
-
-    try:
-        document = _yaml().load(text)
-    except RecursionError:
-        raise Unreadable("it is nested too deeply") from None
-    except YAMLError as exc:
-        raise Unreadable(f"it is not valid YAML ({_first_line(exc)})") from None
-    _check_extent(document)
-    return document
-
-
-def _check_extent(document: Any) -> None:
-    """Refuse a document nested past :data:`MAX_DEPTH` or holding more than
-    :data:`MAX_VALUES` values once its aliases are expanded (reading such a value would
-    take for ever, or all the memory there is).
-
-    Raises:
-        Unreadable: it is.
-    """
-    count = 0
-    pending: list[tuple[Any, int]] = [(document, 0)]
-    while pending:
-        node, depth = pending.pop()
-        count += 1
-        if count > MAX_VALUES:
-            raise Unreadable(
-                f"it holds more than {MAX_VALUES:,} values, counting each alias as all it repeats"
-            )
-        if depth > MAX_DEPTH:
-            raise Unreadable(f"it is nested too deeply (more than {MAX_DEPTH} levels)")
-        if isinstance(node, Mapping):
-            pending += [(value, depth + 1) for value in node.values()]
-        elif isinstance(node, list):
-            pending += [(value, depth + 1) for value in node]
-
-
-def _dump_yaml(document: Any, original: str) -> str:
-    import io
-
-    yaml = _yaml()
-    mapping, offset, dash = yaml_indentation(original)
-    if offset is None:  # people indent a list under a key; one at the top stays flush
-        offset = 0 if isinstance(document, list) else 2
-    yaml.indent(mapping=mapping, sequence=offset + dash, offset=offset)
-    head, lines = "", [line for line in original.splitlines() if line.strip() and line[0] != "#"]
-    if lines and lines[0].rstrip() == "---":  # a start marker: it and the comments before it
-        head = original[: original.index("\n", original.index(lines[0])) + 1]
-    else:
-        yaml.explicit_start = bool(lines) and re.match(r"---\s", lines[0]) is not None
-    yaml.explicit_end = bool(lines) and lines[-1].rstrip() == "..."
-    out = io.StringIO()
-    yaml.dump(document, out)
-    return head + out.getvalue()
-
-
-def yaml_indentation(text: str) -> tuple[int, int | None, int]:
-    """The file's indentation: the step of a nested mapping (2 when it has none), where a
-    list puts its dash (``key:\\n  - item``: offset 2; ``key:\\n- item``: 0; None when the
-    file has no list), and how far after its dash an item starts (``-   key``: 4; 2 when
-    the file has no list)."""
-    mapping: int | None = None
-    offset: int | None = None
-    dash: int | None = None
-    previous: tuple[int, str] | None = None
-    for line in text.splitlines():
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        indent = len(line) - len(line.lstrip(" "))
-        if previous is None and stripped.startswith("- "):
-            offset = indent  # a list at the top: its dash is where the file puts it
-        if previous is not None and re.match(r"^[^#]*:\s*(#.*)?$", previous[1]):
-            step = indent - previous[0]
-            if stripped.startswith("- "):
-                offset = step if offset is None and step >= 0 else offset
-            elif mapping is None and step > 0:
-                mapping = step
-        item = re.match(r"-( +)(?=\S)", stripped)
-        if item is not None and dash is None:
-            dash = item.end()
-        body = stripped[item.end() :] if item is not None else stripped
-        previous = (indent + (len(stripped) - len(body)), body)
-    return mapping or 2, offset, dash or 2
-
-
-def _load_toml(text: str) -> Any:
-    import tomlkit
-    from tomlkit.exceptions import TOMLKitError
-
-    try:
-        return tomlkit.parse(text)
-    except RecursionError:
-        raise Unreadable("it is nested too deeply") from None
-    except TOMLKitError as exc:
-        raise Unreadable(f"it is not valid TOML ({_first_line(exc)})") from None
-
-
-# JSON and JSONC: edited as text.
-
-
-class _JsonDocument:
-    def __init__(self, text: str, *, comments: bool) -> None:
-        try:
-            self.json = JsonText(text, comments=comments)
-        except JsonTextError as exc:
-            if not comments and re.search(r"^\s*//|/\*|,\s*[}\]]", text, re.MULTILINE):
-                raise Unreadable(
-                    "it holds comments or trailing commas (JSONC), which a rewrite would lose"
-                ) from None
-            raise Unreadable(f"it is not valid JSON ({exc})") from None
-        except RecursionError:
-            raise Unreadable("it is nested too deeply") from None
-
-    @staticmethod
-    def _keys(path: Path) -> tuple[str, ...]:
-        if any(isinstance(step, Select) for step in path):
-            raise Unreadable("kilocli does not edit lists in JSON files")
-        return tuple(str(step) for step in path)
-
-    def get(self, path: Path) -> Any:
-        node = self.json.get(self._keys(path))
-        return MISSING if node is None else node.value
-
-    def set(self, path: Path, value: Any) -> int:
-        keys = self._keys(path)
-        existed = next(
-            (depth for depth in range(len(keys)) if self.json.get(keys[: depth + 1]) is None),
-            len(keys),
-        )
-        try:
-            self.json.set(keys, value)
-        except JsonTextError as exc:
-            raise Unreadable(str(exc)) from None
-        return existed
-
-    def delete(self, path: Path) -> None:
-        self.json.delete(self._keys(path))
-
-    def is_empty(self, path: Path) -> bool:
-        value = self.get(path)
-        return isinstance(value, dict | list) and not value
-
-    def dump(self) -> str:
-        return self.json.text
-
-
-# .env: a line each; comments and other variables stay as written.
-
-
-_NAME = re.compile(r"\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=")
-_SAFE_VALUE = re.compile(r"[A-Za-z0-9_\-.:/+=@,%~]*")
-
-
-class _DotenvDocument:
-    def __init__(self, lines: list[str]) -> None:
-        self.lines = lines
-
-    def _index(self, name: str) -> int | None:
-        found = None
-        for index, line in enumerate(self.lines):
-            match = _NAME.match(line)
-            if match and match.group(1) == name:
-                found = index  # the last one wins, as in every reader
-        return found
-
-    def get(self, path: Path) -> Any:
-        index = self._index(str(path[0]))
-        if index is None:
-            return MISSING
-        raw = self.lines[index].partition("=")[2].strip()
-        if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\"":
-            return raw[1:-1]
-        return raw
-
-    def set(self, path: Path, value: Any) -> int:
-        text = str(value)
-        quoted = text if _SAFE_VALUE.fullmatch(text) else "'" + text + "'"
-        if "'" in text or "\n" in text:
-            raise Unreadable("the value cannot be written to a .env file safely")
-        line = f"{path[0]}={quoted}"
-        index = self._index(str(path[0]))
-        if index is None:
-            self.lines.append(line)
-            return 0
-        self.lines[index] = line
-        return 1
-
-    def delete(self, path: Path) -> None:
-        index = self._index(str(path[0]))
-        if index is not None:
-            del self.lines[index]
-
-    def is_empty(self, path: Path) -> bool:
-        return False
-
-    def dump(self) -> str:
-        return "".join(line + "\n" for line in self.lines)
-
-
-# A file of one value (llm's default_model.txt): the path is ("content",).
-
-
-class _TextDocument:
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-    def get(self, path: Path) -> Any:
-        return self.text.strip() or MISSING
-
-    def set(self, path: Path, value: Any) -> int:
-        existed = 1 if self.text.strip() else 0
-        self.text = f"{value}\n"
-        return existed
-
-    def delete(self, path: Path) -> None:
-        self.text = ""
-
-    def is_empty(self, path: Path) -> bool:
-        return not self.text.strip()
-
-    def dump(self) -> str:
-        return self.text
-
-
-def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -155,6 +155,7 @@ class DeviceWorld:
 def device_world(home: Path, gateway: FakeGateway, **env: str) -> DeviceWorld:
     """A runtime on the fake gateway; ``env`` adds variables (``DISPLAY``) to its environment."""
     full_env = {"KILOCLI_HOME": str(home), "KILOCODE_BASE_URL": gateway.base_url, **env}
+    full_env.setdefault("KILOCLI_STORE", "file")
     feedback, clock, browser = RecordingFeedback(), VirtualTime(), Browser()
     runtime = Runtime(
         env=full_env,
@@ -571,6 +572,7 @@ def test_a_sign_in_over_another_stored_key_asks_first_on_a_terminal(kilo, home, 
     assert stored.code == 0, stored.stderr
     before = (home / "auth-profiles.toml").read_bytes()
     env = {"KILOCLI_HOME": str(home), "KILOCODE_BASE_URL": gateway.base_url}
+    env["KILOCLI_STORE"] = "file"
     prompter = ScriptedPrompter([False])
     rt = Runtime(
         env=env,
@@ -593,4 +595,4 @@ def test_a_sign_in_over_another_stored_key_says_so_without_a_terminal(kilo, home
     env = {"KILOCODE_BASE_URL": gateway.base_url, "KILOCLI_POLL_INTERVAL": "0.05"}
     run = kilo("onboard", "--auth-choice", "kilocode-device", "--no-browser", env=env)
     assert run.code == 0, run.stderr
-    assert "Replacing the key of kilocode:default" in run.stderr
+    assert "Replaced the key of kilocode:default" in run.stderr

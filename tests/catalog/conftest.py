@@ -21,6 +21,7 @@ def make_runtime(home: Path, gateway: FakeGateway) -> MakeRuntime:
 
     def make(**env: str) -> Runtime:
         full_env = {"KILOCLI_HOME": str(home), "KILOCODE_BASE_URL": gateway.base_url, **env}
+        full_env.setdefault("KILOCLI_STORE", "file")
         return Runtime(env=full_env, paths=resolve_paths(full_env), feedback=RecordingFeedback())
 
     return make

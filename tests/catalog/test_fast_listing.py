@@ -132,7 +132,7 @@ def test_every_provider_is_what_the_schema_gives() -> None:
 def test_a_listing_warns_like_a_result_and_ends_ok() -> None:
     listing = listing_of(ODD_MODELS)
     assert listing.warnings == ["A warning."]
-    assert int(listing.exit_code()) == 0
+    assert int(listing.exit_code) == 0
     assert Listings([listing]).warnings == ()  # --all tells them in each provider's document
 
 

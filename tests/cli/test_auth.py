@@ -8,6 +8,7 @@ end of this file and in ``tests/credentials/test_login.py``.
 from __future__ import annotations
 
 import json
+import os
 import stat
 import time
 from pathlib import Path
@@ -103,6 +104,7 @@ def status_entry(gateway: FakeGateway, places: tuple[Place, ...]) -> dict[str, A
         "account": None,
         "balance": None,
         "usage": None,
+        "keyStore": auth_file() if in_effect and in_effect.source.startswith("profile") else None,
         "exitCode": ExitCode.OK if places else ExitCode.NOT_AUTHENTICATED,
     }
 
@@ -596,6 +598,7 @@ def test_login_list_logout_round_trip(kilo: Kilo, home: Path, gateway: FakeGatew
                 "referencedByConfig": True,
                 "active": True,
                 "expiresAt": None,
+                "keyStore": auth_file(),
             }
         ]
     }
@@ -728,7 +731,7 @@ def test_login_of_a_rejected_key_exits_3_and_changes_nothing(
     assert run.code == ExitCode.NOT_AUTHENTICATED
     assert run.stdout == ""
     assert run.stderr == (
-        f"Error: {message}. Nothing was stored.\n"
+        f"Error: {message}. Nothing was written.\n"
         "Check the key at https://app.kilo.ai/profile, or pass --no-verify to store it anyway.\n"
     )
     assert file_state(home) == before
@@ -940,7 +943,13 @@ def listed(profile_id: str, key: str | None, *, referenced: bool, active: bool) 
         "referencedByConfig": referenced,
         "active": active,
         "expiresAt": None,
+        "keyStore": auth_file(),
     }
+
+
+def auth_file() -> str:
+    """Where a file-stored key is kept, as lists and status name it (SPEC §14)."""
+    return str(Path(os.environ["KILOCLI_HOME"]) / "auth-profiles.toml")
 
 
 def arrange_for_list(home: Path) -> None:

@@ -48,7 +48,16 @@ alias = "Kilo Gateway"
 provider = "kilocode"
 mode = "api_key"
 """
-CHECKS = ["config", "auth store", "permissions", "key", "cache", "gateway", "default model"]
+CHECKS = [
+    "config",
+    "auth store",
+    "permissions",
+    "key store",
+    "key",
+    "cache",
+    "gateway",
+    "default model",
+]
 EMAIL = RESPONSES["GET /api/profile 200"]["user"]["email"]
 
 
@@ -190,7 +199,8 @@ def test_a_corrupt_config_is_named_with_its_line_and_left_alone(
     assert problem["message"].startswith(f"{config} is not valid TOML: ")
     assert "line 3" in problem["message"]
     assert f"mv '{config}' '{config}.broken'" in problem["fix"]
-    assert [f["check"] for f in document["findings"]] == ["config", "auth store", "permissions"]
+    checks = ["config", "auth store", "permissions", "key store"]
+    assert [f["check"] for f in document["findings"]] == checks
     assert config.read_bytes() == before
 
 

@@ -46,6 +46,7 @@ JSON_KEYS = [
     "defaultModelChanged",
     "configPath",
     "authStorePath",
+    "keyStore",
     "tools",
 ]
 EMAIL = RESPONSES["GET /api/profile 200"]["user"]["email"]
@@ -73,6 +74,7 @@ def success(home: Path, **fields: Any) -> dict[str, Any]:
         "defaultModelChanged": True,
         "configPath": str(home / "config.toml"),
         "authStorePath": str(home / "auth-profiles.toml"),
+        "keyStore": str(home / "auth-profiles.toml"),  # the tests keep keys in the file
         "tools": [],
     }
     return expected | fields

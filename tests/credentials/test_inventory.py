@@ -57,6 +57,7 @@ def runtime(home: Path, gateway: FakeGateway) -> RuntimeFactory:
             "KILOCLI_HOME": str(home),
             "KILOCODE_BASE_URL": gateway.base_url,
             "OPENROUTER_BASE_URL": gateway.openrouter_base_url,
+            "KILOCLI_STORE": "file",
             **(env or {}),
         }
         return Runtime(env=full_env, paths=resolve_paths(full_env), feedback=RecordingFeedback())
@@ -215,7 +216,7 @@ def test_provider_exit_code(
 
     assert isinstance(entry, ProviderAuth)
     assert entry.exit_code == exit_code
-    assert entry.exit is exit_code
+    assert entry.exit_code is exit_code
 
 
 @pytest.mark.parametrize(
@@ -256,7 +257,7 @@ def test_check_asks_each_provider_that_has_a_key_and_the_default_decides(
     assert kilo.balance == "$12.34"
     assert openrouter.check is not None
     assert openrouter.check.outcome == "rejected"
-    assert (status.deciding_provider, status.exit_code()) == ("kilocode", ExitCode.OK)
+    assert (status.deciding_provider, status.exit_code) == ("kilocode", ExitCode.OK)
     assert [(seen.path, seen.headers["Authorization"]) for seen in gateway.requests] == [
         ("/api/profile", f"Bearer {KILOCODE_ENV.key}"),
         ("/api/profile/balance", f"Bearer {KILOCODE_ENV.key}"),
@@ -274,5 +275,5 @@ def test_check_without_a_key_asks_nothing(runtime: RuntimeFactory, gateway: Fake
     status = auth_status(runtime(), "kilocode", check=True)
 
     assert status.providers[0].check is None
-    assert status.exit_code() == ExitCode.NOT_AUTHENTICATED
+    assert status.exit_code == ExitCode.NOT_AUTHENTICATED
     assert gateway.requests == []

@@ -60,6 +60,7 @@ def world(home: Path, gateway: FakeGateway) -> WorldFactory:
             "KILOCLI_HOME": str(home),
             "KILOCODE_BASE_URL": gateway.base_url,
             "OPENROUTER_BASE_URL": gateway.openrouter_base_url,
+            "KILOCLI_STORE": "file",
             **env,
         }
         prompter = ScriptedPrompter(answers) if answers is not None else None
@@ -206,7 +207,7 @@ def test_login_of_a_rejected_key_stores_nothing(world: WorldFactory, home: Path)
         login(world().runtime, LoginRequest("kilocode", key=REJECTED_KEY))
 
     assert raised.value.message == (
-        "Kilo Gateway rejected this key (HTTP 401: Invalid token (6a0e…)). Nothing was stored."
+        "Kilo Gateway rejected this key (HTTP 401: Invalid token (6a0e…)). Nothing was written."
     )
     assert not home.exists()
 
@@ -351,7 +352,7 @@ def test_replacing_another_key_asks_first_on_a_terminal(world: WorldFactory, hom
     with pytest.raises(KilocliError) as refused:
         login(asked.runtime, LoginRequest("kilocode", key=OTHER_VALID_KEY, verify=False))
 
-    assert refused.value.message == "Kept the key of kilocode:default; nothing was stored."
+    assert refused.value.message == "Kept the key of kilocode:default; nothing was written."
     assert stored(home) == {"kilocode:default": profile("kilocode", VALID_KEY)}
 
 
@@ -362,7 +363,8 @@ def test_replacing_another_key_without_a_terminal_says_so(world: WorldFactory, h
     result = login(quiet.runtime, LoginRequest("kilocode", key=OTHER_VALID_KEY, verify=False))
 
     assert result.replaced is True
-    assert result.warnings == ["Replaced the key of kilocode:default."]
+    was = preview_of(VALID_KEY)
+    assert result.warnings == [f"Replaced the key of kilocode:default (was {was})"]
     assert stored(home) == {"kilocode:default": profile("kilocode", OTHER_VALID_KEY)}
 
 

@@ -91,6 +91,7 @@ def wizard(home: Path, gateway: FakeGateway) -> WizardFactory:
             "KILOCLI_HOME": str(home),
             "KILOCODE_BASE_URL": gateway.base_url,
             "OPENROUTER_BASE_URL": gateway.openrouter_base_url,
+            "KILOCLI_STORE": "file",
             **env,
         }
         prompter = RecordingPrompter(answers)

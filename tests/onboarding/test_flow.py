@@ -183,6 +183,7 @@ def test_a_typed_key_is_verified_and_everything_is_written(
         default_model_changed=True,
         config_path=home / "config.toml",
         auth_store_path=home / "auth-profiles.toml",
+        key_store=str(home / "auth-profiles.toml"),
         custom_gateway=gateway.base_url,
         files_changed=[home / "auth-profiles.toml", home / "config.toml"],
     )
@@ -279,7 +280,7 @@ def test_a_group_with_one_method_goes_straight_to_it() -> None:
 
 def test_a_key_given_up_front_asks_nothing(wizard: WizardFactory, home: Path) -> None:
     w = wizard([], KILOCODE_API_KEY=OTHER_VALID_KEY)
-    seed(home, store=store_with(kilocode_default=OTHER_VALID_KEY))
+    seed(home, store=store_with(kilocode_default=VALID_KEY))  # the same key: nothing replaced
     pasted = f'  export KILOCODE_API_KEY="{VALID_KEY}";\n'
 
     result = w.run(OnboardRequest(flag_keys={"kilocode": pasted}))
@@ -357,7 +358,7 @@ def test_declining_the_profile_offers_the_env_key(
     wizard: WizardFactory, home: Path, variable: str
 ) -> None:
     seed(home, store=store_with(kilocode_default=OTHER_VALID_KEY))
-    w = wizard([False, True], **{variable: VALID_KEY})
+    w = wizard([False, True, True], **{variable: VALID_KEY})
 
     result = w.run(KILO)
 
@@ -368,6 +369,12 @@ def test_declining_the_profile_offers_the_env_key(
             True,
         ),
         ("confirm", f"Use existing {variable} (env: {variable}, {preview_of(VALID_KEY)})?", True),
+        (
+            "confirm",
+            f"kilocode:default already holds another key ({OTHER_PREVIEW}). "
+            f"Replace it with {preview_of(VALID_KEY)}?",
+            False,
+        ),
     ]
     assert (result.key_source, result.key_copied_from_env, result.profile_id) == (
         f"env: {variable}",
@@ -389,13 +396,14 @@ def test_declining_both_asks_for_the_key_and_refuses_bad_answers(
         "abcd efgh",
         "abcd\x07efgh",
         f"export KILOCODE_API_KEY='{VALID_KEY}';",
+        True,  # replace the stored key
     ]
     w = wizard(answers, KILOCODE_API_KEY=OTHER_VALID_KEY)
 
     result = w.run(KILO)
 
-    assert [kind for kind, _ in asked(w)] == ["confirm", "confirm", "secret"]
-    entry = w.prompter.asked[-1]
+    assert [kind for kind, _ in asked(w)] == ["confirm", "confirm", "secret", "confirm"]
+    entry = w.prompter.asked[2]
     assert entry.message == "Enter Kilo Gateway API key"
     empty, blank, spaced, control = entry.errors
     assert empty.rstrip(".") == "Required"
@@ -685,7 +693,8 @@ def test_ctrl_c_at_any_prompt_writes_nothing(
 
 def test_keys_never_reach_feedback_or_results(wizard: WizardFactory, home: Path) -> None:
     seed(home, store=store_with(kilocode_default=OTHER_VALID_KEY))
-    w = wizard([False, False, REJECTED_KEY, "Enter another key", VALID_KEY], KILO_API_KEY="k" * 30)
+    answers: list[Answer] = [False, False, REJECTED_KEY, "Enter another key", VALID_KEY, True]
+    w = wizard(answers, KILO_API_KEY="k" * 30)
 
     result = w.run(KILO)
 

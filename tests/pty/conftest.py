@@ -59,7 +59,26 @@ class Terminal:
             self.child.send(CTRL_C)
             if self.child.expect([shown, pexpect.TIMEOUT], timeout=10) == 0:
                 return
-        raise AssertionError(f"{shown!r} never appeared after {tries} Ctrl-C")
+        raise AssertionError(
+            f"{shown!r} never appeared after {tries} Ctrl-C; {self.terminal_state()}"
+        )
+
+    def terminal_state(self) -> str:
+        """What decides where a Ctrl-C goes, for a failure's message: whether the terminal
+        turns it into SIGINT (ISIG), which process group gets it, and how kilocli's process
+        treats SIGINT (ignored, caught, blocked or pending: bit 2 of each mask)."""
+        import termios
+
+        lflag = termios.tcgetattr(self.child.child_fd)[3]
+        foreground = os.tcgetpgrp(self.child.child_fd)
+        masks = Path(f"/proc/{self.child.pid}/status").read_text().splitlines()
+        signals = [
+            line for line in masks if line.startswith(("SigIgn", "SigCgt", "SigBlk", "SigPnd"))
+        ]
+        return (
+            f"ISIG {'on' if lflag & termios.ISIG else 'off'}, foreground group {foreground}, "
+            f"kilocli pid {self.child.pid}, {'; '.join(signals)}"
+        )
 
     def finish(self) -> int:
         self.child.expect(pexpect.EOF)

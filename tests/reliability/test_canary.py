@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,21 +38,6 @@ CANARY = "eyJjYW5hcnkiOiJ0d2VldCJ9.C4n4rY-m1dDL3-0f-th3-k3y-x7Qz.c1Gn-zQk0"
 PREVIEW = f"{CANARY[:4]}…{CANARY[-4:]}"  # SPEC §4: first 4 and last 4
 WINDOW = 6  # any 6 characters of the canary in a row reach past the preview
 STDIN_TEXT = f"export KILOCODE_API_KEY='{CANARY}'\n"
-
-
-@pytest.fixture(autouse=True)
-def one_ca_certificate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Trust one CA certificate instead of certifi's bundle (SPEC §6: SSL_CERT_FILE is
-    honoured): every command builds a real client, and loading the whole bundle would be most
-    of its time. Only plain HTTP to 127.0.0.1 happens here, so trust is never exercised."""
-    import certifi
-
-    bundle = Path(certifi.where()).read_text()
-    first = re.search(r"-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----\n", bundle, re.S)
-    assert first is not None
-    cert = tmp_path / "one-ca.pem"
-    cert.write_text(first.group(0))
-    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
 
 
 def leaks(text: str) -> list[str]:

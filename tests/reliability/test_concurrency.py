@@ -173,7 +173,7 @@ def test_a_default_model_set_meanwhile_by_another_process_is_kept(
     monkeypatch.setattr(  # read by the step that stores a profile, when it runs
         credential_store, "update_auth_store", update_auth_store_then_another_process_sets_a_default
     )
-    rt = Runtime(env={}, paths=paths, feedback=RecordingFeedback())
+    rt = Runtime(env={"KILOCLI_STORE": "file"}, paths=paths, feedback=RecordingFeedback())
 
     result = run_onboarding(rt, OnboardRequest(flag_keys={"kilocode": VALID_KEY}, verify=False))
 

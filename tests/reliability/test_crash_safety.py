@@ -42,7 +42,7 @@ def paths(home: Path) -> Paths:
 
 
 def runtime(paths: Paths) -> Runtime:
-    return Runtime(env={}, paths=paths, feedback=RecordingFeedback())
+    return Runtime(env={"KILOCLI_STORE": "file"}, paths=paths, feedback=RecordingFeedback())
 
 
 def concerns(path: Any, target: Path) -> bool:

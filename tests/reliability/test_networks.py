@@ -295,7 +295,9 @@ def test_onboarding_warns_that_the_key_is_unverified_and_goes_on(
     assert len(warnings) == 1, run.stderr
     detail = verification_detail(outcome.network)
     expected = (
-        re.escape("Warning: Could not verify the key: ") + detail + re.escape(". Going on without.")
+        re.escape("Warning: Could not verify the key: ")
+        + detail
+        + re.escape(". Storing it anyway.")
     )
     assert re.fullmatch(expected, warnings[0]), warnings[0]
     assert document(run)["verified"] is None

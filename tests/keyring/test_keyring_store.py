@@ -1,0 +1,291 @@
+"""Keys in the OS keyring (SPEC §14), against a real Secret Service on a private bus, and the
+fallbacks with keyring's fail backend and a stand-in that never answers."""
+
+from __future__ import annotations
+
+import json
+import threading
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+from keyring.backends.fail import Keyring as FailKeyring
+
+from kilocli.cli.context import Overrides
+from kilocli.errors import ExitCode
+from tests.conftest import Run, run_kilocli
+from tests.fakes import OTHER_VALID_KEY, VALID_KEY
+from tests.helpers import preview_of
+
+ONBOARD = ("onboard", "--non-interactive", "--kilocode-api-key", VALID_KEY, "--no-verify")
+
+
+def on_disk(home: Path) -> str:
+    """Every byte of every file kilocli keeps (the .bak and temp files included)."""
+    return "".join(p.read_text(errors="replace") for p in home.rglob("*") if p.is_file())
+
+
+def profiles(home: Path) -> dict[str, Any]:
+    return tomllib.loads((home / "auth-profiles.toml").read_text())
+
+
+def secret_service_entry(account: str) -> str | None:
+    from keyring.backends.SecretService import Keyring
+
+    value: str | None = Keyring().get_password("kilocli", account)  # type: ignore[no-untyped-call]
+    return value
+
+
+def test_onboarding_stores_the_key_in_the_keyring_and_nowhere_on_disk(
+    home: Path, secret_service: dict[str, str]
+) -> None:
+    run = run_kilocli(*ONBOARD, process=True)
+
+    assert run.code == 0, run.stderr
+    assert secret_service_entry("kilocode:default") == VALID_KEY
+    assert VALID_KEY not in on_disk(home)
+    stored = profiles(home)
+    assert stored["profiles"]["kilocode:default"]["store"] == "keyring"
+    assert stored["keyringAccounts"] == ["kilocode:default"]
+    assert "keyring" not in run.stderr.lower()  # no note: nothing was downgraded
+    assert "  Kept in        keyring (Secret Service)\n" in run.stdout
+
+
+def test_onboarding_json_says_where_the_key_is_kept(
+    home: Path, tmp_path: Path, secret_service: dict[str, str]
+) -> None:
+    in_keyring = run_kilocli(*ONBOARD, "--json")
+    file_home = tmp_path / "file-home"
+    in_file = run_kilocli(
+        *ONBOARD, "--json", env={"KILOCLI_STORE": "file", "KILOCLI_HOME": str(file_home)}
+    )
+    in_file_text = run_kilocli(
+        *ONBOARD, env={"KILOCLI_STORE": "file", "KILOCLI_HOME": str(tmp_path / "text-home")}
+    )
+
+    assert json.loads(in_keyring.stdout)["keyStore"] == "keyring (Secret Service)"
+    assert json.loads(in_file.stdout)["keyStore"] == str(file_home / "auth-profiles.toml")
+    assert in_file_text.code == 0, in_file_text.stderr
+    assert "Kept in" not in in_file_text.stdout  # "Wrote" names the file that holds it
+
+
+def test_every_command_that_needs_the_key_finds_it_in_the_keyring(
+    home: Path, secret_service: dict[str, str]
+) -> None:
+    assert run_kilocli(*ONBOARD).code == 0
+
+    token = run_kilocli("auth", "token", "kilocode", process=True)
+    env = run_kilocli("env")
+    status = run_kilocli("auth", "status", "--json")
+    listed = run_kilocli("auth", "list", "--json")
+    executed = run_kilocli(
+        "exec", "--", "sh", "-c", 'test "$KILOCODE_API_KEY" = "$0"', VALID_KEY, process=True
+    )
+
+    assert (token.code, token.stdout) == (0, VALID_KEY + "\n"), token.stderr
+    assert VALID_KEY in env.stdout
+    assert executed.code == 0, executed.stderr
+    assert '"keyStore": "keyring (Secret Service)"' in status.stdout
+    assert preview_of(VALID_KEY) in listed.stdout
+    assert '"keyStore": "keyring (Secret Service)"' in listed.stdout
+    assert VALID_KEY not in status.stdout + listed.stdout
+
+
+def test_logout_removes_the_keyring_entry(home: Path, secret_service: dict[str, str]) -> None:
+    assert run_kilocli(*ONBOARD).code == 0
+
+    run = run_kilocli("auth", "logout", "kilocode:default", "--yes")
+
+    assert run.code == 0, run.stderr
+    assert secret_service_entry("kilocode:default") is None
+    assert "keyringAccounts" not in profiles(home)
+
+
+def test_moving_between_the_stores_works_both_ways_and_twice(
+    home: Path, secret_service: dict[str, str]
+) -> None:
+    assert run_kilocli(*ONBOARD).code == 0
+    for _ in range(2):
+        to_file = run_kilocli("auth", "store", "file", "--json")
+        assert to_file.code == 0, to_file.stderr
+        assert secret_service_entry("kilocode:default") is None
+        assert profiles(home)["profiles"]["kilocode:default"]["key"] == VALID_KEY
+        assert run_kilocli("auth", "token", "kilocode").stdout == VALID_KEY + "\n"
+
+        to_keyring = run_kilocli("auth", "store", "keyring", "--json")
+        assert to_keyring.code == 0, to_keyring.stderr
+        assert secret_service_entry("kilocode:default") == VALID_KEY
+        assert VALID_KEY not in on_disk(home)
+        assert run_kilocli("auth", "token", "kilocode").stdout == VALID_KEY + "\n"
+    again = run_kilocli("auth", "store", "keyring", "--json")  # nothing left to move
+    assert '"moved": []' in again.stdout
+
+
+def test_a_move_interrupted_after_the_copy_loses_nothing_and_finishes_when_run_again(
+    home: Path, secret_service: dict[str, str]
+) -> None:
+    """Killed after the keyring had its copy but before the file forgot the key: both hold
+    it, the profile still names the file, and the next run finishes the move."""
+    run_kilocli("auth", "login", "kilocode", "--key", VALID_KEY, "--no-verify", env=FILE)
+    from keyring.backends.SecretService import Keyring
+
+    Keyring().set_password("kilocli", "kilocode:default", VALID_KEY)  # type: ignore[no-untyped-call]
+    assert run_kilocli("auth", "token", "kilocode").stdout == VALID_KEY + "\n"
+
+    run = run_kilocli("auth", "store", "keyring")
+
+    assert run.code == 0, run.stderr
+    assert VALID_KEY not in on_disk(home)
+    assert run_kilocli("auth", "token", "kilocode").stdout == VALID_KEY + "\n"
+
+
+FILE = {"KILOCLI_STORE": "file"}
+
+
+def test_doctor_notices_an_entry_removed_behind_its_back_and_an_orphan(
+    home: Path, secret_service: dict[str, str]
+) -> None:
+    assert run_kilocli(*ONBOARD).code == 0
+    from keyring.backends.SecretService import Keyring
+
+    Keyring().delete_password("kilocli", "kilocode:default")  # type: ignore[no-untyped-call]
+
+    run = run_kilocli("doctor", "--offline", "--json")
+
+    assert run.code != 0
+    assert "kilocode:default keeps its key in the keyring (Secret Service), but" in run.stdout
+    token = run_kilocli("auth", "token", "kilocode")
+    assert token.code == ExitCode.NOT_AUTHENTICATED
+    assert "missing from the keyring" in token.stderr
+    assert "Traceback" not in token.stderr
+
+    # an entry of kilocli's that no profile names (an interrupted logout)
+    Keyring().set_password("kilocli", "kilocode:old", OTHER_VALID_KEY)  # type: ignore[no-untyped-call]
+    text = (home / "auth-profiles.toml").read_text()
+    text = text.replace(
+        'keyringAccounts = [\n    "kilocode:default",\n]',
+        'keyringAccounts = [\n    "kilocode:default",\n    "kilocode:old",\n]',
+    )
+    (home / "auth-profiles.toml").write_text(text)
+    found = run_kilocli("doctor", "--offline", "--json")
+    assert "holds a key of kilocli's as kilocode:old, and no profile names it" in found.stdout
+    run_kilocli("doctor", "--offline", "--fix")
+    assert secret_service_entry("kilocode:old") is None
+
+
+# Fallbacks: CI, no keyring, a keyring that fails or never answers --------------------------
+
+
+def test_ci_keeps_the_key_in_the_file_and_says_so_once(
+    home: Path, secret_service: dict[str, str]
+) -> None:
+    run = run_kilocli(*ONBOARD, env={"CI": "true"})
+
+    assert run.code == 0, run.stderr
+    assert run.stderr.count("not in the OS keyring: CI is set") == 1
+    assert profiles(home)["profiles"]["kilocode:default"]["key"] == VALID_KEY
+    assert secret_service_entry("kilocode:default") is None
+
+
+def without_store_choice(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("KILOCLI_STORE")
+    monkeypatch.delenv("CI", raising=False)
+
+
+def test_no_keyring_backend_keeps_the_key_in_the_file_with_one_note(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    without_store_choice(monkeypatch)
+    overrides = Overrides(keyring_backend=FailKeyring)
+
+    run = run_kilocli(*ONBOARD, overrides=overrides)
+
+    assert run.code == 0, run.stderr
+    assert run.stderr.count("not in the OS keyring: the keyring did not answer") == 1
+    assert "no keyring backend" in run.stderr
+    assert profiles(home)["profiles"]["kilocode:default"]["key"] == VALID_KEY
+
+
+def test_a_session_without_a_bus_keeps_the_key_in_the_file_without_loading_keyring(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    without_store_choice(monkeypatch)
+    monkeypatch.delenv("PYTHON_KEYRING_BACKEND")
+
+    run = run_kilocli(*ONBOARD, process=True)
+
+    assert run.code == 0, run.stderr
+    assert run.stderr.count("no D-Bus session bus") == 1
+    assert profiles(home)["profiles"]["kilocode:default"]["key"] == VALID_KEY
+
+
+def test_a_forced_keyring_that_is_missing_fails_and_writes_no_key(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    overrides = Overrides(keyring_backend=FailKeyring)
+
+    run = run_kilocli(*ONBOARD, env={"KILOCLI_STORE": "keyring"}, overrides=overrides)
+
+    assert run.code == ExitCode.ERROR
+    assert "The keyring (no keyring backend) failed while storing a key" in run.stderr
+    assert "kilocli auth store file" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert not (home / "auth-profiles.toml").exists()
+
+
+class NeverAnswers:
+    """A keyring backend stuck on a locked keyring's prompt nobody answers."""
+
+    released = threading.Event()
+
+    def get_password(self, service: str, account: str, *password: str) -> str | None:
+        self.released.wait(30)
+        return None
+
+    set_password = delete_password = get_password  # type: ignore[assignment]
+
+
+@pytest.fixture
+def hanging() -> Any:
+    yield NeverAnswers
+    NeverAnswers.released.set()  # let the stuck helper threads end
+    NeverAnswers.released = threading.Event()
+
+
+def test_a_forced_keyring_that_hangs_fails_fast_and_writes_no_key(home: Path, hanging: Any) -> None:
+    overrides = Overrides(keyring_backend=hanging, keyring_timeout=0.2)
+
+    run = run_kilocli(*ONBOARD, env={"KILOCLI_STORE": "keyring"}, overrides=overrides)
+
+    assert run.code == ExitCode.ERROR
+    assert "did not answer within 0.2 s" in run.stderr
+    assert not (home / "auth-profiles.toml").exists()
+
+
+def test_a_default_keyring_that_hangs_falls_back_to_the_file_with_one_note(
+    home: Path, hanging: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    without_store_choice(monkeypatch)
+    overrides = Overrides(keyring_backend=hanging, keyring_timeout=0.2)
+
+    run = run_kilocli(*ONBOARD, overrides=overrides)
+
+    assert run.code == 0, run.stderr
+    assert run.stderr.count("did not answer within 0.2 s") == 1
+    assert profiles(home)["profiles"]["kilocode:default"]["key"] == VALID_KEY
+
+
+def test_a_key_in_a_hanging_keyring_is_an_error_for_auth_token(home: Path, hanging: Any) -> None:
+    (home).mkdir(parents=True, exist_ok=True)
+    (home / "auth-profiles.toml").write_text(
+        'version = 1\n[profiles."kilocode:default"]\ntype = "api_key"\nprovider = "kilocode"\n'
+        'store = "keyring"\n'
+    )
+    overrides = Overrides(keyring_backend=hanging, keyring_timeout=0.2)
+
+    run: Run = run_kilocli("auth", "token", "kilocode", overrides=overrides)
+
+    assert run.code == ExitCode.ERROR
+    assert run.stdout == ""
+    assert "did not answer within 0.2 s while reading a key" in run.stderr
