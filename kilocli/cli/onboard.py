@@ -135,7 +135,8 @@ def onboard(
     ] = False,
 ) -> None:
     """Set up a provider: store its key, merge its config, choose a default model."""
-    from kilocli.cli.render import onboarding_text, show
+    from kilocli.cli.render import show
+    from kilocli.cli.render_onboard import onboarding_text
     from kilocli.services.onboard import OnboardRequest, run_onboarding
 
     with command_session(ctx, json_output=json_output) as session:

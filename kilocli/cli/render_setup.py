@@ -9,8 +9,8 @@ from kilocli.cli.render import escape
 
 if TYPE_CHECKING:
     from kilocli.cli.context import Session
-    from kilocli.services.setup import SetupResult
     from kilocli.services.setup_list import ToolList
+    from kilocli.services.setup_result import SetupResult
 
 
 def setup_text(session: Session, result: SetupResult) -> None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from kilocli.credentials.vault import forget_keyring_entry, where_kept
 from kilocli.errors import KeyringFailed
-from kilocli.services.doctor import Finding, finding
+from kilocli.services.findings import Finding, finding
 
 if TYPE_CHECKING:
     from kilocli.credentials.model import AuthStore

@@ -26,8 +26,8 @@ from kilocli.services.models import (
 )
 from kilocli.services.onboard_result import OnboardingResult
 from kilocli.services.profiles import ProfileSwitch
-from kilocli.services.setup import SetupResult
 from kilocli.services.setup_list import ToolList
+from kilocli.services.setup_result import SetupResult
 
 # file name -> (the command whose --json prints it, its model)
 RESULTS: dict[str, tuple[str, type[Result]]] = {

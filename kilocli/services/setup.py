@@ -7,19 +7,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Literal
-
-from pydantic import model_validator
 
 from kilocli.config.files import load_config, update_config
 from kilocli.config.merge import with_setup_record
 from kilocli.config.model import Config, SetupFileRecord, SetupRecord
-from kilocli.credentials.keys import redact
-from kilocli.errors import ExitCode, KilocliError, UsageError
-from kilocli.prompting import Prompter
+from kilocli.errors import UsageError
 from kilocli.providers.registry import Provider
 from kilocli.providers.resolve import parse_model_ref, provider_named
-from kilocli.results import Record, Result
 from kilocli.services.handover import credentials_in_effect
 from kilocli.services.runtime import Runtime
 from kilocli.services.setup_files import (
@@ -27,55 +21,16 @@ from kilocli.services.setup_files import (
     Guest,
     plan_remove,
     plan_setup,
-    snippet,
     write_remove,
     write_setup,
 )
+from kilocli.services.setup_result import SetupResult, ask_before_writing, setup_result
 from kilocli.services.shell_init import kilocli_command
 from kilocli.services.steps import base_url_in_effect
 from kilocli.tools.entries import ModelChoice, Target
 from kilocli.tools.files import one_writer, remove_empty_dirs
 from kilocli.tools.registry import Locations, Tool, file_path, get_tool
 from kilocli.tools.stash import Stash
-
-Action = Literal["configured", "removed", "unchanged", "absent", "dry-run", "not-changed"]
-"""``absent``: ``--remove`` found no entry of kilocli's; ``not-changed``: a file could not be
-rewritten safely (or holds values of the user's that kilocli will not replace), so none was."""
-
-
-class SetupFile(Record):
-    """One file of the tool: whether it changed (or would, with ``--dry-run``), and the diff."""
-
-    path: str
-    format: str
-    holds_key: bool
-    changed: bool
-    problem: str | None = None
-    fix: str | None = None
-    snippet: str | None = None
-    diff: str | None = None
-
-
-class SetupResult(Result):
-    """``setup TOOL``: what was (or would be) changed; exit 1 when a file could not be
-    rewritten safely (its snippet is then shown instead, and nothing was written)."""
-
-    ok: bool
-    tool: str
-    provider: str
-    action: Action
-    models: list[str]
-    organization: str | None
-    files: list[SetupFile]
-    run: str | None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _ends_as_it_went(cls, data: Any) -> Any:
-        """Exit 1 when a file could not be rewritten safely, unless told otherwise."""
-        if isinstance(data, dict) and "exit_code" not in data:
-            data = {**data, "exit_code": ExitCode.OK if data.get("ok") else ExitCode.ERROR}
-        return data
 
 
 def setup_tool(
@@ -110,11 +65,11 @@ def setup_tool(
     paths = [file_path(f, where, target.provider) for f in tool.files]
     if dry_run or (confirm and rt.prompter is not None):
         preview = _plan(guest, tool, paths, target, record, remove=remove)
-        result = _result(rt, tool, target, organization, preview, remove=remove, dry=True)
+        result = setup_result(rt, tool, target, organization, preview, remove=remove, dry=True)
         if dry_run or result.action != "dry-run":
             return result
         if rt.prompter is not None:
-            _ask_before_writing(rt, rt.prompter, tool, result)
+            ask_before_writing(rt, rt.prompter, tool, result)
     with one_writer(rt.paths.cache_dir, paths):
         config = load_config(rt.paths)  # as it is now: another run may have written meanwhile
         record = config.setup.get(tool.id, SetupRecord())
@@ -124,7 +79,7 @@ def setup_tool(
                 models=_models(rt, config, target.provider, record, tool, models, warn=False),
             )
         plans = _plan(guest, tool, paths, target, record, remove=remove)
-        result = _result(rt, tool, target, organization, plans, remove=remove, dry=False)
+        result = setup_result(rt, tool, target, organization, plans, remove=remove, dry=False)
         if result.ok and result.action != "absent":
             _write(rt, guest, tool, target, plans, record, remove=remove)
     return result
@@ -256,99 +211,3 @@ def _model_choices(
         chosen.pop(model_id, None)  # the last named goes last (a one-model tool takes it)
         chosen[model_id] = ModelChoice(model_id, names.get(model_id) or model_id)
     return tuple(chosen.values())
-
-
-def _result(
-    rt: Runtime,
-    tool: Tool,
-    target: Target,
-    organization: str | None,
-    plans: list[FilePlan],
-    *,
-    remove: bool,
-    dry: bool,
-) -> SetupResult:
-    files = [_file_entry(rt, target, plan, remove=remove, dry=dry) for plan in plans]
-    ok = all(plan.problem is None for plan in plans)
-    changed = any(f.changed for f in files)
-    action: Action
-    if not ok:
-        action = "not-changed"
-    elif not changed:
-        action = "absent" if remove and not any(p.record for p in plans) else "unchanged"
-    elif dry:
-        action = "dry-run"
-    else:
-        action = "removed" if remove else "configured"
-    warnings = [note for plan in plans for note in plan.notes]
-    if tool.key_by == "env" and not remove and ok:
-        warnings.append(
-            f"{tool.label} reads the key from the environment: run it as kilocli exec -- "
-            f'{tool.binaries[0]}, or add eval "$(kilocli shell-init bash)" to your shell\'s rc '
-            f"file (zsh, fish too) so that plain {tool.binaries[0]} does."
-        )
-    for plan in plans:
-        warnings += [
-            f"Replaced your default {where} in {plan.path} (kilocli setup {tool.id} --remove "
-            "puts it back)."
-            for where in plan.outcome.replaced_defaults
-        ]
-    return SetupResult(
-        ok=ok,
-        tool=tool.id,
-        provider=target.provider.id,
-        action=action,
-        models=[f"{target.provider.id}/{m.id}" for m in target.models],
-        organization=organization,
-        files=files,
-        run=None if remove or not ok else tool.run(target),
-        warnings=warnings,
-    )
-
-
-def _file_entry(
-    rt: Runtime, target: Target, plan: FilePlan, *, remove: bool, dry: bool
-) -> SetupFile:
-    shown = plan.state.path if plan.state is not None else plan.path
-    for secret in plan.revealed:
-        rt.remember_secret(secret)
-    entry = SetupFile(
-        path=str(shown),
-        format=plan.format,
-        holds_key=plan.tool_file.holds_key and not remove,
-        changed=plan.changed,
-        problem=plan.problem,
-        fix=plan.fix,
-    )
-    if plan.problem is not None:
-        text = None if remove else redact(snippet(plan.tool_file, target), rt.secrets)
-        return entry.model_copy(update={"snippet": text})
-    if dry and plan.changed:
-        diff = _diff(str(shown), plan.text, plan.new_text or "")
-        return entry.model_copy(update={"diff": redact(diff, rt.secrets)})
-    return entry
-
-
-def _ask_before_writing(rt: Runtime, prompter: Prompter, tool: Tool, preview: SetupResult) -> None:
-    """Show the change and ask (SPEC §12's ``--yes`` answers it).
-
-    Raises:
-        KilocliError: the user said no; nothing was written.
-    """
-    for entry in preview.files:
-        if entry.diff:
-            rt.feedback.note(entry.diff.rstrip("\n"))
-    if not prompter.confirm(f"Change these files of {tool.label}?", default=True):
-        raise KilocliError(
-            f"Left the files of {tool.label} as they were.",
-            hint=f"See the change with: kilocli setup {tool.id} --dry-run",
-        )
-
-
-def _diff(path: str, before: str, after: str) -> str:
-    import difflib
-
-    lines = difflib.unified_diff(
-        before.splitlines(keepends=True), after.splitlines(keepends=True), path, path
-    )
-    return "".join(line if line.endswith("\n") else line + "\n" for line in lines)

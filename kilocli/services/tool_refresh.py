@@ -15,7 +15,7 @@ from kilocli.providers.registry import Provider
 from kilocli.services.runtime import Runtime
 
 if TYPE_CHECKING:
-    from kilocli.services.setup import SetupResult
+    from kilocli.services.setup_result import SetupResult
 
 # setup (and the tools' editors) load only when a tool was set up: onboarding and auth login
 # pass through here on every run (SPEC §10).
