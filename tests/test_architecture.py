@@ -34,7 +34,7 @@ LAYERS: list[list[str]] = [
     ["kilocli.config"],
     ["kilocli.providers"],
     ["kilocli.prompting", "kilocli.results", "kilocli.schema"],
-    ["kilocli.storage", "kilocli.paths", "kilocli.text"],
+    ["kilocli.storage", "kilocli.paths", "kilocli.text", "kilocli.shapes"],
     ["kilocli.errors"],
 ]
 # (importer, imported) pairs allowed within one layer.

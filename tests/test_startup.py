@@ -114,3 +114,108 @@ def test_a_cached_json_listing_loads_neither_the_key_chain_nor_the_table(tmp_pat
         env=env,
     )
     assert json.loads(done.stdout.splitlines()[-1]) == []
+
+
+KEY = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJzdGFydHVwIn0.c3RhcnR1cC1zaWduYXR1cmU"
+
+
+def onboarded_home(tmp_path: Path) -> dict[str, str]:
+    env = {**os.environ, "KILOCLI_HOME": str(tmp_path), "KILOCLI_STORE": "file"}
+    argv = ["onboard", "--non-interactive", "--kilocode-api-key", KEY, "--no-verify"]
+    subprocess.run(
+        [sys.executable, "-m", "kilocli", *argv], env=env, check=True, capture_output=True
+    )
+    return env
+
+
+def loaded_in(
+    env: dict[str, str], args: list[str], heavy: tuple[str, ...]
+) -> tuple[str, list[str]]:
+    """What ``args`` printed, and which of ``heavy`` it loaded."""
+    code = PROBE.format(args=args, heavy=heavy)
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+        env=env,
+    )
+    return done.stdout, list(json.loads(done.stdout.splitlines()[-1]))
+
+
+def test_auth_token_reads_kilocli_s_own_files_without_pydantic(tmp_path: Path) -> None:
+    """SPEC §10: the credential helper tools run on every request reads the store and config
+    kilocli wrote through their shapes (kilocli.shapes), not through pydantic; and it needs
+    neither the command framework nor the lock of a write."""
+    env = onboarded_home(tmp_path)
+    out, loaded = loaded_in(
+        env,
+        ["auth", "token", "kilocode"],
+        (
+            "pydantic",
+            "typer",
+            "rich",
+            "filelock",
+            "kilocli.config.model",
+            "kilocli.credentials.model",
+        ),
+    )
+    assert out.startswith(KEY + "\n")
+    assert loaded == []
+
+
+def test_a_store_that_does_not_fit_its_shape_still_goes_through_the_model(tmp_path: Path) -> None:
+    """The cheap read never refuses: a store it does not take is the model's to judge."""
+    env = onboarded_home(tmp_path)
+    store = tmp_path / "auth-profiles.toml"
+    store.write_text(store.read_text() + '\n[profiles."other:x"]\ntype = "api_key"\nprovider = 3\n')
+    code = PROBE.format(args=["auth", "token", "kilocode"], heavy=("kilocli.credentials.model",))
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=30,
+        env=env,
+    )
+    assert 'profiles."other:x".provider: should be a string' in done.stderr
+    assert json.loads(done.stdout.splitlines()[-1]) == ["kilocli.credentials.model"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["auth", "status", "--json"], ["env"], ["models", "status", "--json"]],
+    ids=" ".join,
+)
+def test_read_only_commands_build_no_model_of_kilocli_s_files(
+    tmp_path: Path, args: list[str]
+) -> None:
+    """Typer loads pydantic for every command, but the read-only ones leave kilocli's file
+    models (and their validators, a tenth of such a command) unbuilt, and take no lock."""
+    env = onboarded_home(tmp_path)
+    _, loaded = loaded_in(
+        env, args, ("kilocli.config.model", "kilocli.credentials.model", "filelock")
+    )
+    assert loaded == []
+
+
+def test_onboarding_without_setup_loads_no_tool_editor_nor_filelock(tmp_path: Path) -> None:
+    """SPEC §10: onboarding builds its help from :data:`kilocli.tools.TOOL_IDS` and loads the
+    tools' registry (every tool's editors) only with ``--setup``; on POSIX the lock of a write
+    is ``flock`` itself."""
+    env = {**os.environ, "KILOCLI_HOME": str(tmp_path), "KILOCLI_STORE": "file"}
+    args = ["onboard", "--non-interactive", "--kilocode-api-key", KEY, "--no-verify"]
+    out, loaded = loaded_in(
+        env, args, ("kilocli.tools.registry", "kilocli.tools.edits", "filelock")
+    )
+    assert "Onboarding complete." in out
+    assert loaded == []
+    assert (tmp_path / "config.toml.lock").exists()
+
+
+def test_tool_ids_are_the_registry_s() -> None:
+    from kilocli.tools import TOOL_IDS
+    from kilocli.tools.registry import TOOLS
+
+    assert tuple(tool.id for tool in TOOLS) == TOOL_IDS

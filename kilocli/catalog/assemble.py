@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from kilocli.catalog.cache import CachedCatalog
 from kilocli.catalog.records import CatalogModel, Cost
-from kilocli.config.model import Config, ModelEntry
 from kilocli.providers.registry import FallbackModel, Provider
+
+if TYPE_CHECKING:
+    from kilocli.config.model import Config, ModelEntry
 
 Source = Literal["gateway", "cache", "fallback"]
 DEFAULT_TTL_SECONDS = 3600

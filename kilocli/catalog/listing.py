@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from kilocli.catalog.assemble import Catalog
 from kilocli.catalog.records import CatalogModel
-from kilocli.config.model import Config
 from kilocli.providers.resolve import ModelRef
+
+if TYPE_CHECKING:
+    from kilocli.config.model import Config
 
 SortKey = Literal["id", "price", "context"]
 

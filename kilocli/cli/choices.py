@@ -36,9 +36,9 @@ def auth_choice_ids() -> list[str]:
 
 
 def tool_ids() -> list[str]:
-    from kilocli.tools.registry import TOOLS
+    from kilocli.tools import TOOL_IDS  # the registry's ids, without loading the registry
 
-    return [tool.id for tool in TOOLS]
+    return list(TOOL_IDS)
 
 
 def env_formats() -> list[str]:

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kilocli.config.model import CONFIG_VERSION, Config
+from kilocli.config.shape import CONFIG_SHAPES, CONFIG_VERSION, trusted_config
 from kilocli.paths import Paths
-from kilocli.schema import validate_file
 from kilocli.storage import Document, read_toml, update_toml
+
+if TYPE_CHECKING:
+    from kilocli.config.model import Config
 
 
 def parse_config(document: Document, path: Path) -> Config:
@@ -18,12 +21,24 @@ def parse_config(document: Document, path: Path) -> Config:
     Raises:
         FileProblem: known keys of the wrong type, or a config from a newer kilocli.
     """
-    return validate_file(Config, document, path, known_version=CONFIG_VERSION)
+    from kilocli.config.model import Config
+    from kilocli.schema import parse_file
+
+    return parse_file(Config, document, path, CONFIG_SHAPES, known_version=CONFIG_VERSION)
 
 
 def load_config(paths: Paths) -> Config:
     """The config; an empty one when there is no file yet."""
     return parse_config(read_toml(paths.config_file), paths.config_file)
+
+
+def read_config(paths: Paths) -> Config:
+    """:func:`load_config` for a command that only reads the config: a file that fits the
+    model's shape (every one kilocli wrote does) is read without pydantic, any other is
+    validated by the model as always, and refused with the same message
+    (:mod:`kilocli.shapes`)."""
+    document = read_toml(paths.config_file)
+    return trusted_config(document) or parse_config(document, paths.config_file)
 
 
 def update_config(paths: Paths, change: Callable[[Document], Document]) -> Config:

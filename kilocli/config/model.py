@@ -11,9 +11,8 @@ from typing import Any
 
 from pydantic import Field
 
+from kilocli.config.shape import ConfigMethods, SetupRecordMethods
 from kilocli.schema import FileModel
-
-CONFIG_VERSION = 1
 
 
 class ModelEntry(FileModel):
@@ -102,16 +101,13 @@ class SetupFileRecord(FileModel):
     claims: list[dict[str, Any]] = Field(default_factory=list)
 
 
-class SetupRecord(FileModel):
+class SetupRecord(SetupRecordMethods, FileModel):
     """``setup.<tool>``: what ``kilocli setup`` owns in the tool's files (SPEC §12), and the
     models it set up there (a later run keeps them up to date)."""
 
     provider: str | None = None
     models: list[str] = Field(default_factory=list)
     files: list[SetupFileRecord] = Field(default_factory=list)
-
-    def file(self, path: str) -> SetupFileRecord | None:
-        return next((f for f in self.files if f.path == path), None)
 
 
 class EnvSection(FileModel):
@@ -120,8 +116,8 @@ class EnvSection(FileModel):
     shell_env: bool | None = Field(default=None, alias="shellEnv")
 
 
-class Config(FileModel):
-    """The whole of ``config.toml``."""
+class Config(ConfigMethods, FileModel):
+    """The whole of ``config.toml`` (its methods: :class:`~kilocli.config.shape.ConfigMethods`)."""
 
     version: int | None = None
     models: ModelsSection = Field(default_factory=ModelsSection)
@@ -130,30 +126,5 @@ class Config(FileModel):
     setup: dict[str, SetupRecord] = Field(default_factory=dict)
     env: EnvSection = Field(default_factory=EnvSection)
 
-    def provider(self, provider_id: str) -> ProviderSettings:
-        """``models.providers.<p>``, empty when the config has none."""
-        return self.models.providers.get(provider_id) or ProviderSettings()
-
-    @property
-    def primary(self) -> str | None:
-        """``agents.defaults.model.primary``, when it is set to something."""
-        primary = self.agents.defaults.model.primary
-        return primary if primary and primary.strip() else None
-
-    @property
-    def fallbacks(self) -> tuple[str, ...]:
-        """``agents.defaults.model.fallbacks``, in the user's order."""
-        return tuple(self.agents.defaults.model.fallbacks)
-
-    @property
-    def aliases(self) -> dict[str, str]:
-        """``agents.defaults.models.<ref>.alias`` for every ref that has one."""
-        return {
-            ref: entry.alias
-            for ref, entry in self.agents.defaults.models.items()
-            if entry.alias is not None
-        }
-
-    def profile_order(self, provider_id: str) -> tuple[str, ...]:
-        """``auth.order.<p>``: the profiles to try first, in order."""
-        return tuple(self.auth.order.get(provider_id, ()))
+    def _no_provider_settings(self) -> ProviderSettings:
+        return ProviderSettings.model_construct()  # its defaults: nothing to validate

@@ -6,14 +6,14 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from kilocli.config.model import Config
 from kilocli.credentials.keys import normalise_key, preview
-from kilocli.credentials.model import AuthStore, StoredProfile
 from kilocli.errors import FileProblem, InvalidKey, KeyringFailed, NotAuthenticated
-from kilocli.providers.registry import Provider
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # read as the models' views, too (kilocli.shapes): no pydantic here
+    from kilocli.config.model import Config
     from kilocli.credentials.keyring_access import Keyring
+    from kilocli.credentials.model import AuthStore, StoredProfile
+    from kilocli.providers.registry import Provider
 
 SourceKind = Literal[
     "flag", "stdin", "prompt", "env", "shell-env", "profile", "config", "device", "kilo-cli"

@@ -7,13 +7,15 @@ import copy
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from kilocli.credentials.model import AUTH_STORE_VERSION, AuthStore
+from kilocli.credentials.shape import AUTH_SHAPES, AUTH_STORE_VERSION, trusted_auth_store
 from kilocli.errors import FileProblem
 from kilocli.paths import Paths
-from kilocli.schema import validate_file
 from kilocli.storage import Document, loose_mode, read_toml, update_toml
+
+if TYPE_CHECKING:
+    from kilocli.credentials.model import AuthStore
 
 
 def parse_auth_store(document: Document, path: Path) -> AuthStore:
@@ -22,7 +24,10 @@ def parse_auth_store(document: Document, path: Path) -> AuthStore:
     Raises:
         FileProblem: known keys of the wrong type, or a store from a newer kilocli.
     """
-    return validate_file(AuthStore, document, path, known_version=AUTH_STORE_VERSION)
+    from kilocli.credentials.model import AuthStore
+    from kilocli.schema import parse_file
+
+    return parse_file(AuthStore, document, path, AUTH_SHAPES, known_version=AUTH_STORE_VERSION)
 
 
 def load_auth_store(paths: Paths, warn: Callable[[str], None] | None = None) -> AuthStore:
@@ -31,7 +36,20 @@ def load_auth_store(paths: Paths, warn: Callable[[str], None] | None = None) -> 
     ``warn`` hears about a store that other users can read (it is re-tightened on the next
     write; ``kilocli doctor --fix`` does it now).
     """
-    store = parse_auth_store(read_toml(paths.auth_file), paths.auth_file)
+    return _warned(paths, parse_auth_store(read_toml(paths.auth_file), paths.auth_file), warn)
+
+
+def read_auth_store(paths: Paths, warn: Callable[[str], None] | None = None) -> AuthStore:
+    """:func:`load_auth_store` for a command that only reads the store: a store that fits the
+    model's shape (every one kilocli wrote does) is read without pydantic, any other is
+    validated by the model as always, and refused with the same message
+    (:mod:`kilocli.shapes`)."""
+    document = read_toml(paths.auth_file)
+    store = trusted_auth_store(document) or parse_auth_store(document, paths.auth_file)
+    return _warned(paths, store, warn)
+
+
+def _warned(paths: Paths, store: AuthStore, warn: Callable[[str], None] | None) -> AuthStore:
     mode = loose_mode(paths.auth_file) if warn is not None and store.profiles else None
     if warn is not None and mode is not None:
         warn(

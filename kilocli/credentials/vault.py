@@ -7,11 +7,10 @@ import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from kilocli.credentials import store as profiles_file
 from kilocli.credentials.keyring_access import Keyring
-from kilocli.credentials.model import StoredProfile
 from kilocli.credentials.store import (
     NewCredential,
     load_auth_store,
@@ -20,6 +19,9 @@ from kilocli.credentials.store import (
 )
 from kilocli.errors import FileProblem, KeyringFailed, NotAuthenticated, UsageError
 from kilocli.paths import Paths
+
+if TYPE_CHECKING:  # read as its view too (kilocli.shapes): no pydantic on auth token's path
+    from kilocli.credentials.model import StoredProfile
 
 StoreName = Literal["keyring", "file"]
 STORES: tuple[StoreName, ...] = ("keyring", "file")

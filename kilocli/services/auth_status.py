@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
 
-from kilocli.config.files import load_config
+from kilocli.config.files import read_config
 from kilocli.credentials.expiry import expires_at_text, key_expiry
 from kilocli.credentials.keys import preview
-from kilocli.credentials.model import AuthStore
 from kilocli.credentials.sources import FoundKey, KeyResolution
-from kilocli.credentials.store import load_auth_store
+from kilocli.credentials.store import read_auth_store
 from kilocli.credentials.vault import current_key, where_kept
 from kilocli.errors import ExitCode
 from kilocli.gateway.problems import organization_hint
@@ -26,6 +25,9 @@ from kilocli.services.steps import (
     check_key_expiry,
     keys_of,
 )
+
+if TYPE_CHECKING:
+    from kilocli.credentials.model import AuthStore
 
 
 class ProfileRow(Record):
@@ -51,8 +53,8 @@ class ProfileList(Result):
 
 def list_profiles(rt: Runtime) -> ProfileList:
     """Every profile in the store, in file order."""
-    config = load_config(rt.paths)
-    store = load_auth_store(rt.paths, rt.feedback.warn)
+    config = read_config(rt.paths)
+    store = read_auth_store(rt.paths, rt.feedback.warn)
     in_effect = set()
     for provider in PROVIDERS:
         found = keys_of(rt, provider, config, store).in_effect
@@ -173,8 +175,8 @@ def auth_status(
     them, a stored profile, settings in config, or the default model's provider); with
     ``every_provider``, all of them.
     """
-    config = load_config(rt.paths)
-    store = load_auth_store(rt.paths, rt.feedback.warn)
+    config = read_config(rt.paths)
+    store = read_auth_store(rt.paths, rt.feedback.warn)
     deciding = provider_id or default_model_provider(config.primary).id
     providers = [get_provider(provider_id)] if provider_id else list(PROVIDERS)
     entries: list[ProviderAuth] = []

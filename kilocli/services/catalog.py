@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from kilocli.catalog.assemble import Catalog, Source, describe_age, merge_catalog, ttl_from_env
 from kilocli.catalog.cache import CachedCatalog, read_cache, write_cache
-from kilocli.config.model import Config
 from kilocli.errors import KeyExpired, KilocliError
 from kilocli.providers.registry import Provider
 from kilocli.services.organization import organization_headers, organization_in_use
 from kilocli.services.runtime import Runtime
 from kilocli.services.steps import base_url_in_effect, check_key_expiry, keys_of
+
+if TYPE_CHECKING:
+    from kilocli.config.model import Config
 
 
 def load_catalog(
@@ -130,10 +133,10 @@ def _key_for(
     """The key in effect, if any (the model list is public, a key only personalises it), the
     organisation it speaks for (whose list it is), and why there is no key, when a problem
     kept it out (said with the catalog's warnings)."""
-    from kilocli.credentials.store import load_auth_store
+    from kilocli.credentials.store import read_auth_store
 
     try:
-        store = load_auth_store(rt.paths, rt.feedback.warn)
+        store = read_auth_store(rt.paths, rt.feedback.warn)
         found = keys_of(rt, provider, config, store).in_effect
         if found is not None:
             check_key_expiry(rt, provider, found)

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kilocli.config.files import load_config
-from kilocli.credentials.model import AuthStore
+from kilocli.config.files import read_config
 from kilocli.credentials.sources import FoundKey, key_of_profile
-from kilocli.credentials.store import load_auth_store
+from kilocli.credentials.store import read_auth_store
 from kilocli.errors import UsageError
 from kilocli.providers.registry import Provider, get_provider
 from kilocli.providers.resolve import provider_named
@@ -19,6 +18,7 @@ from kilocli.tools.variables import Credentials, Variable, has_anthropic_set, va
 
 if TYPE_CHECKING:
     from kilocli.credentials.keyring_access import Keyring
+    from kilocli.credentials.model import AuthStore
 
 
 def credentials_in_effect(
@@ -34,8 +34,8 @@ def credentials_in_effect(
         NotAuthenticated: no key is in effect (exit 3).
         UsageError: the profile does not exist, or belongs to another provider.
     """
-    config = load_config(rt.paths)
-    store = load_auth_store(rt.paths, rt.feedback.warn)
+    config = read_config(rt.paths)
+    store = read_auth_store(rt.paths, rt.feedback.warn)
     if profile_id is not None:
         provider, found = profile_key(store, profile_id, provider_id, rt.keyring())
     else:

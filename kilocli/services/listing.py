@@ -12,19 +12,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from kilocli.catalog.assemble import Catalog
 from kilocli.catalog.listing import ModelFilter, SortKey, Tagger, chosen_models, iso_time
 from kilocli.catalog.policies import model_policies
 from kilocli.catalog.records import VARIABLE, CatalogModel
-from kilocli.config.files import load_config
-from kilocli.config.model import Config
+from kilocli.config.files import read_config
 from kilocli.errors import ExitCode
 from kilocli.providers.registry import Provider
 from kilocli.providers.resolve import default_model_provider
 from kilocli.services.catalog import load_catalog
 from kilocli.services.runtime import Runtime
+
+if TYPE_CHECKING:
+    from kilocli.config.model import Config
 
 EVERYTHING = ModelFilter()
 _BATCH = 1000  # models per piece of JSON text
@@ -234,7 +236,7 @@ def list_models(
 ) -> Listing | Listings:
     """One listing per provider, filtered and sorted (all of them in one result with
     ``every_provider``)."""
-    config = load_config(rt.paths)
+    config = read_config(rt.paths)
     listings = []
     for provider in providers:
         catalog = load_catalog(rt, provider, config, refresh=refresh, offline=offline)
@@ -246,4 +248,4 @@ def list_models(
 
 def default_list_provider(rt: Runtime) -> Provider:
     """The provider ``models list`` shows without ``--provider``: the default model's."""
-    return default_model_provider(load_config(rt.paths).primary)
+    return default_model_provider(read_config(rt.paths).primary)

@@ -10,7 +10,7 @@ from pydantic import Field
 
 from kilocli.catalog.cache import read_cache
 from kilocli.catalog.listing import Tagger, build_listing
-from kilocli.config.files import load_config, update_config
+from kilocli.config.files import load_config, read_config, update_config
 from kilocli.config.merge import set_primary_model
 from kilocli.errors import KilocliError
 from kilocli.providers.registry import PROVIDERS, get_provider
@@ -135,7 +135,7 @@ def model_info(
         KilocliError: the provider's catalog has no such model.
     """
     ref = parse_model_ref(text)
-    config = load_config(rt.paths)
+    config = read_config(rt.paths)
     catalog = load_catalog(rt, get_provider(ref.provider), config, refresh=refresh, offline=offline)
     listing = build_listing(catalog, config)
     for listed in listing.models:
@@ -178,10 +178,10 @@ class ModelStatus(Result):
 
 def model_status(rt: Runtime) -> ModelStatus:
     """Gather ``models status`` from config, the key chain and the caches (no network)."""
-    from kilocli.credentials.store import load_auth_store
+    from kilocli.credentials.store import read_auth_store
 
-    config = load_config(rt.paths)
-    store = load_auth_store(rt.paths, rt.feedback.warn)
+    config = read_config(rt.paths)
+    store = read_auth_store(rt.paths, rt.feedback.warn)
     notice = legacy_model_notice(config)
     providers = []
     for provider in PROVIDERS:

@@ -76,9 +76,12 @@ def _given(request: OnboardRequest) -> _Given:
     base_url = request.base_url
     if base_url is not None:  # an empty one is refused, never taken for "none given"
         base_url = normalise_base_url(base_url, given_as="--base-url")
-    from kilocli.tools.registry import get_tool  # setup's editors load only with --setup
+    named_tools: list[str] = []
+    if request.setup_tools:  # setup's editors load only with --setup
+        from kilocli.tools.registry import get_tool
 
-    return _Given(inputs, model, base_url, [get_tool(t).id for t in request.setup_tools])
+        named_tools = [get_tool(t).id for t in request.setup_tools]
+    return _Given(inputs, model, base_url, named_tools)
 
 
 def run_onboarding(rt: Runtime, request: OnboardRequest) -> OnboardingResult:

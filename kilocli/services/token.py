@@ -4,8 +4,8 @@ tools run (SPEC §8, §12). A module of its own so that the command loads only w
 
 from __future__ import annotations
 
-from kilocli.config.files import load_config
-from kilocli.credentials.store import load_auth_store
+from kilocli.config.files import read_config
+from kilocli.credentials.store import read_auth_store
 from kilocli.providers.registry import get_provider
 from kilocli.services.runtime import Runtime
 from kilocli.services.steps import check_key_expiry, keys_of, no_key
@@ -19,7 +19,7 @@ def key_in_effect(rt: Runtime, provider_id: str, profile_id: str | None = None) 
         UsageError: the profile does not exist, or belongs to another provider.
     """
     provider = get_provider(provider_id)
-    store = load_auth_store(rt.paths, rt.feedback.warn)
+    store = read_auth_store(rt.paths, rt.feedback.warn)
     if profile_id is not None:
         from kilocli.services.handover import profile_key
 
@@ -29,7 +29,7 @@ def key_in_effect(rt: Runtime, provider_id: str, profile_id: str | None = None) 
         rt.remember_secret(found.key)
         check_key_expiry(rt, provider, found)
         return found.key
-    config = load_config(rt.paths)
+    config = read_config(rt.paths)
     found = keys_of(rt, provider, config, store).in_effect
     if found is None:
         raise no_key(provider)

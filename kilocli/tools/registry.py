@@ -13,6 +13,7 @@ from typing import Literal
 
 from kilocli.errors import UsageError
 from kilocli.providers.registry import Provider
+from kilocli.tools import TOOL_IDS
 from kilocli.tools.claims import Claim
 from kilocli.tools.documents import Document, FileFormat
 from kilocli.tools.edits import aider, claude, codex, continue_dev, llm, opencode
@@ -226,6 +227,10 @@ TOOLS: tuple[Tool, ...] = (
         run=lambda target: "cn (or reload Continue in your editor)",
     ),
 )
+
+
+if tuple(tool.id for tool in TOOLS) != TOOL_IDS:  # pragma: no cover - a mistake in this file
+    raise AssertionError("kilocli.tools.TOOL_IDS must list TOOLS' ids, in their order")
 
 
 def get_tool(tool_id: str) -> Tool:
