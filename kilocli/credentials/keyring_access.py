@@ -117,11 +117,23 @@ class SecretServiceBackend:
         return Keyring()  # type: ignore[no-untyped-call]
 
 
+def entry_name(account: str, env: Mapping[str, str]) -> str:
+    """The keyring account a profile's key is kept under: the profile id (SPEC §14) — with
+    ``@<KILOCLI_HOME>`` when that moves kilocli elsewhere, since it moves everything: two
+    homes never read, replace or delete each other's keys."""
+    import os
+
+    home = env.get("KILOCLI_HOME", "").strip()
+    return f"{account}@{os.path.abspath(os.path.expanduser(home))}" if home else account
+
+
 class Keyring:
-    """kilocli's entries in the OS keyring (service :data:`SERVICE`, account the profile id).
+    """kilocli's entries in the OS keyring (service :data:`SERVICE`, account the profile id,
+    as :func:`entry_name` says).
 
     Args:
-        env: the environment (``PYTHON_KEYRING_BACKEND`` picks another backend).
+        env: the environment (``PYTHON_KEYRING_BACKEND`` picks another backend;
+            ``KILOCLI_HOME`` names the entries, see :func:`entry_name`).
         backend: makes the backend (default: the platform's, as above).
         timeout: seconds each call may take (3; tests shorten it).
     """
@@ -160,7 +172,8 @@ class Keyring:
             KeyringFailed: the keyring failed, or did not answer in time.
         """
         if fresh or account not in self._seen:
-            value = self._call("reading a key", lambda b: b.get_password(SERVICE, account))
+            entry = entry_name(account, self._env)
+            value = self._call("reading a key", lambda b: b.get_password(SERVICE, entry))
             self._seen[account] = value if isinstance(value, str) else None
         return self._seen[account]
 
@@ -171,7 +184,8 @@ class Keyring:
             KeyringFailed: as :meth:`get`; nothing was stored anywhere else.
         """
         self._seen.pop(account, None)
-        self._call("storing a key", lambda b: b.set_password(SERVICE, account, key))
+        entry = entry_name(account, self._env)
+        self._call("storing a key", lambda b: b.set_password(SERVICE, entry, key))
 
     def delete(self, account: str) -> bool:
         """Remove ``account``'s entry; False when there was none.
@@ -182,7 +196,8 @@ class Keyring:
         if self.get(account) is None:
             return False
         self._seen.pop(account, None)
-        self._call("removing a key", lambda b: b.delete_password(SERVICE, account))
+        entry = entry_name(account, self._env)
+        self._call("removing a key", lambda b: b.delete_password(SERVICE, entry))
         self._seen[account] = None
         return True
 

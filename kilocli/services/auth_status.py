@@ -12,7 +12,7 @@ from kilocli.credentials.keys import preview
 from kilocli.credentials.sources import FoundKey, KeyResolution
 from kilocli.credentials.store import read_auth_store
 from kilocli.credentials.vault import current_key, where_kept
-from kilocli.errors import ExitCode
+from kilocli.errors import ExitCode, KeyringFailed, NotAuthenticated
 from kilocli.gateway.problems import organization_hint
 from kilocli.providers.registry import PROVIDERS, Provider, get_provider
 from kilocli.providers.resolve import default_model_provider
@@ -27,6 +27,7 @@ from kilocli.services.steps import (
 )
 
 if TYPE_CHECKING:
+    from kilocli.config.model import Config
     from kilocli.credentials.model import AuthStore
 
 
@@ -56,13 +57,18 @@ def list_profiles(rt: Runtime) -> ProfileList:
     config = read_config(rt.paths)
     store = read_auth_store(rt.paths, rt.feedback.warn)
     in_effect = set()
+    told: list[str] = []
     for provider in PROVIDERS:
-        found = keys_of(rt, provider, config, store).in_effect
+        found = _in_effect(rt, provider, config, store, told).in_effect
         if found is not None and found.source.kind == "profile":
             in_effect.add(found.source.name)
     rows = []
     for profile_id, profile in store.profiles.items():
-        key = current_key(rt.keyring(), profile_id, profile)
+        try:
+            key = current_key(rt.keyring(), profile_id, profile)
+        except KeyringFailed as exc:  # listed all the same, with no preview
+            key = None
+            told += [] if exc.message in told else [exc.message]
         rows.append(
             ProfileRow(
                 profile_id=profile_id,
@@ -77,7 +83,21 @@ def list_profiles(rt: Runtime) -> ProfileList:
                 key_store=where_kept(profile, rt.keyring(), rt.paths),
             )
         )
-    return ProfileList(profiles=rows)
+    return ProfileList(profiles=rows, warnings=told)
+
+
+def _in_effect(
+    rt: Runtime, provider: Provider, config: Config, store: AuthStore, told: list[str]
+) -> KeyResolution:
+    """The provider's keys; a key in effect that its keyring cannot give (gone, or the keyring
+    failing) is said in ``told`` and counts as none, so that every other profile and provider
+    is still shown (SPEC §14: list and status name where each key is kept)."""
+    try:
+        return keys_of(rt, provider, config, store)
+    except (NotAuthenticated, KeyringFailed) as exc:
+        said = f"{exc.message} {exc.hint}" if exc.hint else exc.message
+        told += [] if said in told else [said]
+        return KeyResolution(provider.id, None)
 
 
 class ShadowedKey(Record):
@@ -182,7 +202,7 @@ def auth_status(
     entries: list[ProviderAuth] = []
     warnings: list[str] = []
     for provider in providers:
-        resolution = keys_of(rt, provider, config, store)
+        resolution = _in_effect(rt, provider, config, store, warnings)
         configured = (
             provider.id == deciding
             or resolution.in_effect is not None

@@ -4,6 +4,7 @@ fallbacks with keyring's fail backend and a stand-in that never answers."""
 from __future__ import annotations
 
 import json
+import os
 import threading
 import tomllib
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 from keyring.backends.fail import Keyring as FailKeyring
 
 from kilocli.cli.context import Overrides
+from kilocli.credentials.keyring_access import entry_name
 from kilocli.errors import ExitCode
 from tests.conftest import Run, run_kilocli
 from tests.fakes import OTHER_VALID_KEY, VALID_KEY
@@ -30,10 +32,15 @@ def profiles(home: Path) -> dict[str, Any]:
     return tomllib.loads((home / "auth-profiles.toml").read_text())
 
 
+def entry(account: str) -> str:
+    """The keyring account of a profile of this test's home (its KILOCLI_HOME is set)."""
+    return entry_name(account, os.environ)
+
+
 def secret_service_entry(account: str) -> str | None:
     from keyring.backends.SecretService import Keyring
 
-    value: str | None = Keyring().get_password("kilocli", account)  # type: ignore[no-untyped-call]
+    value: str | None = Keyring().get_password("kilocli", entry(account))  # type: ignore[no-untyped-call]
     return value
 
 
@@ -144,7 +151,7 @@ def test_a_move_interrupted_after_the_copy_loses_nothing_and_finishes_when_run_a
     run_kilocli("auth", "login", "kilocode", "--key", VALID_KEY, "--no-verify", env=FILE)
     from keyring.backends.SecretService import Keyring
 
-    Keyring().set_password("kilocli", "kilocode:default", VALID_KEY)  # type: ignore[no-untyped-call]
+    Keyring().set_password("kilocli", entry("kilocode:default"), VALID_KEY)  # type: ignore[no-untyped-call]
     assert run_kilocli("auth", "token", "kilocode").stdout == VALID_KEY + "\n"
 
     run = run_kilocli("auth", "store", "keyring")
@@ -163,7 +170,7 @@ def test_doctor_notices_an_entry_removed_behind_its_back_and_an_orphan(
     assert run_kilocli(*ONBOARD).code == 0
     from keyring.backends.SecretService import Keyring
 
-    Keyring().delete_password("kilocli", "kilocode:default")  # type: ignore[no-untyped-call]
+    Keyring().delete_password("kilocli", entry("kilocode:default"))  # type: ignore[no-untyped-call]
 
     run = run_kilocli("doctor", "--offline", "--json")
 
@@ -175,7 +182,7 @@ def test_doctor_notices_an_entry_removed_behind_its_back_and_an_orphan(
     assert "Traceback" not in token.stderr
 
     # an entry of kilocli's that no profile names (an interrupted logout)
-    Keyring().set_password("kilocli", "kilocode:old", OTHER_VALID_KEY)  # type: ignore[no-untyped-call]
+    Keyring().set_password("kilocli", entry("kilocode:old"), OTHER_VALID_KEY)  # type: ignore[no-untyped-call]
     text = (home / "auth-profiles.toml").read_text()
     text = text.replace(
         'keyringAccounts = [\n    "kilocode:default",\n]',
@@ -352,3 +359,46 @@ def test_auth_token_asks_a_failing_keyring_once_and_says_so_on_one_line(
     assert len(run.stderr.splitlines()) == 1, run.stderr
     assert "the test keyring refuses" in run.stderr
     assert run.stderr.rstrip().endswith("kilocli auth store file")
+
+
+def test_two_homes_keep_their_own_keys(
+    home: Path, tmp_path: Path, secret_service: dict[str, str]
+) -> None:
+    """KILOCLI_HOME moves everything (SPEC §2), its keyring entries included: one home's
+    login, replacement or logout never reaches another's key."""
+    other = {"KILOCLI_HOME": str(tmp_path / "other-home")}
+    assert run_kilocli("auth", "login", "kilocode", "--key", VALID_KEY, "--no-verify").code == 0
+    login = ("auth", "login", "kilocode", "--key", OTHER_VALID_KEY, "--no-verify")
+    assert run_kilocli(*login, env=other).code == 0
+
+    assert run_kilocli("auth", "token", "kilocode").stdout == VALID_KEY + "\n"
+    assert run_kilocli("auth", "token", "kilocode", env=other).stdout == OTHER_VALID_KEY + "\n"
+    assert run_kilocli("auth", "logout", "kilocode:default", "--yes", env=other).code == 0
+    assert run_kilocli("auth", "token", "kilocode").stdout == VALID_KEY + "\n"
+
+
+def test_a_missing_entry_still_lists_every_profile_and_provider(
+    home: Path, secret_service: dict[str, str]
+) -> None:
+    """The key in effect gone from the keyring: list and status still show every profile and
+    provider (and say what is wrong); status ends as a missing key does."""
+    from keyring.backends.SecretService import Keyring
+
+    login = ("auth", "login", "kilocode", "--no-verify", "--key")
+    assert run_kilocli(*login, VALID_KEY).code == 0
+    assert run_kilocli(*login, OTHER_VALID_KEY, "--profile-id", "kilocode:work").code == 0
+    assert run_kilocli("auth", "use", "kilocode:work").code == 0
+    Keyring().delete_password("kilocli", entry("kilocode:work"))  # type: ignore[no-untyped-call]
+
+    listed = run_kilocli("auth", "list", "--json")
+    status = run_kilocli("auth", "status", "--all", "--json")
+
+    assert listed.code == 0, listed.stderr
+    rows = {row["profileId"]: row for row in json.loads(listed.stdout)["profiles"]}
+    assert rows["kilocode:default"]["keyPreview"] == preview_of(VALID_KEY)
+    assert rows["kilocode:work"]["keyPreview"] is None
+    assert "kilocode:work is missing from the keyring" in listed.stderr
+    assert status.code == ExitCode.NOT_AUTHENTICATED
+    providers = {p["provider"] for p in json.loads(status.stdout)["providers"]}
+    assert providers == {"kilocode", "openrouter"}
+    assert "kilocode:work is missing from the keyring" in status.stderr

@@ -4,12 +4,13 @@ full client, which says so instead of prompting or hanging (SPEC §10, §14)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from kilocli.credentials.keyring_access import SERVICE
+from kilocli.credentials.keyring_access import SERVICE, entry_name
 from kilocli.credentials.secret_service import NotPlain, read_secret
 from kilocli.errors import ExitCode
 from tests.conftest import run_kilocli
@@ -43,7 +44,7 @@ def locked_keyring(
     with start_secret_service(tmp_path / "locked") as env, monkeypatch.context() as patch:
         for name, value in env.items():
             patch.setenv(name, value)
-        keyring_writes(SERVICE, "kilocode:default", VALID_KEY)
+        keyring_writes(SERVICE, entry_name("kilocode:default", os.environ), VALID_KEY)
         import secretstorage
 
         connection = secretstorage.dbus_init()
