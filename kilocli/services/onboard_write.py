@@ -94,5 +94,13 @@ def configure_for(
 
 
 def _has_primary(document: Document) -> bool:
-    """Whether the config document (as re-read inside the write's lock) has a default model."""
-    return Config.model_validate(document).primary is not None
+    """Whether the config document (as re-read inside the write's lock) has a default model.
+
+    Read as any config file is (a document that fits the model's shape is not validated
+    again: the write validated it as it read it)."""
+    from pathlib import Path
+
+    from kilocli.config.files import parse_config
+    from kilocli.paths import CONFIG_NAME
+
+    return parse_config(document, Path(CONFIG_NAME)).primary is not None
