@@ -98,6 +98,8 @@ class SecretServiceBackend:
             collection = secretstorage.get_default_collection(connection)
             if collection.is_locked():
                 collection.unlock()  # as keyring does: the keyring's own prompt, if any
+            if collection.is_locked():  # the prompt was dismissed, or there is none to show
+                raise secretstorage.LockedException("the keyring is locked, and was not unlocked")
             for item in collection.search_items({"username": username, "service": service}):
                 if item.is_locked():
                     item.unlock()

@@ -73,3 +73,16 @@ def test_a_locked_collection_is_left_to_the_full_client_which_says_it_is_locked(
     assert "The keyring (Secret Service) failed while reading a key" in run.stderr
     assert "locked" in run.stderr
     assert "kilocli auth store file" in run.stderr
+
+
+def test_a_locked_keyring_is_not_the_default_store(locked_keyring: None, home: Path) -> None:
+    """SPEC §14: the keyring is the default only when it can be used; a locked one that
+    cannot be unlocked here sends the key to the file, with the one note saying why."""
+    run = run_kilocli(
+        "onboard", "--non-interactive", "--kilocode-api-key", VALID_KEY, "--no-verify"
+    )
+
+    assert run.code == 0, run.stderr
+    assert run.stderr.count("not in the OS keyring") == 1
+    assert "locked" in run.stderr
+    assert VALID_KEY in (home / "auth-profiles.toml").read_text()
