@@ -44,3 +44,9 @@ def one_line(text: str) -> str:
     if text.isprintable():  # most text: no control character, tab or line break to replace
         return text
     return for_terminal(text).replace("\t", " ").replace("\r", " ").replace("\n", " ")
+
+
+def a_or_an(word: str) -> str:
+    """``word`` after its indefinite article, as it is spoken: "a Kilo Gateway", "an
+    OpenRouter" (by its first letter: the names kilocli uses have no silent h or "uni")."""
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"

@@ -6,7 +6,14 @@ from typing import Annotated
 
 import typer
 
-from kilocli.cli.choices import complete_profile_ids, complete_providers, one_of, provider_ids
+from kilocli.cli.choices import (
+    complete_profile_ids,
+    complete_providers,
+    complete_stores,
+    one_of,
+    provider_ids,
+    store_names,
+)
 from kilocli.cli.context import OrganizationOption, command_app, command_session
 from kilocli.cli.exec import ProfileOption
 from kilocli.cli.help import examples
@@ -237,7 +244,6 @@ def token(
     epilog=examples(
         ("kilocli auth store", "Where keys are kept, and why"),
         ("kilocli auth store keyring", "Move every key into the OS keyring"),
-        ("kilocli auth store file", "Move every key into auth-profiles.toml"),
     ),
 )
 def store(
@@ -245,8 +251,9 @@ def store(
     target: Annotated[
         str | None,
         typer.Argument(
-            help="Move every key to this store: keyring or file.",
-            metavar="[keyring|file]",
+            help=f"Move every key to this store: {one_of(store_names())}.",
+            metavar="|".join(store_names()),
+            autocompletion=complete_stores,
             show_default=False,
         ),
     ] = None,

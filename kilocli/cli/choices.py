@@ -47,6 +47,13 @@ def env_formats() -> list[str]:
     return list(get_args(Format))
 
 
+def store_names() -> list[str]:
+    """Where keys can be kept (``auth store``'s argument)."""
+    from kilocli.credentials.vault import STORES
+
+    return list(STORES)
+
+
 def _matching(values: Iterable[str], incomplete: str) -> list[str]:
     return [value for value in values if value.startswith(incomplete)]
 
@@ -66,6 +73,10 @@ def complete_tools(incomplete: str) -> list[str]:
 def complete_setup_argument(incomplete: str) -> list[str]:
     """``setup``'s argument: a tool of the registry, or ``list``."""
     return _matching([*tool_ids(), "list"], incomplete)
+
+
+def complete_stores(incomplete: str) -> list[str]:
+    return _matching(store_names(), incomplete)
 
 
 def complete_formats(incomplete: str) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kilocli.cli.render import escape
+from kilocli.text import a_or_an
 
 if TYPE_CHECKING:
     from kilocli.cli.context import Session
@@ -19,7 +20,8 @@ def onboarding_text(session: Session, result: OnboardingResult) -> None:
 
         out.print("Skipped: no provider was configured and nothing was written.")
         for provider in PROVIDERS:
-            out.print(f"  Get a {escape(provider.label)} key at {escape(provider.keys_page)}")
+            label = a_or_an(provider.label)
+            out.print(f"  Get {escape(label)} key at {escape(provider.keys_page)}")
         out.print("Run [bold]kilocli onboard[/bold] again when you have a key.")
         return
     source = str(result.key_source)

@@ -47,7 +47,9 @@ def setup_text(session: Session, result: SetupResult) -> None:
     )
     out.print(escape(f"{verb}{models}."))
     for entry in result.files:
-        state = "changed" if entry.changed else "unchanged"
+        if not entry.changed and not entry.exists:
+            continue  # --remove where there is no file: nothing to say about it
+        state = "removed" if entry.deleted else "changed" if entry.changed else "unchanged"
         key = " (holds the key, 0600)" if entry.holds_key and entry.changed else ""
         out.print(f"  {state:<9} {escape(entry.path)}{key}")
     if result.run:

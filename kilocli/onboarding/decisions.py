@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from kilocli.errors import UsageError
 from kilocli.providers.registry import (
     PROVIDERS,
     SKIP_CHOICE,
     AuthChoice,
+    choices_for,
     get_auth_choice,
     get_provider,
     key_choice_for,
 )
+
+if TYPE_CHECKING:
+    from kilocli.credentials.model import AuthStore
 
 KeyStep = Literal["profile", "env", "kilo-cli", "enter"]
 
@@ -126,6 +130,25 @@ def infer_auth_choice(
         return key_choice_for(str(named[0].provider))
     if not interactive:
         return key_choice_for(PROVIDERS[0].id)
+    return None
+
+
+def stored_choice(store: AuthStore, primary: str | None) -> str | None:
+    """The auth choice a re-run starts from (SPEC §8: "starts from what is there"): the way
+    the stored profile of the default model's provider (else the first provider with one)
+    was made. A sign-in's token means the sign-in method; a key, the API-key method. None
+    when nothing is stored."""
+    providers = sorted(PROVIDERS, key=lambda p: not (primary or "").startswith(f"{p.id}/"))
+    for provider in providers:
+        choices = choices_for(provider.id)
+        profiles = store.of_provider(provider.id)
+        profile = profiles.get(provider.default_profile_id) or next(iter(profiles.values()), None)
+        if profile is None or not choices:
+            continue
+        device = next((c for c in choices if c.method == "device"), None)
+        if profile.type == "oauth" and device is not None:
+            return device.id
+        return key_choice_for(provider.id).id
     return None
 
 

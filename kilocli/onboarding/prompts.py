@@ -29,17 +29,26 @@ AfterRejection = Literal["retry", "save", "cancel"]
 AfterFailedSignIn = Literal["retry", "key", "cancel"]
 
 
-def ask_auth_choice(prompter: Prompter, group: str | None = None) -> AuthChoice:
+def ask_auth_choice(
+    prompter: Prompter, group: str | None = None, stored: str | None = None
+) -> AuthChoice:
     """ "Model/auth provider": the provider groups, then "Skip for now"; a group with several
     choices asks "<label> auth method" with a Back entry. With ``group`` (coming back from the
     key prompt), its method list is asked first; a group with one method has no list, so Back
-    from its key prompt returns to the groups."""
+    from its key prompt returns to the groups. ``stored`` (the choice what is stored was made
+    with) is the default of both questions, so that Enter on a re-run keeps it."""
+    start = next((c for c in AUTH_CHOICES if c.id == stored), None)
     groups = [Option(p.label, p.id, p.hint) for p in PROVIDERS if choices_for(p.id)]
     skip = get_auth_choice(SKIP_CHOICE)
     groups.append(Option(skip.label, skip.id, skip.hint))
+    first = start.provider if start is not None else None
     while True:
         has_methods = group is not None and len(choices_for(group)) > 1
-        picked = group if has_methods and group else prompter.select("Model/auth provider", groups)
+        picked = (
+            group
+            if has_methods and group
+            else prompter.select("Model/auth provider", groups, default=first)
+        )
         group = None
         if picked == SKIP_CHOICE:
             return skip
@@ -48,7 +57,8 @@ def ask_auth_choice(prompter: Prompter, group: str | None = None) -> AuthChoice:
             return choices[0]
         label = next(p.label for p in PROVIDERS if p.id == picked)
         options = [Option(c.label, c.id, c.hint) for c in choices] + [Option("Back", BACK)]
-        method = prompter.select(f"{label} auth method", options)
+        default = start.id if start is not None and start.provider == picked else None
+        method = prompter.select(f"{label} auth method", options, default=default)
         if method != BACK:
             return next(c for c in AUTH_CHOICES if c.id == method)
 

@@ -4,7 +4,7 @@ organisation a profile's requests speak for."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from kilocli.credentials.store import KEEP_ORGANIZATION
@@ -17,6 +17,7 @@ from kilocli.services.organization import checked_organization_flag
 from kilocli.services.runtime import Runtime
 
 if TYPE_CHECKING:
+    from kilocli.credentials.sources import FoundKey
     from kilocli.gateway.device import Approved, DeviceStart
     from kilocli.gateway.http import GatewayClient
     from kilocli.gateway.verify import Organization, Verification
@@ -91,10 +92,16 @@ def _wait_for_approval(
 
 
 def sign_in_offering_retry(
-    rt: Runtime, provider: Provider, base_url: str, *, open_browser: bool
-) -> Approved | None:
+    rt: Runtime,
+    provider: Provider,
+    base_url: str,
+    *,
+    open_browser: bool,
+    enter_key: Callable[[], FoundKey],
+) -> Approved | FoundKey:
     """The device sign-in; on a terminal, a denied or expired one offers "Try again", "Enter
-    an API key instead" (None) or "Cancel" instead of ending the wizard (SPEC §13).
+    an API key instead" (``enter_key``'s key) or "Cancel" instead of ending the wizard (SPEC
+    §13). Back at that key prompt returns to this question.
 
     Raises:
         SignInRefused: denied or expired without a terminal, or cancelled after it.
@@ -107,18 +114,20 @@ def sign_in_offering_retry(
         except SignInRefused as refused:
             if rt.prompter is None or refused.outcome is None:
                 raise
-            what = {
-                "denied": "The sign-in was denied.",
-                "expired": "The sign-in code expired before it was approved.",
-            }[refused.outcome]
-            action = ask_after_failed_sign_in(rt.prompter, what)
-            if action == "key":
-                return None
-            if action == "cancel":
-                raise SignInRefused(
-                    f"Cancelled after the sign-in was {refused.outcome}; nothing was written.",
-                    hint=refused.hint,
-                ) from None
+            outcome, hint, prompter = refused.outcome, refused.hint, rt.prompter
+        what = {
+            "denied": "The sign-in was denied.",
+            "expired": "The sign-in code expired before it was approved.",
+        }[outcome]
+        while (action := ask_after_failed_sign_in(prompter, what)) == "key":
+            try:
+                return enter_key()
+            except BackToMethods:  # Back at the empty key prompt: this question again
+                continue
+        if action == "cancel":
+            raise SignInRefused(
+                f"Cancelled after the sign-in was {outcome}; nothing was written.", hint=hint
+            )
 
 
 def has_display(env: Mapping[str, str]) -> bool:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from kilocli.credentials.keys import preview
 from kilocli.credentials.store import KEEP_ORGANIZATION, NewCredential
 from kilocli.errors import KilocliError, NotAuthenticated, UsageError
-from kilocli.onboarding.prompts import ask_what_after_rejection
+from kilocli.onboarding.prompts import BackToMethods, ask_what_after_rejection
 from kilocli.services.account import PERSONAL, choose_organization, organization_names
 from kilocli.services.credential_obtain import Arrival, Obtained, obtain, typed_again
 from kilocli.services.onboard_result import Verdict
@@ -63,8 +63,8 @@ def settle_credential(
     (``auth login``'s result line says it instead).
 
     Raises:
-        BackToMethods: Back at an empty key prompt or at the organisation question (only
-            ``arrival.can_go_back``).
+        BackToMethods: Back at an empty key prompt, or at the organisation question when no
+            key was asked before it (only ``arrival.can_go_back``).
         NotAuthenticated: no key, a rejected key, a sign-in denied or expired.
         UsageError: ``organization`` for a provider without organisations, or one the account
             does not list.
@@ -77,19 +77,30 @@ def settle_credential(
             hint="Drop --organization.",
         )
     config, store = files
-    obtained = obtain(rt, arrival, files, base_url)
-    obtained, verdict, answer = _verify(rt, provider, base_url, obtained, enabled=verify)
-    if verdict.verified and say_verified:
-        rt.feedback.note(f"Verified: {verdict.detail}")  # progress, before the next question
-    found = obtained.found
-    target = profile_id or _profile_for(provider, found)
-    replaces = _confirm_replacing(rt, target, store, found.key)
-    current = _current_organization(provider, target, found, config, store)
-    chosen: str | None = KEEP_ORGANIZATION
-    if provider.organization_header is not None:
-        chosen = choose_organization(
-            rt, provider, answer, organization, current=current, can_go_back=arrival.can_go_back
-        )
+    # Back at the organisation question returns to the key question before it; a key that
+    # was given, or a sign-in, has none, so Back there leads on to the method list.
+    key_asked = not arrival.device and arrival.given is None
+    while True:
+        obtained = obtain(rt, arrival, files, base_url)
+        obtained, verdict, answer = _verify(rt, provider, base_url, obtained, enabled=verify)
+        if verdict.verified and say_verified:
+            rt.feedback.note(f"Verified: {verdict.detail}")  # progress, before the next question
+        found = obtained.found
+        target = profile_id or _profile_for(provider, found)
+        replaces = _confirm_replacing(rt, target, store, found.key, arrival.keep_both_hint)
+        current = _current_organization(provider, target, found, config, store)
+        chosen: str | None = KEEP_ORGANIZATION
+        if provider.organization_header is None:
+            break
+        try:
+            chosen = choose_organization(
+                rt, provider, answer, organization, current=current, can_go_back=arrival.can_go_back
+            )
+        except BackToMethods:
+            if key_asked:
+                continue
+            raise
+        break
     names = organization_names(answer.organization_list if answer is not None else ())
     return Credential(
         found,
@@ -139,7 +150,9 @@ def _profile_for(provider: Provider, found: FoundKey) -> str:
     return found.source.name if found.source.kind == "profile" else provider.default_profile_id
 
 
-def _confirm_replacing(rt: Runtime, profile_id: str, store: AuthStore, key: str) -> str | None:
+def _confirm_replacing(
+    rt: Runtime, profile_id: str, store: AuthStore, key: str, keep_both_hint: str
+) -> str | None:
     """The preview of a different key stored as ``profile_id`` (None: none, or the same key);
     on a terminal, asked first (default No).
 
@@ -160,7 +173,7 @@ def _confirm_replacing(rt: Runtime, profile_id: str, store: AuthStore, key: str)
         if not rt.prompter.confirm(question, default=False):
             raise KilocliError(
                 f"Kept the key of {profile_id}; nothing was written.",
-                hint="Store the new key under another id with --profile-id ID.",
+                hint=keep_both_hint,
             )
     return preview(old_key)
 
@@ -223,9 +236,14 @@ def _verify(
                 "or pass --no-verify to store it anyway.",
             )
         rt.feedback.warn(answer.detail)  # said before the question it leads to
-        action = ask_what_after_rejection(rt.prompter)
+        while (action := ask_what_after_rejection(rt.prompter)) == "retry":
+            try:
+                again = typed_again(rt, provider)
+            except BackToMethods:  # Back at the empty key prompt: this question again
+                continue
+            break
         if action == "save":
             return obtained, Verdict(False, answer.detail), answer
         if action == "cancel":
             raise NotAuthenticated("Cancelled after the key was rejected. Nothing was written.")
-        obtained = Obtained(typed_again(rt, provider))
+        obtained = Obtained(again)

@@ -34,6 +34,8 @@ class Arrival:
     can_go_back: bool = False  # an empty key prompt may lead Back to the method list
     open_browser: bool = True
     missing_hint: str = ""  # how to give a key when none is found and there is no terminal
+    # how to keep both keys when the user declines replacing the stored one (per command)
+    keep_both_hint: str = "Store the new key under another id with --profile-id ID."
 
 
 @dataclass(frozen=True)
@@ -59,11 +61,20 @@ def obtain(
     """
     provider = arrival.provider
     if arrival.device:
-        approved = sign_in_offering_retry(rt, provider, base_url, open_browser=arrival.open_browser)
-        if approved is not None:
-            token = FoundKey(KeySource("device", "device sign-in"), approved.token)
-            return Obtained(checked(rt, provider, token), oauth=True, email=approved.email)
-        return Obtained(checked(rt, provider, _typed(rt, provider, can_go_back=False)))
+        kept = _kept_sign_in(rt, arrival, files[1]) if arrival.offer_found else None
+        if kept is not None:
+            return kept
+        approved = sign_in_offering_retry(
+            rt,
+            provider,
+            base_url,
+            open_browser=arrival.open_browser,
+            enter_key=lambda: _typed(rt, provider, can_go_back=True),
+        )
+        if isinstance(approved, FoundKey):  # "Enter an API key instead"
+            return Obtained(checked(rt, provider, approved))
+        token = FoundKey(KeySource("device", "device sign-in"), approved.token)
+        return Obtained(checked(rt, provider, token), oauth=True, email=approved.email)
     if arrival.given is not None:
         return Obtained(checked(rt, provider, _given(arrival.given)))
     if arrival.offer_found:
@@ -76,6 +87,27 @@ def obtain(
     return Obtained(checked(rt, provider, _typed(rt, provider, can_go_back=arrival.can_go_back)))
 
 
+def _kept_sign_in(rt: Runtime, arrival: Arrival, store: AuthStore) -> Obtained | None:
+    """On a terminal, a re-run's sign-in method first offers to keep the sign-in stored as the
+    provider's default profile (default yes) rather than starting a new one at once."""
+    from kilocli.credentials.vault import current_key
+
+    provider = arrival.provider
+    profile_id = provider.default_profile_id
+    profile = store.profiles.get(profile_id)
+    if rt.prompter is None or profile is None or profile.type != "oauth":
+        return None
+    key = current_key(rt.keyring(), profile_id, profile)
+    if key is None:
+        return None
+    found = FoundKey(KeySource("profile", profile_id), key)
+    who = f"{profile.email}, " if profile.email else ""
+    question = f"Keep the current {provider.label} sign-in ({profile_id}, {who}{found.preview})?"
+    if not rt.prompter.confirm(question, default=True):
+        return None
+    return Obtained(checked(rt, provider, found), oauth=True, email=profile.email)
+
+
 def checked(rt: Runtime, provider: Provider, found: FoundKey) -> FoundKey:
     """``found``, remembered as a secret (no error shows it), with a warning when its shape is
     not the provider's."""
@@ -85,8 +117,12 @@ def checked(rt: Runtime, provider: Provider, found: FoundKey) -> FoundKey:
 
 
 def typed_again(rt: Runtime, provider: Provider) -> FoundKey:
-    """Another key typed in (after a rejected one), checked."""
-    return checked(rt, provider, _typed(rt, provider, can_go_back=False))
+    """Another key typed in (after a rejected one), checked.
+
+    Raises:
+        BackToMethods: Back at the empty key prompt (to the question before it).
+    """
+    return checked(rt, provider, _typed(rt, provider, can_go_back=True))
 
 
 def _given(given: KeyInput) -> FoundKey:

@@ -18,6 +18,7 @@ from kilocli.onboarding.decisions import (
     collect_key_inputs,
     infer_auth_choice,
     is_skip,
+    stored_choice,
 )
 from kilocli.onboarding.prompts import BackToMethods, ask_auth_choice
 from kilocli.providers.registry import AuthChoice, Provider, get_provider
@@ -158,10 +159,11 @@ def _choose_and_settle(
     through the one credential flow; Back at the key prompt returns to the choice's method
     list. "Skip for now" gives the skipped result."""
     back_to: str | None = None
+    stored = stored_choice(files[1], files[0].primary)
     while True:
         asked = choice is None
         # None only on a terminal: without one, infer_auth_choice always decides.
-        picked = choice or ask_auth_choice(cast("Prompter", rt.prompter), back_to)
+        picked = choice or ask_auth_choice(cast("Prompter", rt.prompter), back_to, stored)
         if is_skip(picked):
             return OnboardingResult.skipped(picked.id, rt.paths)
         provider = get_provider(str(picked.provider))
@@ -175,6 +177,7 @@ def _choose_and_settle(
             open_browser=request.open_browser,
             missing_hint=f'Run: kilocli onboard {provider.key_flag} "$KEY"  (or pipe it: '
             f"... | kilocli onboard --api-key-stdin)",
+            keep_both_hint=_keep_both_hint(provider, device=picked.method == "device"),
         )
         try:
             credential = settle_credential(
@@ -189,3 +192,9 @@ def _choose_and_settle(
             back_to = provider.id  # the method list of the group, whose Back leads up
             continue
         return picked, provider, base_url, credential
+
+
+def _keep_both_hint(provider: Provider, *, device: bool) -> str:
+    """onboard has no --profile-id: ``auth login`` stores a key under another id."""
+    how = "--device" if device else "(it asks for the key, hidden)"
+    return f"To keep both, run: kilocli auth login {provider.id} --profile-id ID {how}"

@@ -27,6 +27,7 @@ from kilocli.services.setup_files import (
 from kilocli.services.setup_result import SetupResult, ask_before_writing, setup_result
 from kilocli.services.shell_init import kilocli_command
 from kilocli.services.steps import base_url_in_effect
+from kilocli.text import a_or_an
 from kilocli.tools.entries import ModelChoice, Target
 from kilocli.tools.files import one_writer, remove_empty_dirs
 from kilocli.tools.registry import Locations, Tool, file_path, get_tool
@@ -197,7 +198,7 @@ def _model_choices(
         if ref.provider != provider.id:
             raise UsageError(
                 f"{ref} is a model of {ref.provider}, not of {provider.id}.",
-                hint=f"Add --provider {ref.provider}, or name a {provider.id}/… model.",
+                hint=f"Add --provider {ref.provider}, or name {a_or_an(provider.id)}/… model.",
             )
         refs.append(str(ref))
     catalog = load_catalog(rt, provider, config, offline=True)

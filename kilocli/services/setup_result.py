@@ -29,6 +29,8 @@ class SetupFile(Record):
     format: str
     holds_key: bool
     changed: bool
+    deleted: bool = False  # the change deletes the file (would, with --dry-run)
+    exists: bool = True  # the file is there after the run (would be, with --dry-run)
     problem: str | None = None
     fix: str | None = None
     snippet: str | None = None
@@ -116,6 +118,8 @@ def _file_entry(
         format=plan.format,
         holds_key=plan.tool_file.holds_key and not remove,
         changed=plan.changed,
+        deleted=plan.changed and plan.delete,
+        exists=_exists_after(plan),
         problem=plan.problem,
         fix=plan.fix,
     )
@@ -126,6 +130,12 @@ def _file_entry(
         diff = _diff(str(shown), plan.text, plan.new_text or "")
         return entry.model_copy(update={"diff": redact(diff, rt.secrets)})
     return entry
+
+
+def _exists_after(plan: FilePlan) -> bool:
+    if plan.changed:
+        return not plan.delete
+    return plan.state is None or plan.state.data is not None  # unread: said as it was
 
 
 def ask_before_writing(rt: Runtime, prompter: Prompter, tool: Tool, preview: SetupResult) -> None:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from kilocli.errors import NotAuthenticated
 from kilocli.providers.resolve import BaseUrl, resolve_base_url
+from kilocli.text import a_or_an
 
 if TYPE_CHECKING:
     from kilocli.config.model import Config
@@ -116,7 +117,7 @@ def warn_if_not_provider_shaped(rt: Runtime, provider: Provider, key: str) -> No
     if provider.looks_like_jwt and not looks_like_jwt(key):
         # said at once: the questions that follow (verify, organisation) are about this key
         rt.feedback.warn(
-            f"This key ({preview(key)}) does not look like a {provider.label} key "
+            f"This key ({preview(key)}) does not look like {a_or_an(provider.label)} key "
             "(a JWT starting eyJ); using it anyway."
         )
 

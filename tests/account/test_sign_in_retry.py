@@ -85,6 +85,30 @@ def test_enter_an_api_key_instead_stores_the_key(gateway: FakeGateway, home: Pat
     assert "Verified: person@example.com" in run.stderr
 
 
+def test_back_at_an_empty_key_prompt_returns_to_the_question_after_the_sign_in(
+    gateway: FakeGateway, home: Path
+) -> None:
+    """As at the normal key prompt: an empty key offers "Enter the key" / "Back", and Back asks
+    "What would you like to do?" again, without starting a new sign-in."""
+    gateway.device_outcome = "denied"
+    gateway.device_pending_polls = 0
+    prompter = ScriptedPrompter(["key", "", "Back", "key", VALID_KEY])
+    run = onboard_on_a_terminal(gateway, prompter)
+    assert run.code == ExitCode.OK, run.stderr
+    assert [(a.kind, a.message) for a in prompter.asked] == [
+        ("select", WHAT_NOW["denied"]),
+        ("secret", "Enter Kilo Gateway API key"),
+        ("select", "No key was entered"),
+        ("select", WHAT_NOW["denied"]),
+        ("secret", "Enter Kilo Gateway API key"),
+    ]
+    assert prompter.asked[1].errors == ()  # not "Required."
+    assert starts(gateway) == 1
+    assert (
+        read_toml(home / "auth-profiles.toml")["profiles"]["kilocode:default"]["key"] == VALID_KEY
+    )
+
+
 def test_without_a_terminal_a_denied_sign_in_still_ends_with_exit_3(
     gateway: FakeGateway, home: Path
 ) -> None:

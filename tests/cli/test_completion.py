@@ -88,6 +88,7 @@ def test_onboard_setup_completes_tools_only(monkeypatch: pytest.MonkeyPatch) -> 
         ("kilocli models kilocode --sort ", ["id", "price", "context"]),
         ("kilocli models list --input ", ["image", "text"]),
         ("kilocli shell-init ", ["bash", "zsh", "fish"]),
+        ("kilocli auth store ", ["keyring", "file"]),
     ],
 )
 def test_fixed_choices_come_from_their_registries(

@@ -25,6 +25,7 @@ COMMANDS = [
     ("auth", "logout"),
     ("auth", "token"),
     ("auth", "use"),
+    ("auth", "store"),
     ("models",),
     ("models", "list"),
     ("models", "kilocode"),
@@ -91,6 +92,7 @@ def test_help_shows_no_python_type_and_ends_with_examples(command: tuple[str, ..
     text = help_text(command)
     for python_type in ("<str>", "<int>", "<list", "<bool>", "<float>", "{"):
         assert python_type not in text
+    assert "[[" not in text  # an optional argument's metavar is bracketed once
     examples = text.split("\nExamples:\n", 1)[1].splitlines()
     # A command line is indented by two spaces, what it does by six.
     commands = [line for line in examples if line.startswith("  ") and line[2] != " "]

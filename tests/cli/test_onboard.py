@@ -655,3 +655,23 @@ def test_a_model_list_that_fails_only_warns(kilo: Kilo, home: Path, gateway: Fak
     assert document(run)["verified"] is True
     assert "HTTP 500" in run.stderr
     assert stored_keys(home) == {"kilocode:default": VALID_KEY}
+
+
+def test_skipping_names_each_provider_with_its_article(kilo: Kilo, home: Path) -> None:
+    """ "Get a Kilo Gateway key", "Get an OpenRouter key": the article follows the name."""
+    run = kilo("onboard", "--auth-choice", "skip")
+
+    assert run.code == ExitCode.OK, run.stderr
+    assert "  Get a Kilo Gateway key at " in run.stdout
+    assert "  Get an OpenRouter key at " in run.stdout
+    assert "Get a OpenRouter" not in run.stdout
+
+
+def test_a_or_an_follows_the_first_letter() -> None:
+    from kilocli.text import a_or_an
+
+    assert [a_or_an(w) for w in ("Kilo Gateway", "OpenRouter", "openrouter")] == [
+        "a Kilo Gateway",
+        "an OpenRouter",
+        "an openrouter",
+    ]

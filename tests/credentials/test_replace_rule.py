@@ -143,6 +143,11 @@ def test_on_a_terminal_no_keeps_the_stored_key_and_writes_nothing(
     )
     assert kept.value.message == "Kept the key of kilocode:default; nothing was written."
     assert file_state(home) == before  # config included
+    # the hint names an option the command has: onboard has no --profile-id
+    if entry.name.startswith("onboard"):
+        assert "kilocli auth login kilocode --profile-id ID" in str(kept.value.hint)
+    else:
+        assert kept.value.hint == "Store the new key under another id with --profile-id ID."
 
 
 @pytest.mark.parametrize("entry", QUIET, ids=[e.name for e in QUIET])

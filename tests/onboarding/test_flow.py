@@ -483,7 +483,7 @@ def test_a_rejected_key_can_be_saved_anyway(wizard: WizardFactory, home: Path) -
 def test_a_rejected_key_can_be_replaced_by_another(
     wizard: WizardFactory, home: Path, gateway: FakeGateway
 ) -> None:
-    w = wizard([REJECTED_KEY, "Enter another key", "", VALID_KEY])
+    w = wizard([REJECTED_KEY, "Enter another key", VALID_KEY])
 
     result = w.run(KILO)
 
@@ -492,7 +492,6 @@ def test_a_rejected_key_can_be_replaced_by_another(
         ("select", "What would you like to do?"),
         ("secret", "Enter Kilo Gateway API key"),
     ]
-    assert w.prompter.asked[-1].errors == ("Required.",)
     assert result.verdict == Verdict(True, EMAIL)
     assert authorizations(gateway) == [
         ("/api/profile", f"Bearer {REJECTED_KEY}"),
@@ -500,6 +499,29 @@ def test_a_rejected_key_can_be_replaced_by_another(
         DEFAULTS_ASKED,
         listed_with(VALID_KEY),
     ]
+    assert stored_key(home) == VALID_KEY
+
+
+def test_back_at_an_empty_key_after_a_rejection_returns_to_the_question(
+    wizard: WizardFactory, home: Path
+) -> None:
+    """As at the first key prompt: an empty key offers "Enter the key" / "Back" (not only
+    "Required."), and Back returns to "What would you like to do?"."""
+    answers = [REJECTED_KEY, "Enter another key", "", "Back", "Enter another key", VALID_KEY]
+    w = wizard(answers)
+
+    result = w.run(KILO)
+
+    assert asked(w) == [
+        ("secret", "Enter Kilo Gateway API key"),
+        ("select", "What would you like to do?"),
+        ("secret", "Enter Kilo Gateway API key"),
+        ("select", "No key was entered"),
+        ("select", "What would you like to do?"),
+        ("secret", "Enter Kilo Gateway API key"),
+    ]
+    assert w.prompter.asked[2].errors == ()
+    assert result.verdict.verified is True
     assert stored_key(home) == VALID_KEY
 
 

@@ -105,12 +105,13 @@ def test_a_re_run_keeps_a_sign_in_profile_a_sign_in(wizard: WizardFactory, home:
     assert (profile["type"], profile["email"]) == ("oauth", "person@example.com")
 
 
-def test_back_at_the_organisation_question_returns_to_the_method_list(
+def test_back_at_the_organisation_question_returns_to_the_key_question(
     wizard: WizardFactory, home: Path, gateway: FakeGateway
 ) -> None:
+    """The question just before "Use Kilo Gateway as" on the API-key route is the key's."""
     two_organisations(gateway, selected=SIDE)
-    answers = ["Kilo Gateway", "Kilo Gateway API key", VALID_KEY, "Back", "Back", "Skip for now"]
-    w = wizard(answers)
+    answers = ["Kilo Gateway", "Kilo Gateway API key", VALID_KEY, "Back", ""]
+    w = wizard([*answers, "Back", "Back", "Skip for now"])
 
     result = w.run()
 
@@ -119,6 +120,8 @@ def test_back_at_the_organisation_question_returns_to_the_method_list(
         ("select", "Kilo Gateway auth method"),
         ("secret", "Enter Kilo Gateway API key"),
         ("select", "Use Kilo Gateway as"),
+        ("secret", "Enter Kilo Gateway API key"),
+        ("select", "No key was entered"),
         ("select", "Kilo Gateway auth method"),
         ("select", "Model/auth provider"),
     ]

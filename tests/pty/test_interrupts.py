@@ -37,6 +37,7 @@ SEEDS = {
 KILO_KEY_FLAGS = ("--kilocode-api-key", VALID_KEY, "--no-verify")
 PICK_KILO = ("Skip for now", ENTER)  # Kilo Gateway is listed first
 PICK_KEY = ("Back", DOWN + ENTER)  # its second method: an API key
+STORED_METHOD = ("Back", ENTER)  # a stored API-key profile makes the key method the default
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ CASES = {
     "openrouter-key": Case("Enter OpenRouter API key", steps=(("Skip for now", DOWN + ENTER),)),
     "keep-existing-key": Case(
         r"Keep the existing Kilo Gateway key \(kilocode:default, eyJh…[^)]+\)\?",
-        steps=(PICK_KILO, PICK_KEY),
+        steps=(PICK_KILO, STORED_METHOD),
         seed="profile",
     ),
     "env-key": Case(

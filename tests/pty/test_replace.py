@@ -10,7 +10,7 @@ from kilocli.errors import ExitCode
 from tests.cli.conftest import file_state
 from tests.fakes import OTHER_VALID_KEY, VALID_KEY
 from tests.helpers import read_toml
-from tests.pty.conftest import DOWN, ENTER
+from tests.pty.conftest import ENTER
 
 pytestmark = pytest.mark.pty
 
@@ -47,7 +47,7 @@ def test_onboarding_again_offers_the_key_then_asks_before_replacing(spawn, home)
     term.expect("Model/auth provider")
     term.send(ENTER)
     term.expect("Back")
-    term.send(DOWN + ENTER)
+    term.send(ENTER)  # the stored API-key profile makes the key method the default
     term.expect(r"Keep the existing Kilo Gateway key \(kilocode:default, eyJh…VyZQ\)\?")
     term.send("n")
     term.expect("Enter Kilo Gateway API key")

@@ -245,6 +245,35 @@ def test_remove_with_nothing_to_remove_says_so() -> None:
     assert run.stdout.startswith("llm has no kilocli entries for kilocode; nothing changed.")
 
 
+def test_remove_says_removed_for_a_file_it_deletes_and_nothing_of_absent_files() -> None:
+    """codex's config.toml holds only kilocli's entries: --remove deletes it and says
+    "removed", not "changed"; a second --remove says nothing of files that are not there."""
+    setup_ok("codex", "--yes")
+    config = codex_dir() / "config.toml"
+    assert config.exists()
+
+    run = setup_ok("codex", "--remove", "--yes")
+
+    assert not config.exists()
+    assert f"  removed   {config}" in run.stdout
+    assert f"changed   {config}" not in run.stdout
+    again = setup_ok("codex", "--remove", "--yes")
+    assert str(config) not in again.stdout
+    assert "unchanged" not in again.stdout
+    [entry] = [f for f in setup_json("codex", "--remove")["files"] if f["path"] == str(config)]
+    assert (entry["changed"], entry["deleted"], entry["exists"]) == (False, False, False)
+
+
+def test_remove_json_says_which_file_it_deleted() -> None:
+    setup_ok("codex", "--yes")
+    config = codex_dir() / "config.toml"
+
+    result = setup_json("codex", "--remove", "--yes")
+
+    [entry] = [f for f in result["files"] if f["path"] == str(config)]
+    assert (entry["changed"], entry["deleted"], entry["exists"]) == (True, True, False)
+
+
 # 4. A file that cannot be parsed: left byte-identical, nothing else written, a snippet.
 
 UNPARSEABLE = [
