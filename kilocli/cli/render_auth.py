@@ -16,14 +16,15 @@ if TYPE_CHECKING:
 
 
 # A narrow terminal drops Provider (its id starts the profile's), Type and In config, then
-# shortens Organisation; the profile id, the key preview and Active are always whole, so two
-# profiles can always be told apart.
+# shortens Organisation by its middle (names of one company's organisations tend to differ at
+# their ends: "… North", "… South"); the profile id, the key preview and Active are always
+# whole, so two profiles can always be told apart.
 PROFILE_COLUMNS = (
     Column("Profile"),
     Column("Provider", drop=True),
     Column("Type", drop=True),
     Column("Key"),
-    Column("Organisation", squeeze=True, min_width=8),
+    Column("Organisation", squeeze=True, middle=True, min_width=8),
     Column("In config", drop=True),
     Column("Store", drop=True),
     Column("Active"),

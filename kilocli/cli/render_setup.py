@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kilocli.cli.columns import Column, render_table
+from kilocli.cli.columns import Column, cell_width, render_table
 from kilocli.cli.render import escape
 
 if TYPE_CHECKING:
@@ -67,8 +67,15 @@ TOOL_COLUMNS = (
 
 
 def tools_text(session: Session, result: ToolList) -> None:
-    """``setup list``: a line per tool, its files one under the other when the width asks."""
+    """``setup list``: a line per tool, its files (``~`` for your home) in the last column, or,
+    where that column cannot hold a path whole, one under the other beneath the tool's line."""
     from kilocli.text import one_line
+
+    home = session.env.get("HOME", "").rstrip("/")
+
+    def shown(path: str) -> str:
+        path = one_line(path)
+        return "~" + path[len(home) :] if home and path.startswith(home + "/") else path
 
     rows = [
         [
@@ -78,9 +85,19 @@ def tools_text(session: Session, result: ToolList) -> None:
             row.key_by,
             "yes" if row.works else "no",
             # A path is one word: its own spaces are non-breaking.
-            ", ".join(one_line(path).replace(" ", "\u00a0") for path in row.files),
+            ", ".join(shown(path).replace(" ", "\u00a0") for path in row.files),
         ]
         for row in result.tools
     ]
-    for line in render_table(TOOL_COLUMNS, rows, session.out.width, gap=2):
+    width = session.out.width
+    lines = render_table(TOOL_COLUMNS, rows, width, gap=2)
+    if max(cell_width(line) for line in lines) <= width:
+        for line in lines:
+            session.out.print(escape(line))
+        return
+    header, *body = render_table(TOOL_COLUMNS[:-1], [row[:-1] for row in rows], width, gap=2)
+    session.out.print(escape(header))
+    for line, row in zip(body, result.tools, strict=True):
         session.out.print(escape(line))
+        for path in row.files:
+            session.out.print(escape(f"  {shown(path)}"))

@@ -76,3 +76,30 @@ def test_a_wide_terminal_shows_every_column(kilo: Kilo, home: Path) -> None:
         "config",
         "Active",
     ]
+
+
+def test_organisations_that_differ_at_their_end_stay_apart_at_80_columns(
+    kilo: Kilo, home: Path
+) -> None:
+    """Organisation gives way by its middle: long names of one company's organisations tend
+    to differ at their end, and both ends stay in sight."""
+    names = {ACME: "Acme Corporation Engineering Department North", SIDE: ""}
+    names[SIDE] = names[ACME].replace("North", "South")
+    profiles = {}
+    for profile_id, (key, org) in list(KEYS.items())[:2]:
+        profiles[profile_id] = {
+            "type": "api_key",
+            "provider": "kilocode",
+            "key": key,
+            "organizationId": org,
+            "organizationName": names[str(org)],
+        }
+    write_private(home / "auth-profiles.toml", {"version": 1, "profiles": profiles})
+
+    run = kilo("auth", "list", env={"COLUMNS": "80"})
+
+    first, second = run.stdout.splitlines()[1:]
+    assert max(len(first), len(second)) <= 80
+    assert "…" in first  # squeezed, not whole
+    assert first.rstrip().endswith("North  yes")
+    assert second.rstrip().endswith("South")

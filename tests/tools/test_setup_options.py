@@ -4,6 +4,7 @@ header handed to each tool (SPEC §12, §13)."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -145,7 +146,8 @@ def test_list_text_shows_a_line_per_tool(tmp_path: Path) -> None:
     lines = run.stdout.splitlines()
     assert lines[0].split() == ["Tool", "Detected", "Set", "up", "Key", "Works", "Files"]
     assert lines[1].split()[:5] == ["llm", "yes", "no", "copy", "no"]
-    codex_files = ", ".join(str(p) for p in tool_files("codex"))
+    home = os.environ["HOME"]
+    codex_files = ", ".join("~" + str(p).removeprefix(home) for p in tool_files("codex"))
     assert lines[2] == f"{'codex':<10}{'yes':<10}{'yes':<8}{'helper':<8}{'yes':<7}{codex_files}"
     assert [line.split()[0] for line in lines[1:]] == list(TOOLS)
 
