@@ -80,9 +80,9 @@ def test_back_from_the_method_list_returns_to_the_providers(
     reason="known bug, open: in a full parallel run the Ctrl-C typed while the device wait is "
     "shown is sometimes read as a character for the whole wait (six in a minute were lost "
     "in two of five full runs; alone it passes, at times after one retry). Suspect: the "
-    "terminal left without ISIG by the prompt before. Not seen since in 3 full and 11 pty-only "
-    "runs under load; with --runxfail a failure prints the terminal's state. Kept running so "
-    "that it shows as XPASS.",
+    "terminal left without ISIG by the prompt before. Not seen again in the next session's 18 "
+    "full runs (6 beside a CPU burner) and 11 pty-only runs; with --runxfail a failure prints "
+    "the terminal's state. Kept running so that it shows as XPASS.",
 )
 def test_ctrl_c_while_waiting_for_approval_writes_nothing(
     spawn: Spawn, home: Path, gateway: FakeGateway
