@@ -9,6 +9,7 @@ Click "lazily loading subcommands" pattern). Command modules import their servic
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 import os
 import sys
@@ -123,6 +124,15 @@ def root(
     """Set up your tools for Kilo Gateway, and keep that set-up healthy."""
 
 
+@functools.cache
+def command_tree() -> Any:
+    """The Click command tree Typer builds from :data:`app`, built once a process: a process
+    that runs several commands (the tests run thousands) does not rebuild every command's
+    parameters from its signature each time (subcommands are cached by :class:`LazyGroup`
+    as they are first used)."""
+    return typer.main.get_command(app)
+
+
 def run(args: list[str], overrides: Overrides | None = None) -> int:
     """Run the command tree and return the exit code (2 for a usage error).
 
@@ -134,7 +144,8 @@ def run(args: list[str], overrides: Overrides | None = None) -> int:
     stderr = overrides.stderr_stream
     try:
         with _click_writes_to(overrides):
-            result = app(args=args, prog_name="kilocli", standalone_mode=False, obj=overrides)
+            tree = command_tree()
+            result = tree(args=args, prog_name="kilocli", standalone_mode=False, obj=overrides)
     except typer.Abort:  # end of input while Typer itself was reading
         stderr.write("Aborted.\n")
         return 1
