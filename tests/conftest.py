@@ -37,6 +37,24 @@ TOOL_HOMES = (
 )
 
 
+@pytest.fixture(autouse=True, scope="session")
+def command_tree_built_once() -> Iterator[None]:
+    """Typer's ``CliRunner.invoke(app, …)`` builds the whole command tree again on every call;
+    the tests that use it get the tree the CLI builds once a process (``command_tree``), the
+    same commands, without rebuilding every command's parameters from its signature."""
+    import typer.testing
+
+    from kilocli.cli.app import app, command_tree
+
+    build = getattr(typer.testing, "_get_command", None)
+    if build is None:  # a Typer that builds it some other way: nothing to spare
+        yield
+        return
+    typer.testing._get_command = lambda given: command_tree() if given is app else build(given)
+    yield
+    typer.testing._get_command = build
+
+
 @pytest.fixture(scope="session")
 def one_ca_certificate(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A file of one CA certificate, the first of certifi's bundle, for ``SSL_CERT_FILE``
