@@ -36,6 +36,8 @@ def read_secret(service: str, account: str) -> str | None:
         NotPlain: the collection is locked or missing, the service refused a plain session,
             or it answered something unexpected.
         OSError: the session bus cannot be reached.
+        KeyError: there is no session bus to reach (``DBUS_SESSION_BUS_ADDRESS`` is unset),
+            which :mod:`kilocli.credentials.keyring_access` tells as such.
     """
     from jeepney import DBusAddress, new_method_call
     from jeepney.io.blocking import open_dbus_connection
