@@ -8,13 +8,14 @@ but nothing that prompts or talks to the network.
 from __future__ import annotations
 
 import importlib
-import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.helpers import probe_imports
 
 # Installed, so that a test which finds none of them loaded proves something.
 importlib.import_module("pydantic")
@@ -31,24 +32,9 @@ HEAVY = (
     "kilocli.onboarding",
 )
 
-PROBE = """
-import json, sys
-from kilocli.cli import main
-try:
-    main({args!r})
-except SystemExit:
-    pass
-heavy = {heavy!r}
-print(json.dumps(sorted(m for m in sys.modules if m.startswith(heavy))))
-"""
-
 
 def loaded_after(args: list[str], heavy: tuple[str, ...] = HEAVY) -> list[str]:
-    code = PROBE.format(args=args, heavy=heavy)
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=30
-    )
-    return list(json.loads(done.stdout.splitlines()[-1]))
+    return probe_imports(args, heavy).loaded
 
 
 def test_root_help_loads_no_heavy_module() -> None:
@@ -76,18 +62,8 @@ def test_version_loads_no_command_framework() -> None:
 
 def test_listing_cached_models_loads_no_network_or_prompt_module(tmp_path: Path) -> None:
     env = {**os.environ, "KILOCLI_HOME": str(tmp_path)}
-    code = PROBE.format(
-        args=["models", "kilocode", "--json", "--offline"], heavy=PROMPTS_AND_NETWORK
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=30,
-        env=env,
-    )
-    assert json.loads(done.stdout.splitlines()[-1]) == []
+    listing = ["models", "kilocode", "--json", "--offline"]
+    assert probe_imports(listing, PROMPTS_AND_NETWORK, env).loaded == []
 
 
 def test_a_cached_json_listing_loads_neither_the_key_chain_nor_the_table(tmp_path: Path) -> None:
@@ -104,16 +80,7 @@ def test_a_cached_json_listing_loads_neither_the_key_chain_nor_the_table(tmp_pat
         "kilocli.prompting",
         "rich",
     )
-    code = PROBE.format(args=["models", "kilocode", "--json", "--offline"], heavy=unused)
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=30,
-        env=env,
-    )
-    assert json.loads(done.stdout.splitlines()[-1]) == []
+    assert probe_imports(["models", "kilocode", "--json", "--offline"], unused, env).loaded == []
 
 
 KEY = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJzdGFydHVwIn0.c3RhcnR1cC1zaWduYXR1cmU"
@@ -132,16 +99,8 @@ def loaded_in(
     env: dict[str, str], args: list[str], heavy: tuple[str, ...]
 ) -> tuple[str, list[str]]:
     """What ``args`` printed, and which of ``heavy`` it loaded."""
-    code = PROBE.format(args=args, heavy=heavy)
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=30,
-        env=env,
-    )
-    return done.stdout, list(json.loads(done.stdout.splitlines()[-1]))
+    probed = probe_imports(args, heavy, env)
+    return probed.stdout, probed.loaded
 
 
 def test_auth_token_reads_kilocli_s_own_files_without_pydantic(tmp_path: Path) -> None:
@@ -170,17 +129,11 @@ def test_a_store_that_does_not_fit_its_shape_still_goes_through_the_model(tmp_pa
     env = onboarded_home(tmp_path)
     store = tmp_path / "auth-profiles.toml"
     store.write_text(store.read_text() + '\n[profiles."other:x"]\ntype = "api_key"\nprovider = 3\n')
-    code = PROBE.format(args=["auth", "token", "kilocode"], heavy=("kilocli.credentials.model",))
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=30,
-        env=env,
+    probed = probe_imports(
+        ["auth", "token", "kilocode"], ("kilocli.credentials.model",), env, check=False
     )
-    assert 'profiles."other:x".provider: should be a string' in done.stderr
-    assert json.loads(done.stdout.splitlines()[-1]) == ["kilocli.credentials.model"]
+    assert 'profiles."other:x".provider: should be a string' in probed.stderr
+    assert probed.loaded == ["kilocli.credentials.model"]
 
 
 @pytest.mark.parametrize(
